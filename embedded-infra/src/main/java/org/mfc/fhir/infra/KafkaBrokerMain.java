@@ -1,0 +1,44 @@
+package org.mfc.fhir.infra;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs an {@link EmbeddedKafkaBroker} as its own process, for fault tests that kill the broker with SIGKILL and for
+ * local runs from a shell.
+ *
+ * <p>Usage: {@code --port N --controller-port N --log-dir DIR} (ports 0 = free ones; without a log dir a temporary
+ * one is used and deleted at exit). Prints exactly one line {@code KAFKA_READY 127.0.0.1:PORT} on stdout once the
+ * broker accepts clients: a parent process waits for that line instead of polling the port. SIGTERM shuts the
+ * broker down cleanly; restarting with the same log dir and ports continues where it left off.
+ */
+public final class KafkaBrokerMain {
+
+    /** The prefix of the one line printed on stdout when the broker is ready. */
+    public static final String READY_PREFIX = "KAFKA_READY ";
+
+    private static final String USAGE = "KafkaBrokerMain --port N --controller-port N --log-dir DIR";
+
+    private KafkaBrokerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        MainLogging.useJBossLogManagerIfPresent();
+        MainArgs options = MainArgs.parse(args, Set.of("port", "controller-port", "log-dir"), USAGE);
+        ParentWatch.exitWithParent();
+        int port = options.intValue("port", 0);
+        int controllerPort = options.intValue("controller-port", 0);
+        EmbeddedKafkaBroker broker = options.value("log-dir")
+                .map(dir -> EmbeddedKafkaBroker.start(Path.of(dir), port, controllerPort))
+                .orElseGet(EmbeddedKafkaBroker::start);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }, "kafka-broker-shutdown"));
+        System.out.println(READY_PREFIX + broker.bootstrapServers());
+        System.out.flush();
+        stopped.await();
+    }
+}

@@ -1,0 +1,35 @@
+package org.mfc.fhir.core.host;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Settings every host of the pipeline shares. Operator-facing environment variables are mapped to these keys in
+ * each service's {@code application.properties} (the one index of every knob).
+ */
+@ConfigMapping(prefix = "pipeline")
+public interface PipelineConfig {
+
+    /** Legacy application database ({@code MONGODB_MAIN_DB}). */
+    @WithName("main-db")
+    @WithDefault("AMY")
+    String mainDb();
+
+    /** Dedicated FHIR database ({@code MONGODB_FHIR_DB}). */
+    @WithName("fhir-db")
+    @WithDefault("MFC_FHIR_R5")
+    String fhirDb();
+
+    /** Also write the legacy history collections and {@code patients.last_*} ({@code ENABLE_LEGACY_ROUTING}). */
+    @WithName("legacy-routing")
+    @WithDefault("true")
+    boolean legacyRouting();
+
+    /** How long a device-to-patient answer is cached: the longest time a registry change takes to be seen. */
+    @WithName("registry-cache-ttl")
+    @WithDefault("60s")
+    Duration registryCacheTtl();
+}

@@ -1,0 +1,132 @@
+package org.mfc.fhir.core.parse;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.mfc.fhir.core.ids.Identifiers;
+import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.FieldProblem;
+import org.mfc.fhir.core.model.IdType;
+import org.mfc.fhir.core.model.Reading;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * AVA4 home gateway messages (devices.md section 1): {@code reportAttribute} readings with a {@code device_list} of
+ * BLE measurements, each with its own {@code scan_time} and {@code ble_addr}; heartbeats ({@code HB_Msg},
+ * {@code reportMsg}) and command results are device status.
+ */
+public final class Ava4Parser implements PayloadParser {
+
+    @Override
+    public ParseResult parse(JsonNode payload, String topic, Instant receivedAt) {
+        if (payload == null || !payload.isObject()) {
+            return ParseResult.invalid("$", "must be a JSON object");
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        DeviceIdentity gateway = gateway(payload, problems);
+        String type = Fields.text(payload, "type");
+        if (type == null) {
+            problems.add(new FieldProblem("type", "is required"));
+            return ParseResult.invalid(problems);
+        }
+        if (type.equals("HB_Msg") || type.equals("reportMsg")) {
+            return problems.isEmpty()
+                    ? new ParseResult(MessageClass.DEVICE_STATUS, gateway, List.of(), List.of(), List.of())
+                    : ParseResult.invalid(problems);
+        }
+        if (!type.equals("reportAttribute") && !type.equals("cmdResult")) {
+            problems.add(new FieldProblem("type", "must be reportAttribute, cmdResult, HB_Msg or reportMsg"));
+            return ParseResult.invalid(problems);
+        }
+        JsonNode data = payload.get("data");
+        if (data == null || !data.isObject()) {
+            problems.add(new FieldProblem("data", "is required and must be an object"));
+            return ParseResult.invalid(problems);
+        }
+        if (isCommandStatus(data)) {
+            return problems.isEmpty()
+                    ? new ParseResult(MessageClass.COMMAND_STATUS, gateway, List.of(), List.of(), List.of())
+                    : ParseResult.invalid(problems);
+        }
+        String attribute = Fields.text(data, "attribute");
+        Optional<DeviceModels.Model> model = DeviceModels.find(DeviceFamily.AVA4, attribute);
+        if (model.isEmpty()) {
+            problems.add(new FieldProblem("data.attribute",
+                    attribute == null ? "is required" : "is not a known AVA4 device attribute"));
+            return ParseResult.invalid(problems);
+        }
+        JsonNode list = Fields.get(data.get("value"), "device_list");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            problems.add(new FieldProblem("data.value.device_list", "is required and must be a non-empty array"));
+            return ParseResult.invalid(problems);
+        }
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "data.value.device_list[" + i + "]";
+            Reading r = reading(model.get(), list.get(i), path, gateway, receivedAt, problems);
+            if (r != null) {
+                readings.add(r);
+            }
+        }
+        return problems.isEmpty()
+                ? new ParseResult(MessageClass.READINGS, gateway, readings, List.of(), List.of())
+                : ParseResult.invalid(problems);
+    }
+
+    private static Reading reading(DeviceModels.Model model, JsonNode item, String path, DeviceIdentity gateway,
+            Instant receivedAt, List<FieldProblem> problems) {
+        if (item == null || !item.isObject()) {
+            problems.add(new FieldProblem(path, "must be an object"));
+            return null;
+        }
+        int before = problems.size();
+        Optional<String> ble = Identifiers.mac(Fields.text(item, "ble_addr"));
+        if (ble.isEmpty()) {
+            problems.add(new FieldProblem(path + ".ble_addr", "is required: 12 hex digits, separators optional"));
+        }
+        Instant scanTime = Fields.epochSeconds(item, "scan_time", path + ".scan_time", problems);
+        if (scanTime != null) {
+            DeviceTimeRule.check(scanTime, receivedAt, path + ".scan_time", problems);
+        }
+        ModelValues.Extracted extracted = ModelValues.read(model, item, path, problems);
+        if (problems.size() > before || gateway == null) {
+            return null;
+        }
+        DeviceIdentity device = new DeviceIdentity(IdType.BLE_MAC, ble.get(), model.displayName());
+        return new Reading(DeviceFamily.AVA4, model.kind(), device, gateway, null, scanTime, null,
+                extracted.values(), extracted.details());
+    }
+
+    /** The box: {@code mac}, else {@code deviceCode}, else {@code data.mac}; all name the gateway. */
+    private static DeviceIdentity gateway(JsonNode payload, List<FieldProblem> problems) {
+        for (String field : new String[] {"mac", "deviceCode"}) {
+            Optional<String> mac = Identifiers.mac(Fields.text(payload, field));
+            if (mac.isPresent()) {
+                return new DeviceIdentity(IdType.BOX_MAC, mac.get(), "AVA4");
+            }
+        }
+        Optional<String> dataMac = Identifiers.mac(Fields.text(payload.get("data"), "mac"));
+        if (dataMac.isPresent()) {
+            return new DeviceIdentity(IdType.BOX_MAC, dataMac.get(), "AVA4");
+        }
+        problems.add(new FieldProblem("mac", "is required: the AVA4 box MAC (12 hex digits, separators optional)"));
+        return null;
+    }
+
+    private static boolean isCommandStatus(JsonNode data) {
+        if (data.has("attribute")) {
+            return false;
+        }
+        for (var it = data.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (!name.equals("id") && !name.equals("code")) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,76 @@
+package org.mfc.fhir.core.parse;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.MeasurementKind;
+
+/**
+ * The BLE device models behind AVA4 gateways and Qube-Vital kiosks (devices.md sections 1 and 3): the exact
+ * {@code data.attribute} a gateway reports, the kind it measures, and which payload keys carry which value.
+ * Keys are matched in any letter case, so {@code PR}/{@code pr} and {@code Temp}/{@code temp} are one row.
+ * Supporting a new BLE model is one row here.
+ */
+public final class DeviceModels {
+
+    /**
+     * @param attribute exact {@code data.attribute}, typos included ({@code BP_BIOLIGTH})
+     * @param values    payload key to {@link MeasurementKind} value key
+     * @param details   payload key to detail key (glucose marker, temperature mode)
+     */
+    public record Model(DeviceFamily family, String attribute, MeasurementKind kind, String displayName,
+            Map<String, String> values, Map<String, String> details) {
+    }
+
+    private static final Map<String, String> BP = Map.of("bp_high", "systolic", "bp_low", "diastolic", "pr", "pulse");
+    private static final Map<String, String> GLUCOSE = Map.of("blood_glucose", "value");
+    private static final Map<String, String> MARKER = Map.of("marker", "marker");
+    private static final Map<String, String> SPO2 = Map.of("spo2", "value", "pulse", "pulse", "pi", "pi");
+    private static final Map<String, String> TEMP = Map.of("temp", "value");
+    private static final Map<String, String> MODE = Map.of("mode", "mode");
+    private static final Map<String, String> WEIGHT = Map.of("weight", "value", "resistance", "resistance");
+
+    private static final List<Model> MODELS = List.of(
+            new Model(DeviceFamily.AVA4, "BP_BIOLIGTH", MeasurementKind.BLOOD_PRESSURE, "WBP BIOLIGHT", BP, Map.of()),
+            new Model(DeviceFamily.AVA4, "WBP BIOLIGHT", MeasurementKind.BLOOD_PRESSURE, "WBP BIOLIGHT", BP, Map.of()),
+            new Model(DeviceFamily.AVA4, "BLE_BPG", MeasurementKind.BLOOD_PRESSURE, "BLE BPG", BP, Map.of()),
+            new Model(DeviceFamily.AVA4, "Contour_Elite", MeasurementKind.BLOOD_GLUCOSE, "Contour Elite", GLUCOSE,
+                    MARKER),
+            new Model(DeviceFamily.AVA4, "AccuChek_Instant", MeasurementKind.BLOOD_GLUCOSE, "Accu-Chek Instant",
+                    GLUCOSE, MARKER),
+            new Model(DeviceFamily.AVA4, "Oximeter JUMPER", MeasurementKind.SPO2, "Oximeter JUMPER", SPO2, Map.of()),
+            new Model(DeviceFamily.AVA4, "IR_TEMO_JUMPER", MeasurementKind.BODY_TEMPERATURE, "IR Thermometer JUMPER",
+                    TEMP, MODE),
+            new Model(DeviceFamily.AVA4, "BodyScale_JUMPER", MeasurementKind.BODY_WEIGHT, "Body Scale JUMPER", WEIGHT,
+                    Map.of()),
+            new Model(DeviceFamily.AVA4, "MGSS_REF_UA", MeasurementKind.URIC_ACID, "MGSS uric acid meter",
+                    Map.of("uric_acid", "value"), Map.of()),
+            new Model(DeviceFamily.AVA4, "MGSS_REF_CHOL", MeasurementKind.CHOLESTEROL, "MGSS cholesterol meter",
+                    Map.of("cholesterol", "value"), Map.of()),
+            new Model(DeviceFamily.QUBE_VITAL, "WBP_JUMPER", MeasurementKind.BLOOD_PRESSURE, "WBP JUMPER", BP,
+                    Map.of()),
+            new Model(DeviceFamily.QUBE_VITAL, "CONTOUR", MeasurementKind.BLOOD_GLUCOSE, "Contour", GLUCOSE, MARKER),
+            new Model(DeviceFamily.QUBE_VITAL, "Oximeter_JUMPER", MeasurementKind.SPO2, "Oximeter JUMPER", SPO2,
+                    Map.of()),
+            new Model(DeviceFamily.QUBE_VITAL, "TEMO_Jumper", MeasurementKind.BODY_TEMPERATURE, "Thermometer JUMPER",
+                    TEMP, MODE),
+            new Model(DeviceFamily.QUBE_VITAL, "BodyScale_JUMPER", MeasurementKind.BODY_WEIGHT, "Body Scale JUMPER",
+                    WEIGHT, Map.of()));
+
+    private DeviceModels() {
+    }
+
+    public static Optional<Model> find(DeviceFamily family, String attribute) {
+        if (attribute == null) {
+            return Optional.empty();
+        }
+        return MODELS.stream().filter(m -> m.family() == family && m.attribute().equals(attribute.strip()))
+                .findFirst();
+    }
+
+    public static List<Model> all() {
+        return MODELS;
+    }
+}

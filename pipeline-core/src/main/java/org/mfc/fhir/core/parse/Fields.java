@@ -1,0 +1,103 @@
+package org.mfc.fhir.core.parse;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.mfc.fhir.core.model.FieldProblem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Lenient-but-exact field access shared by the parsers: key case variants ({@code PR}/{@code pr},
+ * {@code Temp}/{@code temp}) are one key, numbers may arrive as numeric strings, and anything else that is not a
+ * number is a problem naming the field, never a silent zero.
+ */
+public final class Fields {
+
+    private Fields() {
+    }
+
+    /** The member named {@code name} in any letter case, or null. An exact-case match wins. */
+    public static JsonNode get(JsonNode object, String name) {
+        if (object == null || !object.isObject()) {
+            return null;
+        }
+        JsonNode exact = object.get(name);
+        if (exact != null) {
+            return exact;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Text of a string or number member, trimmed; null when absent, JSON null or not a scalar. */
+    public static String text(JsonNode object, String name) {
+        JsonNode n = get(object, name);
+        if (n == null || n.isNull() || !n.isValueNode()) {
+            return null;
+        }
+        String t = n.asText().strip();
+        return t.isEmpty() ? null : t;
+    }
+
+    /**
+     * A decimal from a number or a numeric string. Absent, null, {@code ""} and {@code "null"} mean "not measured"
+     * and give null; anything else that is not a finite number adds a problem at {@code path} and gives null.
+     */
+    public static BigDecimal decimal(JsonNode object, String name, String path, List<FieldProblem> problems) {
+        JsonNode n = get(object, name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isNumber()) {
+            return n.decimalValue();
+        }
+        if (n.isTextual()) {
+            String t = n.asText().strip();
+            if (t.isEmpty() || t.equalsIgnoreCase("null")) {
+                return null;
+            }
+            try {
+                if (t.length() <= 64) {
+                    return new BigDecimal(t);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        problems.add(new FieldProblem(path, "must be a number or a numeric string"));
+        return null;
+    }
+
+    /** Epoch seconds (number or numeric string) as an Instant; a problem at {@code path} when not an integer. */
+    public static Instant epochSeconds(JsonNode object, String name, String path, List<FieldProblem> problems) {
+        JsonNode n = get(object, name);
+        if (n == null || n.isNull()) {
+            problems.add(new FieldProblem(path, "is required (epoch seconds)"));
+            return null;
+        }
+        int before = problems.size();
+        BigDecimal v = decimal(object, name, path, problems);
+        if (v == null) {
+            if (problems.size() == before) {
+                problems.add(new FieldProblem(path, "is required (epoch seconds)"));
+            }
+            return null;
+        }
+        try {
+            long seconds = v.longValueExact();
+            return Instant.ofEpochSecond(seconds);
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            problems.add(new FieldProblem(path, "must be whole epoch seconds"));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package org.mfc.fhir.core.parse;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.mfc.fhir.core.ids.Identifiers;
+import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.FieldProblem;
+import org.mfc.fhir.core.model.IdType;
+import org.mfc.fhir.core.model.MeasurementKind;
+import org.mfc.fhir.core.model.Reading;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Kati watch messages (devices.md section 2). The topic comes from the request path ({@code /api/v1/kati/{topic}})
+ * because the watch's MQTT topic is not part of its body. Every vital present in a {@code VitalSign} or in an
+ * {@code AP55} item becomes its own reading; {@code hb} with a step count is the day's cumulative steps; a
+ * {@code sleepdata} with a {@code sleep} object is one night; SOS and fall are alerts; the rest is device status.
+ */
+public final class KatiParser implements PayloadParser {
+
+    public static final String MODEL = "Kati Watch";
+
+    /** The topics a watch publishes; matched in any letter case ({@code SOS} and {@code sos} both occur). */
+    public enum Topic {
+        VITAL_SIGN("VitalSign"), AP55("AP55"), HB("hb"), SLEEP_DATA("sleepdata"), LOCATION("location"),
+        SOS("SOS"), FALL_DOWN("fallDown"), ONLINE_TRIGGER("onlineTrigger");
+
+        public final String wireName;
+
+        Topic(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public static Optional<Topic> of(String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            for (Topic t : values()) {
+                if (t.wireName.equalsIgnoreCase(name.strip())) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** {@code timeStamps}: {@code DD/MM/YYYY HH:MM:SS}, UTC. Single-digit day, month and hour are tolerated. */
+    private static final DateTimeFormatter TIME_STAMPS = DateTimeFormatter.ofPattern("d/M/uuuu H:mm:ss", Locale.ROOT)
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    @Override
+    public ParseResult parse(JsonNode payload, String topicName, Instant receivedAt) {
+        if (payload == null || !payload.isObject()) {
+            return ParseResult.invalid("$", "must be a JSON object");
+        }
+        Optional<Topic> topic = Topic.of(topicName);
+        if (topic.isEmpty()) {
+            return ParseResult.invalid("topic", "is not a Kati topic (VitalSign, AP55, hb, sleepdata, location, SOS,"
+                    + " fallDown, onlineTrigger)");
+        }
+        List<FieldProblem> problems = new ArrayList<>();
+        Optional<String> imei = Identifiers.imei(Fields.text(payload, "IMEI"));
+        if (imei.isEmpty()) {
+            problems.add(new FieldProblem("IMEI", "is required: the watch's 15-digit IMEI"));
+            return ParseResult.invalid(problems);
+        }
+        DeviceIdentity watch = new DeviceIdentity(IdType.IMEI, imei.get(), MODEL);
+        Context c = new Context(watch, receivedAt, problems);
+        ParseResult result = switch (topic.get()) {
+            case VITAL_SIGN -> vitalSign(payload, c);
+            case AP55 -> ap55(payload, c);
+            case HB -> heartbeat(payload, c);
+            case SLEEP_DATA -> sleep(payload, c);
+            case LOCATION -> location(payload, c);
+            case SOS -> alert(payload, c, "sos", "CRITICAL");
+            case FALL_DOWN -> alert(payload, c, "fall_down", "HIGH");
+            case ONLINE_TRIGGER -> status(c);
+        };
+        return problems.isEmpty() ? result : ParseResult.invalid(problems);
+    }
+
+    private record Context(DeviceIdentity watch, Instant receivedAt, List<FieldProblem> problems) {
+    }
+
+    private static ParseResult readings(Context c, List<Reading> readings) {
+        return readings.isEmpty() ? status(c)
+                : new ParseResult(MessageClass.READINGS, c.watch(), readings, List.of(), List.of());
+    }
+
+    private static ParseResult status(Context c) {
+        return new ParseResult(MessageClass.DEVICE_STATUS, c.watch(), List.of(), List.of(), List.of());
+    }
+
+    /** One spot measurement; a {@code VitalSign} without any vital is only battery and signal: device status. */
+    private static ParseResult vitalSign(JsonNode payload, Context c) {
+        int before = c.problems().size();
+        List<Reading> readings = new ArrayList<>();
+        Instant time = null;
+        if (hasAnyVital(payload)) {
+            time = timeStamps(payload, "timeStamps", "timeStamps", c, true);
+        }
+        vitals(payload, "", time, c, readings);
+        return c.problems().size() > before ? null : readings(c, readings);
+    }
+
+    /** The hourly batch: one reading per vital per item, each timed by its item's epoch {@code timestamp}. */
+    private static ParseResult ap55(JsonNode payload, Context c) {
+        JsonNode data = Fields.get(payload, "data");
+        if (data == null || !data.isArray()) {
+            c.problems().add(new FieldProblem("data", "is required and must be an array"));
+            return null;
+        }
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            String path = "data[" + i + "]";
+            JsonNode item = data.get(i);
+            if (!item.isObject()) {
+                c.problems().add(new FieldProblem(path, "must be an object"));
+                continue;
+            }
+            Instant time = null;
+            if (hasAnyVital(item)) {
+                time = Fields.epochSeconds(item, "timestamp", path + ".timestamp", c.problems());
+                if (time != null && !DeviceTimeRule.check(time, c.receivedAt(), path + ".timestamp", c.problems())) {
+                    time = null;
+                }
+            }
+            vitals(item, path + ".", time, c, readings);
+        }
+        return readings(c, readings);
+    }
+
+    /** Heartbeat; with {@code step} it carries the day's cumulative step count (Thai local day). */
+    private static ParseResult heartbeat(JsonNode payload, Context c) {
+        int before = c.problems().size();
+        BigDecimal steps = Fields.decimal(payload, "step", "step", c.problems());
+        if (steps == null) {
+            return c.problems().size() > before ? null : status(c);
+        }
+        Instant time = timeStamps(payload, "timeStamps", "timeStamps", c, true);
+        if (time == null) {
+            return null;
+        }
+        Instant dayStart = ThaiTime.startOfDay(time);
+        return readings(c, List.of(new Reading(DeviceFamily.KATI, MeasurementKind.STEPS, c.watch(), null, null,
+                dayStart, dayStart.plus(java.time.Duration.ofDays(1)), Map.of(MeasurementKind.VALUE, steps),
+                Map.of())));
+    }
+
+    /** One night; a {@code sleepdata} without a {@code sleep} object is a heartbeat-like status message. */
+    private static ParseResult sleep(JsonNode payload, Context c) {
+        JsonNode sleep = Fields.get(payload, "sleep");
+        if (sleep == null || sleep.isNull()) {
+            return status(c);
+        }
+        if (!sleep.isObject()) {
+            c.problems().add(new FieldProblem("sleep", "must be an object"));
+            return null;
+        }
+        String stampText = Fields.text(sleep, "timeStamps");
+        Instant stamp = timeStamps(sleep, "timeStamps", "sleep.timeStamps", c, true);
+        String window = Fields.text(sleep, "time");
+        String pattern = Fields.text(sleep, "data");
+        if (pattern == null) {
+            c.problems().add(new FieldProblem("sleep.data", "is required: one digit per 5 minutes"));
+        }
+        Optional<SleepWindow> w = SleepWindow.parse(window);
+        if (w.isEmpty()) {
+            c.problems().add(new FieldProblem("sleep.time", "is required as HHMM@HHMM (Thai local window)"));
+        }
+        if (stamp == null || pattern == null || w.isEmpty()) {
+            return null;
+        }
+        SleepWindow.Night night = w.get().nightOf(stamp);
+        if (!DeviceTimeRule.check(night.start(), c.receivedAt(), "sleep.time", c.problems())) {
+            return null;
+        }
+        SleepPattern.Minutes minutes = SleepPattern.count(pattern);
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("sleep_data", pattern);
+        details.put("sleep_time", window);
+        String num = Fields.text(sleep, "num");
+        if (num != null) {
+            details.put("sleep_num", num);
+        }
+        details.put("sleep_timestamp", stampText);
+        Map<String, BigDecimal> values = Map.of(MeasurementKind.VALUE, BigDecimal.valueOf(minutes.asleep()),
+                "deep", BigDecimal.valueOf(minutes.deep()), "light", BigDecimal.valueOf(minutes.light()));
+        return readings(c, List.of(new Reading(DeviceFamily.KATI, MeasurementKind.SLEEP, c.watch(), null, null,
+                night.start(), night.end(), values, details)));
+    }
+
+    /** Position only: device status. GPS coordinates must be numbers when given (numeric strings, "" and "null" ok). */
+    private static ParseResult location(JsonNode payload, Context c) {
+        JsonNode gps = Fields.get(Fields.get(payload, "location"), "GPS");
+        if (gps != null && gps.isObject()) {
+            for (String axis : new String[] {"latitude", "longitude"}) {
+                Fields.decimal(gps, axis, "location.GPS." + axis, c.problems());
+            }
+        }
+        return status(c);
+    }
+
+    /**
+     * SOS and fall. An emergency is never refused over its clock: the time is {@code timeStamps} when present and
+     * plausible, else the receipt time.
+     */
+    private static ParseResult alert(JsonNode payload, Context c, String type, String priority) {
+        Instant time = c.receivedAt();
+        List<FieldProblem> timeProblems = new ArrayList<>();
+        Instant stamp = timeStamps(payload, "timeStamps", "timeStamps",
+                new Context(c.watch(), c.receivedAt(), timeProblems), false);
+        if (stamp != null && timeProblems.isEmpty()) {
+            time = stamp;
+        }
+        JsonNode location = Fields.get(payload, "location");
+        String status = Fields.text(payload, "status");
+        AlertEvent event = new AlertEvent(c.watch(), type, status, priority, time,
+                location != null && location.isObject() ? location : null);
+        return new ParseResult(MessageClass.ALERT, c.watch(), List.of(), List.of(event), List.of());
+    }
+
+    private static boolean hasAnyVital(JsonNode object) {
+        for (String key : new String[] {"heartRate", "bloodPressure", "bodyTemperature", "spO2"}) {
+            JsonNode n = Fields.get(object, key);
+            if (n != null && !n.isNull() && !(n.isTextual() && isBlank(n.asText()))
+                    && !(n.isObject() && n.isEmpty())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isBlank(String s) {
+        return s.isBlank() || s.strip().equalsIgnoreCase("null");
+    }
+
+    /** Every vital present in {@code object} becomes a reading at {@code time} (null when time was refused). */
+    private static void vitals(JsonNode object, String path, Instant time, Context c, List<Reading> out) {
+        List<FieldProblem> p = c.problems();
+        BigDecimal heartRate = Fields.decimal(object, "heartRate", path + "heartRate", p);
+        BigDecimal temperature = Fields.decimal(object, "bodyTemperature", path + "bodyTemperature", p);
+        BigDecimal spo2 = Fields.decimal(object, "spO2", path + "spO2", p);
+        Map<String, BigDecimal> bp = bloodPressure(Fields.get(object, "bloodPressure"), path + "bloodPressure", p);
+        if (time == null) {
+            return;
+        }
+        if (heartRate != null) {
+            out.add(reading(MeasurementKind.HEART_RATE, c, time, Map.of(MeasurementKind.VALUE, heartRate)));
+        }
+        if (bp != null) {
+            out.add(reading(MeasurementKind.BLOOD_PRESSURE, c, time, bp));
+        }
+        if (temperature != null) {
+            out.add(reading(MeasurementKind.BODY_TEMPERATURE, c, time, Map.of(MeasurementKind.VALUE, temperature)));
+        }
+        if (spo2 != null) {
+            out.add(reading(MeasurementKind.SPO2, c, time, Map.of(MeasurementKind.VALUE, spo2)));
+        }
+    }
+
+    /** {@code {bp_sys, bp_dia}}: both or neither; a half blood pressure is a problem, not a reading. */
+    private static Map<String, BigDecimal> bloodPressure(JsonNode bp, String path, List<FieldProblem> problems) {
+        if (bp == null || bp.isNull() || (bp.isTextual() && isBlank(bp.asText()))) {
+            return null;
+        }
+        if (!bp.isObject()) {
+            problems.add(new FieldProblem(path, "must be an object {bp_sys, bp_dia}"));
+            return null;
+        }
+        BigDecimal sys = Fields.decimal(bp, "bp_sys", path + ".bp_sys", problems);
+        BigDecimal dia = Fields.decimal(bp, "bp_dia", path + ".bp_dia", problems);
+        if (sys == null && dia == null) {
+            return null;
+        }
+        if (sys == null || dia == null) {
+            problems.add(new FieldProblem(path + (sys == null ? ".bp_sys" : ".bp_dia"),
+                    "is required when the other blood-pressure value is present"));
+            return null;
+        }
+        return Map.of("systolic", sys, "diastolic", dia);
+    }
+
+    private static Reading reading(MeasurementKind kind, Context c, Instant time, Map<String, BigDecimal> values) {
+        return new Reading(DeviceFamily.KATI, kind, c.watch(), null, null, time, null, values, Map.of());
+    }
+
+    /**
+     * A {@code timeStamps} string as an Instant (UTC), checked against the device time rule. {@code required}: a
+     * missing value is a problem; otherwise it gives null silently.
+     */
+    private static Instant timeStamps(JsonNode object, String name, String path, Context c, boolean required) {
+        String text = Fields.text(object, name);
+        if (text == null) {
+            if (required) {
+                c.problems().add(new FieldProblem(path, "is required as DD/MM/YYYY HH:MM:SS (UTC)"));
+            }
+            return null;
+        }
+        Instant time = parseTimeStamps(text);
+        if (time == null) {
+            c.problems().add(new FieldProblem(path, "must be DD/MM/YYYY HH:MM:SS (UTC)"));
+            return null;
+        }
+        return DeviceTimeRule.check(time, c.receivedAt(), path, c.problems()) ? time : null;
+    }
+
+    /** {@code DD/MM/YYYY HH:MM:SS} in UTC, or null when the text is not one. */
+    public static Instant parseTimeStamps(String text) {
+        try {
+            return LocalDateTime.parse(text.strip(), TIME_STAMPS).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.mfc.fhir.core.process;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.mfc.fhir.core.fhir.FhirJson;
+import org.mfc.fhir.core.parse.Parsers;
+import org.mfc.fhir.core.store.EmergencyAlarmStore;
+import org.mfc.fhir.core.store.FhirStore;
+import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.store.ParkedReadingStore;
+import org.mfc.fhir.core.store.PatientDirectory;
+
+import com.mongodb.client.MongoClient;
+
+/**
+ * Wires the shared pipeline from a MongoDB client and settings, the same way in every host (ingest API fallback,
+ * parser worker, tests), so no host assembles its own variant.
+ */
+public final class Pipeline {
+
+    /**
+     * @param mainDb        legacy database ({@code MONGODB_MAIN_DB})
+     * @param fhirDb        FHIR database ({@code MONGODB_FHIR_DB})
+     * @param legacyRouting write legacy history collections ({@code ENABLE_LEGACY_ROUTING})
+     * @param registryTtl   longest time a registry change takes to be seen
+     * @param sourceSystem  {@code source_system} of what this host stores
+     */
+    public record Settings(String mainDb, String fhirDb, boolean legacyRouting, Duration registryTtl,
+            String sourceSystem) {
+    }
+
+    private final Parsers parsers;
+    private final FhirStore fhirStore;
+    private final LegacyStore legacyStore;
+    private final ParkedReadingStore parked;
+    private final PatientDirectory directory;
+    private final EmergencyAlarmStore alarms;
+    private final ReadingProcessor processor;
+    private final ParkedReprocessor reprocessor;
+
+    public Pipeline(MongoClient client, Settings settings, Clock clock) {
+        this.parsers = new Parsers();
+        this.fhirStore = new FhirStore(client.getDatabase(settings.fhirDb()));
+        this.legacyStore = new LegacyStore(client.getDatabase(settings.mainDb()));
+        this.parked = new ParkedReadingStore(client.getDatabase(settings.fhirDb()));
+        this.directory = new PatientDirectory(client.getDatabase(settings.mainDb()), settings.registryTtl(), 50_000,
+                clock);
+        this.alarms = new EmergencyAlarmStore(client.getDatabase(settings.mainDb()));
+        this.processor = new ReadingProcessor(parsers::parse, directory, fhirStore, legacyStore, parked, alarms,
+                new ReadingProcessor.Options(settings.legacyRouting(), settings.sourceSystem()), clock);
+        this.reprocessor = new ParkedReprocessor(parked, directory, processor);
+    }
+
+    /** Start-up work that must not land on the first reading: FHIR model scan, indexes. */
+    public void start() {
+        FhirJson.warmUp();
+        fhirStore.ensureIndexes();
+    }
+
+    public Parsers parsers() {
+        return parsers;
+    }
+
+    public FhirStore fhirStore() {
+        return fhirStore;
+    }
+
+    public LegacyStore legacyStore() {
+        return legacyStore;
+    }
+
+    public ParkedReadingStore parked() {
+        return parked;
+    }
+
+    public PatientDirectory directory() {
+        return directory;
+    }
+
+    public EmergencyAlarmStore alarms() {
+        return alarms;
+    }
+
+    public ReadingProcessor processor() {
+        return processor;
+    }
+
+    public ParkedReprocessor reprocessor() {
+        return reprocessor;
+    }
+}

@@ -1,0 +1,290 @@
+package org.mfc.fhir.core.process;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.mfc.fhir.core.fhir.DeviceMapper;
+import org.mfc.fhir.core.fhir.FhirEnvelope;
+import org.mfc.fhir.core.fhir.ImplausibleValueException;
+import org.mfc.fhir.core.fhir.MappedResource;
+import org.mfc.fhir.core.fhir.ObservationMapper;
+import org.mfc.fhir.core.fhir.PatientMapper;
+import org.mfc.fhir.core.fhir.ProvenanceMapper;
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.MeasurementKind;
+import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.model.Stage;
+import org.mfc.fhir.core.parse.AlertEvent;
+import org.mfc.fhir.core.parse.MessageClass;
+import org.mfc.fhir.core.parse.ParseResult;
+import org.mfc.fhir.core.store.EmergencyAlarmStore;
+import org.mfc.fhir.core.store.ExpiringCache;
+import org.mfc.fhir.core.store.FhirStore;
+import org.mfc.fhir.core.store.LegacyEntry;
+import org.mfc.fhir.core.store.LegacyEntryMapper;
+import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.store.ParkedReadingStore;
+import org.mfc.fhir.core.store.PatientDirectory;
+import org.mfc.fhir.core.store.TransientStoreException;
+
+/**
+ * The pipeline's one implementation of "queued message to stored resources", used by the parser worker for each
+ * batch and by the ingest API's synchronous fallback: PARSE, RESOLVE, MAP, PERSIST (FHIR database), LEGACY.
+ * Alarms (SOS, fall) of the batch are handed to the {@link AlertSink} before any reading of the batch is written.
+ * <p>
+ * Data problems end as a {@link RecordOutcome} per message; a database outage throws
+ * {@link TransientStoreException} for the whole batch, which the caller retries without acknowledging. Every write
+ * is idempotent, so a retry after a partial write completes it without duplicates.
+ */
+public final class ReadingProcessor {
+
+    /**
+     * @param legacyRouting also write the legacy history collections ({@code ENABLE_LEGACY_ROUTING})
+     * @param sourceSystem  {@code source_system} of stored documents
+     */
+    public record Options(boolean legacyRouting, String sourceSystem) {
+    }
+
+    /** What the parse of one message gave: the result, or the outcome that already ends it. */
+    private record Parsed(IngestRecord record, ParseResult result, RecordOutcome rejected) {
+    }
+
+    /** The writes of one batch, filled message by message. */
+    private static final class Writes {
+        final List<Document> envelopes = new ArrayList<>();
+        final List<LegacyEntry> entries = new ArrayList<>();
+        final Set<ObjectId> patientIds = new LinkedHashSet<>();
+        final List<Instant> deviceTimes = new ArrayList<>();
+        final Set<String> deviceIds = new LinkedHashSet<>();
+    }
+
+    private final RecordParser parsers;
+    private final PatientDirectory directory;
+    private final FhirStore fhir;
+    private final LegacyStore legacy;
+    private final ParkedReadingStore parked;
+    private final EmergencyAlarmStore alarms;
+    private final Options options;
+    private final Clock clock;
+    private final ObservationMapper observations = new ObservationMapper();
+    private final DeviceMapper devices = new DeviceMapper();
+    private final PatientMapper patients = new PatientMapper();
+    private final ProvenanceMapper provenance = new ProvenanceMapper();
+    private final LegacyEntryMapper legacyEntries = new LegacyEntryMapper();
+    /** Patients whose FHIR Patient was written recently: saves a registry read per batch. */
+    private final ExpiringCache<ObjectId, Boolean> patientsWritten;
+    /**
+     * Devices whose FHIR Device was written recently: a Device is insert-if-absent and never changes, so encoding it
+     * again for every reading of the device is wasted work (a third of the mapping time).
+     */
+    private final ExpiringCache<String, Boolean> devicesWritten;
+
+    public ReadingProcessor(RecordParser parsers, PatientDirectory directory, FhirStore fhir, LegacyStore legacy,
+            ParkedReadingStore parked, EmergencyAlarmStore alarms, Options options, Clock clock) {
+        this.parsers = parsers;
+        this.directory = directory;
+        this.fhir = fhir;
+        this.legacy = legacy;
+        this.parked = parked;
+        this.alarms = alarms;
+        this.options = options;
+        this.clock = clock;
+        this.patientsWritten = new ExpiringCache<>(10_000, Duration.ofMinutes(10), clock);
+        this.devicesWritten = new ExpiringCache<>(50_000, Duration.ofMinutes(10), clock);
+    }
+
+    /** Processes a batch without an alert topic: alarms are recorded in the database only. */
+    public BatchResult process(List<IngestRecord> records) {
+        return process(records, AlertSink.NONE);
+    }
+
+    public BatchResult process(List<IngestRecord> records, AlertSink alertSink) {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        List<Parsed> parsed = new ArrayList<>(records.size());
+        for (IngestRecord record : records) {
+            parsed.add(parse(record));
+        }
+        RecordOutcome[] outcomes = new RecordOutcome[records.size()];
+        int alertCount = alerts(parsed, outcomes, alertSink, now);
+
+        Writes writes = new Writes();
+        for (int i = 0; i < parsed.size(); i++) {
+            if (outcomes[i] == null) {
+                outcomes[i] = prepare(parsed.get(i), now, writes);
+            }
+        }
+        for (ObjectId id : writes.patientIds) {
+            if (patientsWritten.get(id, k -> Boolean.FALSE)) {
+                continue;
+            }
+            Document legacyPatient = directory.patient(id);
+            if (legacyPatient != null) {
+                writes.envelopes.add(FhirEnvelope.wrap(patients.map(legacyPatient), now, options.sourceSystem(),
+                        null));
+            }
+        }
+        long mapped = System.nanoTime();
+        int inserted = fhir.insertIfAbsent(FhirStore.byCollection(writes.envelopes));
+        if (options.legacyRouting()) {
+            legacy.write(writes.entries, now);
+        }
+        writes.patientIds.forEach(id -> patientsWritten.put(id, Boolean.TRUE));
+        writes.deviceIds.forEach(id -> devicesWritten.put(id, Boolean.TRUE));
+        long persisted = System.nanoTime();
+        return new BatchResult(List.of(outcomes), inserted, Duration.ofNanos(mapped - started),
+                Duration.ofNanos(persisted - mapped), clock.instant(), writes.deviceTimes, alertCount);
+    }
+
+    private Parsed parse(IngestRecord record) {
+        ParseResult result;
+        try {
+            result = parsers.parse(record);
+        } catch (RuntimeException e) {
+            return new Parsed(record, null, RecordOutcome.rejected(record, Stage.PARSE,
+                    "parser failed: " + e.getClass().getSimpleName()));
+        }
+        if (!result.valid()) {
+            return new Parsed(record, null, RecordOutcome.rejected(record, Stage.PARSE, result.problems().stream()
+                    .map(Object::toString).collect(Collectors.joining("; "))));
+        }
+        return new Parsed(record, result, null);
+    }
+
+    /**
+     * Resolves, publishes and records the batch's alarms before anything else is written. An alarm from a watch the
+     * registry does not know is still published (without patient); its message is parked so that the
+     * {@code emergency_alarm} document is written once the watch is registered.
+     *
+     * @return how many alarms were published
+     */
+    private int alerts(List<Parsed> parsed, RecordOutcome[] outcomes, AlertSink sink, Instant now) {
+        List<AlertNotice> notices = new ArrayList<>();
+        List<Integer> unresolved = new ArrayList<>();
+        for (int i = 0; i < parsed.size(); i++) {
+            Parsed p = parsed.get(i);
+            if (p.result() == null || p.result().messageClass() != MessageClass.ALERT) {
+                continue;
+            }
+            boolean allResolved = true;
+            for (AlertEvent event : p.result().alerts()) {
+                Optional<PatientDirectory.Resolution> owner = directory.resolve(p.record().family(), event.device(),
+                        null, null);
+                allResolved &= owner.isPresent();
+                notices.add(AlertNotice.of(event, owner.map(r -> r.patientId().toHexString()).orElse(null),
+                        p.record().ingestId()));
+            }
+            if (allResolved) {
+                outcomes[i] = new RecordOutcome(p.record(), RecordOutcome.Status.ALERTED, Stage.LEGACY, null,
+                        List.of());
+            } else {
+                unresolved.add(i);
+            }
+        }
+        if (notices.isEmpty()) {
+            return 0;
+        }
+        sink.publish(notices);
+        if (options.legacyRouting()) {
+            alarms.insertIfAbsent(notices, now);
+        }
+        for (int i : unresolved) {
+            IngestRecord record = parsed.get(i).record();
+            String reason = "alarm published without patient: no patient is registered for "
+                    + parsed.get(i).result().source().key();
+            parked.park(record, Stage.RESOLVE, reason, now);
+            outcomes[i] = new RecordOutcome(record, RecordOutcome.Status.PARKED, Stage.RESOLVE, reason, List.of());
+        }
+        return notices.size();
+    }
+
+    private RecordOutcome prepare(Parsed p, Instant now, Writes writes) {
+        if (p.rejected() != null) {
+            return p.rejected();
+        }
+        IngestRecord record = p.record();
+        ParseResult parsed = p.result();
+        if (parsed.messageClass() != MessageClass.READINGS) {
+            return new RecordOutcome(record, RecordOutcome.Status.NOTHING_TO_STORE, Stage.PARSE, null, List.of());
+        }
+        List<ObjectId> owners = new ArrayList<>(parsed.readings().size());
+        for (Reading r : parsed.readings()) {
+            Optional<PatientDirectory.Resolution> resolution = directory.resolve(r);
+            if (resolution.isEmpty() && r.patientHint() != null && r.patientHint().citizenId() != null) {
+                resolution = Optional.of(directory.registerWalkIn(r, now));
+            }
+            if (resolution.isEmpty()) {
+                String reason = "no patient is registered for device " + r.device().key()
+                        + (r.gateway() == null ? "" : " (gateway " + r.gateway().key() + ")");
+                parked.park(record, Stage.RESOLVE, reason, now);
+                return new RecordOutcome(record, RecordOutcome.Status.PARKED, Stage.RESOLVE, reason, List.of());
+            }
+            owners.add(resolution.get().patientId());
+        }
+        List<Document> recordEnvelopes = new ArrayList<>();
+        List<LegacyEntry> recordEntries = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<String> observationIds = new ArrayList<>();
+        List<String> deviceIds = new ArrayList<>();
+        Set<DeviceIdentity> measuringDevices = new LinkedHashSet<>();
+        try {
+            Instant receivedAt = record.receivedInstant();
+            for (int i = 0; i < parsed.readings().size(); i++) {
+                Reading r = parsed.readings().get(i);
+                ObjectId owner = owners.get(i);
+                List<MappedResource> obs = observations.map(r, owner.toHexString(), receivedAt);
+                for (MappedResource m : obs) {
+                    Document envelope = FhirEnvelope.wrap(m, now, options.sourceSystem(), record.ingestId());
+                    if (r.kind().aggregation == MeasurementKind.Aggregation.DAILY_MAXIMUM
+                            && r.kind().loinc.equals(m.code())) {
+                        envelope.append(FhirStore.DAILY_MAXIMUM_FIELD,
+                                LegacyEntryMapper.number(r.value(MeasurementKind.VALUE)));
+                    }
+                    recordEnvelopes.add(envelope);
+                    ids.add("Observation/" + m.id());
+                    observationIds.add(m.id());
+                }
+                for (MappedResource d : devices.map(r)) {
+                    if (!devicesWritten.get(d.id(), k -> Boolean.FALSE)) {
+                        recordEnvelopes.add(FhirEnvelope.wrap(d, now, options.sourceSystem(), record.ingestId()));
+                        deviceIds.add(d.id());
+                    }
+                    ids.add("Device/" + d.id());
+                }
+                measuringDevices.add(r.device());
+                recordEntries.add(legacyEntries.map(r, owner, obs.get(0).id()));
+            }
+            if (!observationIds.isEmpty()) {
+                boolean onePatient = owners.stream().distinct().count() == 1;
+                MappedResource prov = provenance.map(record.messageId(), record.ingestId(), record.clientId(),
+                        List.copyOf(measuringDevices), onePatient ? owners.get(0).toHexString() : null,
+                        observationIds, receivedAt);
+                recordEnvelopes.add(FhirEnvelope.wrap(prov, now, options.sourceSystem(), record.ingestId()));
+            }
+        } catch (TransientStoreException e) {
+            throw e;
+        } catch (ImplausibleValueException e) {
+            return RecordOutcome.rejected(record, Stage.MAP, e.getMessage());
+        } catch (RuntimeException e) {
+            return RecordOutcome.rejected(record, Stage.MAP, "cannot map: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+        writes.envelopes.addAll(recordEnvelopes);
+        writes.entries.addAll(recordEntries);
+        writes.patientIds.addAll(owners);
+        writes.deviceIds.addAll(deviceIds);
+        parsed.readings().forEach(r -> writes.deviceTimes.add(r.deviceTime()));
+        return new RecordOutcome(record, RecordOutcome.Status.STORED, Stage.LEGACY, null,
+                ids.stream().distinct().toList());
+    }
+}

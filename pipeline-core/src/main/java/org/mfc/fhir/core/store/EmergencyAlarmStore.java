@@ -1,0 +1,85 @@
+package org.mfc.fhir.core.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.mfc.fhir.core.process.AlertNotice;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
+
+/**
+ * Watch alarms (SOS, fall) in the legacy {@code emergency_alarm} collection, in the shape the legacy application's
+ * responders read (legacy-db.md section 2). The {@code _id} is derived from the alert id, so a redelivered or replayed
+ * alert is written once; a responder's later changes ({@code status}, {@code processed}) are never overwritten.
+ */
+public final class EmergencyAlarmStore {
+
+    public static final String COLLECTION = "emergency_alarm";
+
+    private final MongoDatabase main;
+
+    public EmergencyAlarmStore(MongoDatabase main) {
+        this.main = main;
+    }
+
+    /** The legacy document id of an alert: the first 12 bytes of its hex alert id. */
+    public static ObjectId alarmId(String alertId) {
+        return new ObjectId(HexFormat.of().parseHex(alertId.substring(0, 24)));
+    }
+
+    private static Object location(AlertNotice a) {
+        if (a.location() == null || a.location().isNull()) {
+            return null;
+        }
+        return a.location().isObject() ? Document.parse(a.location().toString()) : a.location().asText();
+    }
+
+    /** Writes each alert whose patient is known; returns how many documents were new. */
+    public int insertIfAbsent(List<AlertNotice> alerts, Instant now) {
+        List<WriteModel<Document>> writes = new ArrayList<>();
+        for (AlertNotice a : alerts) {
+            if (a.patientId() == null) {
+                continue;
+            }
+            Document alertData = new Document("status", a.status())
+                    .append("location", location(a))
+                    .append("imei", a.deviceId())
+                    .append("timestamp", Date.from(a.time()))
+                    .append("priority", a.priority());
+            Document fields = new Document("patient_id", new ObjectId(a.patientId()))
+                    .append("alert_type", a.type())
+                    .append("alert_data", alertData)
+                    .append("status", "ACTIVE")
+                    .append("created_at", Date.from(now))
+                    .append("processed", false)
+                    .append("alert_id", a.alertId());
+            writes.add(new UpdateOneModel<>(Filters.eq("_id", alarmId(a.alertId())),
+                    new Document("$setOnInsert", fields), new UpdateOptions().upsert(true)));
+        }
+        if (writes.isEmpty()) {
+            return 0;
+        }
+        return MongoErrors.call("write emergency_alarm", () -> {
+            try {
+                return main.getCollection(COLLECTION).bulkWrite(writes, new BulkWriteOptions().ordered(false))
+                        .getUpserts().size();
+            } catch (MongoBulkWriteException e) {
+                if (MongoErrors.onlyDuplicateKeys(e)) {
+                    return e.getWriteResult().getUpserts().size();
+                }
+                throw e;
+            }
+        });
+    }
+}

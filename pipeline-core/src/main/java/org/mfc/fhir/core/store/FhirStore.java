@@ -1,0 +1,137 @@
+package org.mfc.fhir.core.store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
+
+/**
+ * Writes enveloped resources into the FHIR database. Every write is an insert-if-absent upsert keyed by the
+ * deterministic id: the first write of a fact wins and a replay changes nothing, not even {@code updated_at}
+ * (so replaying a batch leaves the database byte-for-byte identical). The one exception is a cumulative daily
+ * count ({@link #DAILY_MAXIMUM_FIELD}), where a higher count replaces the stored document.
+ */
+public final class FhirStore {
+
+    /**
+     * Envelope field of a cumulative daily fact (steps, {@code MeasurementKind.Aggregation.DAILY_MAXIMUM}): the
+     * value the stored document holds. A document carrying it is replaced by one with a higher value.
+     */
+    public static final String DAILY_MAXIMUM_FIELD = "daily_maximum";
+
+    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
+
+    private final MongoDatabase db;
+
+    public FhirStore(MongoDatabase db) {
+        this.db = db;
+    }
+
+    public MongoDatabase database() {
+        return db;
+    }
+
+    /** Indexes the queries need; creating an existing index is a no-op, so every service calls this at start. */
+    public void ensureIndexes() {
+        MongoErrors.call("create FHIR indexes", () -> {
+            var obs = db.getCollection("fhir_observations");
+            obs.createIndex(Indexes.compoundIndex(Indexes.ascending("patient_id"), Indexes.ascending("code"),
+                    Indexes.descending("effective_datetime")), new IndexOptions().name("patient_code_time"));
+            obs.createIndex(Indexes.ascending("device_id"), new IndexOptions().name("device"));
+            obs.createIndex(Indexes.ascending("source_message_id"), new IndexOptions().name("source_message"));
+            db.getCollection("fhir_devices").createIndex(Indexes.ascending("resource_data.identifier.value"),
+                    new IndexOptions().name("identifier"));
+            db.getCollection("fhir_patients").createIndex(Indexes.ascending("resource_data.identifier.value"),
+                    new IndexOptions().name("identifier"));
+            db.getCollection("fhir_provenance").createIndex(Indexes.ascending("source_message_id"),
+                    new IndexOptions().name("source_message"));
+            return null;
+        });
+    }
+
+    /**
+     * Inserts each document whose {@code _id} is not stored yet, one unordered bulk write per collection.
+     *
+     * @return how many documents were new
+     */
+    public int insertIfAbsent(Map<String, List<Document>> byCollection) {
+        int inserted = 0;
+        for (Map.Entry<String, List<Document>> e : byCollection.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            List<WriteModel<Document>> writes = new ArrayList<>(e.getValue().size());
+            for (Document doc : e.getValue()) {
+                writes.add(insertIfAbsent(doc));
+            }
+            inserted += bulk(e.getKey(), writes);
+        }
+        return inserted;
+    }
+
+    /** Groups enveloped documents by their collection, keeping one document per id ({@link #keep}). */
+    public static Map<String, List<Document>> byCollection(List<Document> envelopes) {
+        Map<String, Map<Object, Document>> grouped = new LinkedHashMap<>();
+        for (Document d : envelopes) {
+            String collection = org.mfc.fhir.core.fhir.FhirEnvelope.collection(d.getString("resource_type"));
+            grouped.computeIfAbsent(collection, k -> new LinkedHashMap<>()).merge(d.get("_id"), d,
+                    FhirStore::keep);
+        }
+        Map<String, List<Document>> out = new LinkedHashMap<>();
+        grouped.forEach((k, v) -> out.put(k, new ArrayList<>(v.values())));
+        return out;
+    }
+
+    /** Of two documents with one id in a batch the first wins, except that a higher daily maximum wins. */
+    private static Document keep(Document first, Document second) {
+        if (first.get(DAILY_MAXIMUM_FIELD) instanceof Number a && second.get(DAILY_MAXIMUM_FIELD) instanceof Number b
+                && b.doubleValue() > a.doubleValue()) {
+            return second;
+        }
+        return first;
+    }
+
+    private static WriteModel<Document> insertIfAbsent(Document doc) {
+        Object dailyValue = doc.get(DAILY_MAXIMUM_FIELD);
+        if (dailyValue != null) {
+            // A higher cumulative count replaces the stored document; a lower one or a replay matches nothing,
+            // and the upsert's insert then fails on the existing _id, which counts as "already stored".
+            return new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")),
+                    Filters.lt(DAILY_MAXIMUM_FIELD, dailyValue)), doc, new ReplaceOptions().upsert(true));
+        }
+        Document fields = new Document(doc);
+        Object id = fields.remove("_id");
+        Bson filter = Filters.eq("_id", id);
+        return new UpdateOneModel<>(filter, new Document("$setOnInsert", fields), UPSERT);
+    }
+
+    private int bulk(String collection, List<WriteModel<Document>> writes) {
+        return MongoErrors.call("write " + collection, () -> {
+            try {
+                return db.getCollection(collection).bulkWrite(writes, UNORDERED).getUpserts().size();
+            } catch (MongoBulkWriteException e) {
+                // Two writers upserting the same new id race; the loser's duplicate key means "already stored".
+                if (MongoErrors.onlyDuplicateKeys(e)) {
+                    return e.getWriteResult().getUpserts().size();
+                }
+                throw e;
+            }
+        });
+    }
+}

@@ -1,0 +1,119 @@
+package org.mfc.fhir.core.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.mfc.fhir.core.model.MeasurementKind;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+
+/**
+ * Appends entries to the legacy application's bucket documents (legacy-db.md section 2) and moves
+ * {@code patients.last_*} forward. Idempotent: an entry carries the id of its Observation and is pushed only when
+ * the bucket does not hold that id yet, so a replayed reading adds no second entry.
+ */
+public final class LegacyStore {
+
+    /** Entry field holding the Observation id; unknown to the legacy application, which ignores it. */
+    public static final String ENTRY_ID_FIELD = "fhir_observation_id";
+
+    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+
+    private final MongoDatabase main;
+
+    public LegacyStore(MongoDatabase main) {
+        this.main = main;
+    }
+
+    public void write(List<LegacyEntry> entries, Instant now) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Map<String, List<WriteModel<Document>>> byCollection = new LinkedHashMap<>();
+        List<WriteModel<Document>> lastValues = new ArrayList<>();
+        Date nowDate = Date.from(now);
+        for (LegacyEntry e : entries) {
+            var target = e.kind().legacy;
+            Bson bucket = e.dateTag() == null ? Filters.eq("patient_id", e.patientId())
+                    : Filters.and(Filters.eq("patient_id", e.patientId()), Filters.eq("date_tag", e.dateTag()));
+            List<WriteModel<Document>> writes = byCollection.computeIfAbsent(target.collection(),
+                    k -> new ArrayList<>());
+            // Make sure the bucket exists, then push only if no entry carries this Observation id.
+            writes.add(new UpdateOneModel<>(bucket, Updates.combine(
+                    Updates.setOnInsert("data", List.of()), Updates.setOnInsert("created_at", nowDate),
+                    Updates.setOnInsert("updated_at", nowDate), Updates.setOnInsert("__v", 0)), UPSERT));
+            Object dailyValue = dailyMaximum(e);
+            if (dailyValue != null) {
+                // Cumulative daily count: the day's entry (same Observation id) is replaced in place by a higher
+                // count; a lower count or a replay matches nothing.
+                String valueField = target.fields().get(MeasurementKind.VALUE);
+                writes.add(new UpdateOneModel<>(Filters.and(bucket, Filters.elemMatch("data", Filters.and(
+                        Filters.eq(ENTRY_ID_FIELD, e.entryId()), Filters.lt(valueField, dailyValue)))),
+                        Updates.combine(Updates.set("data.$", e.entry()), Updates.set("updated_at", nowDate),
+                                Updates.inc("__v", 1))));
+            }
+            writes.add(new UpdateOneModel<>(Filters.and(bucket, Filters.ne("data." + ENTRY_ID_FIELD, e.entryId())),
+                    Updates.combine(Updates.push("data", e.entry()), Updates.set("updated_at", nowDate),
+                            Updates.inc("__v", 1))));
+            if (target.lastField() != null) {
+                lastValues.add(lastValue(e, target.lastField(), target.prefix() + "_import_date"));
+            }
+        }
+        byCollection.forEach((collection, writes) -> MongoErrors.call("write legacy " + collection, () -> {
+            try {
+                return main.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(true));
+            } catch (MongoBulkWriteException ex) {
+                if (MongoErrors.onlyDuplicateKeys(ex)) {
+                    // A unique index on the bucket key and a concurrent first write: retry puts the entry in.
+                    return main.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(true));
+                }
+                throw ex;
+            }
+        }));
+        if (!lastValues.isEmpty()) {
+            MongoErrors.call("write legacy patients.last_*", () -> main.getCollection("patients")
+                    .bulkWrite(lastValues, new BulkWriteOptions().ordered(false)));
+        }
+    }
+
+    /** The value of a cumulative daily kind (steps), else null. */
+    private static Object dailyMaximum(LegacyEntry e) {
+        if (e.kind().aggregation != MeasurementKind.Aggregation.DAILY_MAXIMUM) {
+            return null;
+        }
+        return e.entry().get(e.kind().legacy.fields().get(MeasurementKind.VALUE));
+    }
+
+    /**
+     * {@code patients.last_<kind>} moves forward only: an older, late reading never replaces a newer one; for a
+     * cumulative daily count the same day moves forward to a higher count.
+     */
+    private static WriteModel<Document> lastValue(LegacyEntry e, String lastField, String timeField) {
+        Date t = Date.from(e.deviceTime());
+        Bson olderOrAbsent = Filters.or(Filters.exists(lastField + "." + timeField, false),
+                Filters.lt(lastField + "." + timeField, t));
+        Object dailyValue = dailyMaximum(e);
+        if (dailyValue != null) {
+            String valueField = lastField + "." + e.kind().legacy.fields().get(MeasurementKind.VALUE);
+            olderOrAbsent = Filters.or(olderOrAbsent, Filters.and(Filters.eq(lastField + "." + timeField, t),
+                    Filters.lt(valueField, dailyValue)));
+        }
+        Document value = new Document(e.entry());
+        value.remove(ENTRY_ID_FIELD);
+        return new UpdateOneModel<>(Filters.and(Filters.eq("_id", e.patientId()), olderOrAbsent),
+                Updates.set(lastField, value));
+    }
+}

@@ -1,0 +1,99 @@
+package org.mfc.fhir.core.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import org.bson.Document;
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.model.Stage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+
+/**
+ * Readings whose device the registry does not know yet: kept whole, with the reason, until an operator re-processes
+ * them once the registry knows the device. Not lost, not guessed.
+ */
+public final class ParkedReadingStore {
+
+    public static final String COLLECTION = "pipeline_parked_readings";
+
+    private final MongoCollection<Document> parked;
+
+    public ParkedReadingStore(MongoDatabase fhirDb) {
+        this.parked = fhirDb.getCollection(COLLECTION);
+    }
+
+    public void park(IngestRecord record, Stage stage, String reason, Instant now) {
+        Document doc = new Document("_id", record.messageId())
+                .append("ingest_id", record.ingestId())
+                .append("family", record.family().name())
+                .append("device_key", record.deviceKey())
+                .append("stage", stage.name())
+                .append("reason", reason)
+                .append("parked_at", Date.from(now))
+                // As text: a payload may hold keys MongoDB refuses as field names ($-prefixed, dotted).
+                .append("record_json", toJson(record));
+        MongoErrors.call("park reading", () -> parked.replaceOne(Filters.eq("_id", record.messageId()), doc,
+                new ReplaceOptions().upsert(true)));
+    }
+
+    public long count() {
+        return MongoErrors.call("count parked", () -> parked.countDocuments());
+    }
+
+    /** Up to {@code limit} parked records, oldest first. */
+    public List<IngestRecord> list(int limit) {
+        return MongoErrors.call("read parked", () -> read(limit));
+    }
+
+    private List<IngestRecord> read(int limit) {
+        List<IngestRecord> out = new ArrayList<>();
+        for (Document d : parked.find().sort(new Document("parked_at", 1)).limit(limit)) {
+            try {
+                out.add(Json.mapper().readValue(d.getString("record_json"), IngestRecord.class));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("parked record " + d.get("_id") + " is unreadable", e);
+            }
+        }
+        return out;
+    }
+
+    /** What an operator may see of a parked reading: why and which device, never the payload or the patient. */
+    public record Summary(String messageId, String ingestId, String family, String deviceKey, String stage,
+            String reason, Instant parkedAt) {
+    }
+
+    /** Up to {@code limit} parked readings, oldest first, without their payload. */
+    public List<Summary> summaries(int limit) {
+        return MongoErrors.call("list parked", () -> {
+            List<Summary> out = new ArrayList<>();
+            for (Document d : parked.find().projection(new Document("record_json", 0))
+                    .sort(new Document("parked_at", 1)).limit(limit)) {
+                Date at = d.getDate("parked_at");
+                out.add(new Summary(d.getString("_id"), d.getString("ingest_id"), d.getString("family"),
+                        d.getString("device_key"), d.getString("stage"), d.getString("reason"),
+                        at == null ? null : at.toInstant()));
+            }
+            return out;
+        });
+    }
+
+    public void remove(String messageId) {
+        MongoErrors.call("unpark reading", () -> parked.deleteOne(Filters.eq("_id", messageId)));
+    }
+
+    private static String toJson(IngestRecord record) {
+        try {
+            return Json.mapper().writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a parsed record", e);
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package org.mfc.fhir.core.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.fhir.ProvenanceMapper;
+import org.mfc.fhir.core.fhir.SampleReadings;
+import org.mfc.fhir.core.ids.DeterministicIds;
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.MeasurementKind;
+import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.parse.AlertEvent;
+import org.mfc.fhir.core.store.LegacyStore;
+
+import com.mongodb.client.model.Filters;
+
+class ReadingProcessorTest {
+
+    static final ObjectId PATIENT = new ObjectId(SampleReadings.PATIENT);
+
+    private final ProcessorHarness h = new ProcessorHarness(true);
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    /** The registry knows every sample device as the sample patient's, in the noisy spellings of production. */
+    static void seedRegistry(ProcessorHarness h) {
+        h.main.getCollection("patients").insertOne(new Document("_id", PATIENT).append("first_name", "Test")
+                .append("last_name", "Patient-One").append("id_card", " 1100000000001 ").append("gender", "female")
+                .append("is_active", true).append("is_deleted", false));
+        h.main.getCollection("watches").insertOne(new Document("imei", ":" + SampleReadings.WATCH.id())
+                .append("patient_id", PATIENT.toHexString()));
+        h.main.getCollection("amy_boxes").insertOne(new Document("mac_address", "08:f9:e0:d1:f7:b4 ")
+                .append("patient_id", PATIENT));
+    }
+
+    private List<IngestRecord> oneMessagePerKind() {
+        List<IngestRecord> out = new ArrayList<>();
+        for (MeasurementKind kind : MeasurementKind.values()) {
+            Reading r = SampleReadings.of(kind);
+            out.add(h.message(r.family(), r));
+        }
+        return out;
+    }
+
+    @Test
+    void givenSameBatchTwice_whenProcessed_thenDatabaseIsIdentical() {
+        seedRegistry(h);
+        List<IngestRecord> batch = oneMessagePerKind();
+        BatchResult first = h.processor.process(batch);
+        assertThat(first.count(RecordOutcome.Status.STORED)).isEqualTo(batch.size());
+        Map<String, List<String>> afterFirst = h.dump();
+
+        BatchResult second = h.processor.process(batch);
+
+        assertThat(second.count(RecordOutcome.Status.STORED)).isEqualTo(batch.size());
+        assertThat(second.newDocuments()).isZero();
+        assertThat(h.dump()).isEqualTo(afterFirst);
+        assertThat(h.fhirDb.getCollection("fhir_provenance").countDocuments()).isEqualTo(batch.size());
+    }
+
+    @Test
+    void givenMessage_whenStored_thenOneProvenanceNamesDeviceClientObservationsAndIngestId() {
+        seedRegistry(h);
+        IngestRecord msg = h.message(DeviceFamily.AVA4, SampleReadings.of(MeasurementKind.BLOOD_PRESSURE));
+        h.processor.process(List.of(msg));
+
+        Document prov = h.fhirDb.getCollection("fhir_provenance")
+                .find(Filters.eq("_id", ProvenanceMapper.provenanceId(msg.messageId()))).first();
+        assertThat(prov).isNotNull();
+        String json = prov.get("resource_data", Document.class).toJson();
+        assertThat(json).contains("Device/ble-D616F9641622", "test-client", msg.ingestId(), "Patient/" + PATIENT);
+        assertThat(prov.get("resource_data", Document.class).getList("target", Document.class)).hasSize(2);
+        assertThat(prov.getString("source_message_id")).isEqualTo(msg.ingestId());
+    }
+
+    @Test
+    void givenRisingStepCountsThenReplayAndLowerCount_whenProcessed_thenOneObservationAndEntryWithHighestCount() {
+        seedRegistry(h);
+        Instant day = SampleReadings.THAI_DAY_START;
+        for (long count : new long[] {1200, 3400, 3400, 2100}) {
+            h.processor.process(List.of(h.message(DeviceFamily.KATI, SampleReadings.steps(day, count))));
+        }
+        // two counts of the same day in one batch: the higher wins whatever the order
+        h.processor.process(List.of(h.message(DeviceFamily.KATI, SampleReadings.steps(day, 5600)),
+                h.message(DeviceFamily.KATI, SampleReadings.steps(day, 4000))));
+
+        List<Document> obs = h.fhirDb.getCollection("fhir_observations").find(Filters.eq("code", "41950-7"))
+                .into(new ArrayList<>());
+        assertThat(obs).hasSize(1);
+        Document value = obs.get(0).get("resource_data", Document.class).get("valueQuantity", Document.class);
+        assertThat(((Number) value.get("value")).intValue()).isEqualTo(5600);
+        assertThat(obs.get(0).get("resource_data", Document.class).get("effectivePeriod", Document.class)
+                .getString("start")).isEqualTo("2025-04-06T17:00:00Z");
+
+        List<Document> buckets = h.main.getCollection("step_histories").find().into(new ArrayList<>());
+        assertThat(buckets).hasSize(1);
+        assertThat(buckets.get(0).getString("date_tag")).isEqualTo("04-2025");
+        List<Document> entries = buckets.get(0).getList("data", Document.class);
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).getInteger("step")).isEqualTo(5600);
+        assertThat(entries.get(0).getString("date_tag")).isEqualTo("07042025");
+        assertThat(entries.get(0).getInteger("step_source")).isEqualTo(2);
+        Document last = h.main.getCollection("patients").find(Filters.eq("_id", PATIENT)).first()
+                .get("last_step", Document.class);
+        assertThat(last.getInteger("step")).isEqualTo(5600);
+
+        h.processor.process(List.of(h.message(DeviceFamily.KATI, SampleReadings.steps(day.plusSeconds(86_400),
+                10))));
+        assertThat(h.main.getCollection("step_histories").find().first().getList("data", Document.class))
+                .extracting(d -> d.getInteger("step")).containsExactly(5600, 10);
+    }
+
+    @Test
+    void givenUnknownCitizenAtKiosk_whenProcessedTwice_thenOneUnregisteredPatientAndReadingStored() {
+        h.main.getCollection("mfc_hv01_boxes").insertOne(new Document("imei_of_hv01_box", "e4:5f:01:ed:82:59")
+                .append("hospital_id", new ObjectId("65f0000000000000000000aa")));
+        Reading walkIn = SampleReadings.walkIn("3100000000009");
+        IngestRecord msg = h.message(DeviceFamily.QUBE_VITAL, walkIn);
+
+        BatchResult result = h.processor.process(List.of(msg));
+        h.processor.process(List.of(msg, h.message(DeviceFamily.QUBE_VITAL, walkIn)));
+
+        assertThat(result.outcomes().get(0).status()).isEqualTo(RecordOutcome.Status.STORED);
+        ObjectId id = DeterministicIds.walkInPatientId("3100000000009");
+        List<Document> patients = h.main.getCollection("patients").find().into(new ArrayList<>());
+        assertThat(patients).hasSize(1);
+        Document p = patients.get(0);
+        assertThat(p.getObjectId("_id")).isEqualTo(id);
+        assertThat(p.getString("registration_status")).isEqualTo("unregistered");
+        assertThat(p.getString("first_name")).isEqualTo("Walk");
+        assertThat(p.getString("gender")).isEqualTo("male");
+        assertThat(p.getDate("birth_date")).isEqualTo(Date.from(Instant.parse("1979-07-13T00:00:00Z")));
+        assertThat(p.getList("new_hospital_ids", ObjectId.class)).containsExactly(
+                new ObjectId("65f0000000000000000000aa"));
+        Document fhirPatient = h.fhirDb.getCollection("fhir_patients").find(Filters.eq("_id", id.toHexString()))
+                .first();
+        assertThat(fhirPatient.get("resource_data", Document.class).toJson()).contains("unregistered");
+        assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("patient_id",
+                id.toHexString()))).isEqualTo(2);
+    }
+
+    @Test
+    void givenUnknownDevice_whenProcessed_thenParkedAndStoredAfterRegistrationAndReprocess() {
+        seedRegistry(h);
+        Reading spo2 = SampleReadings.of(MeasurementKind.SPO2);
+        Reading unknown = new Reading(DeviceFamily.KATI, MeasurementKind.HEART_RATE,
+                new org.mfc.fhir.core.model.DeviceIdentity(org.mfc.fhir.core.model.IdType.IMEI, "862487060000999",
+                        "Kati Watch"), null, null, SampleReadings.DEVICE_TIME, null,
+                SampleReadings.values("value", "70"), Map.of());
+        BatchResult result = h.processor.process(List.of(h.message(DeviceFamily.KATI, unknown),
+                h.message(DeviceFamily.AVA4, spo2)));
+
+        assertThat(result.outcomes()).extracting(RecordOutcome::status).containsExactly(
+                RecordOutcome.Status.PARKED, RecordOutcome.Status.STORED);
+        assertThat(h.parked.summaries(10)).singleElement().satisfies(s -> {
+            assertThat(s.deviceKey()).isEqualTo("imei-862487060000999");
+            assertThat(s.reason()).contains("imei-862487060000999");
+        });
+        assertThat(h.reprocessor.reprocess(100, AlertSink.NONE, r -> { }).stillParked()).isEqualTo(1);
+
+        h.main.getCollection("watches").insertOne(new Document("imei", "862487060000999").append("patient_id",
+                PATIENT));
+        ParkedReprocessor.Report report = h.reprocessor.reprocess(100, AlertSink.NONE, r -> { });
+
+        assertThat(report).isEqualTo(new ParkedReprocessor.Report(1, 1, 0, 0, 0, 0));
+        assertThat(h.parked.count()).isZero();
+        assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("device_id",
+                "imei-862487060000999"))).isEqualTo(1);
+    }
+
+    @Test
+    void givenImpossibleValueAmongGoodReadings_whenProcessed_thenRejectedWithReasonAndOthersStored() {
+        seedRegistry(h);
+        Reading impossible = SampleReadings.withValues(SampleReadings.of(MeasurementKind.SPO2),
+                SampleReadings.values("value", "104", "pulse", "80"));
+        BatchResult result = h.processor.process(List.of(
+                h.message(DeviceFamily.AVA4, SampleReadings.of(MeasurementKind.BLOOD_PRESSURE)),
+                h.message(DeviceFamily.AVA4, impossible),
+                h.message(DeviceFamily.KATI, SampleReadings.of(MeasurementKind.HEART_RATE))));
+
+        assertThat(result.outcomes()).extracting(RecordOutcome::status).containsExactly(
+                RecordOutcome.Status.STORED, RecordOutcome.Status.REJECTED, RecordOutcome.Status.STORED);
+        RecordOutcome rejected = result.outcomes().get(1);
+        assertThat(rejected.stage()).isEqualTo(org.mfc.fhir.core.model.Stage.MAP);
+        assertThat(rejected.reason()).contains("SPO2 value", "possible range 0..100").doesNotContain("104");
+        assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("code", "2708-6")))
+                .isZero();
+        assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments()).isEqualTo(3);
+    }
+
+    @Test
+    void givenImplausibleButPossibleValue_whenProcessed_thenStoredAsMeasuredWithInterpretation() {
+        seedRegistry(h);
+        Reading low = SampleReadings.withValues(SampleReadings.of(MeasurementKind.SPO2),
+                SampleReadings.values("value", "55"));
+        h.processor.process(List.of(h.message(DeviceFamily.AVA4, low)));
+
+        Document obs = h.fhirDb.getCollection("fhir_observations").find(Filters.eq("code", "2708-6")).first();
+        String json = obs.get("resource_data", Document.class).toJson();
+        assertThat(json).contains("\"code\": \"LU\"", "\"value\": 55");
+    }
+
+    @Test
+    void givenGlucoseSleepAndTemperature_whenStored_thenLegacyEntriesUseLegacyFieldsAndBuckets() {
+        seedRegistry(h);
+        h.processor.process(List.of(h.message(DeviceFamily.QUBE_VITAL, SampleReadings.of(
+                MeasurementKind.BLOOD_GLUCOSE)), h.message(DeviceFamily.KATI, SampleReadings.of(
+                MeasurementKind.SLEEP)), h.message(DeviceFamily.AVA4, SampleReadings.of(
+                MeasurementKind.BODY_TEMPERATURE))));
+
+        Document sugar = h.main.getCollection("blood_sugar_histories").find().first().getList("data",
+                Document.class).get(0);
+        assertThat(sugar.getInteger("dtx_type")).isEqualTo(1);
+        assertThat(sugar.getInteger("post_meal_dtx")).isEqualTo(108);
+        assertThat(sugar).containsKeys("pre_meal_dtx", "fasting_dtx", "no_marker_dtx");
+        assertThat(sugar.get("pre_meal_dtx")).isNull();
+        assertThat(sugar.getString("blood_sugar_marker")).isEqualTo("After Meal");
+        assertThat(sugar.getInteger("blood_sugar_source")).isEqualTo(1);
+
+        Document sleepBucket = h.main.getCollection("sleep_data_histories").find().first();
+        assertThat(sleepBucket.getString("date_tag")).isEqualTo("04-2025");
+        Document sleep = sleepBucket.getList("data", Document.class).get(0);
+        assertThat(sleep.getString("sleep_data")).isEqualTo("0001112221110000");
+        assertThat(sleep.getString("sleep_time")).isEqualTo("2200@0700");
+        assertThat(sleep.getInteger("sleep_num")).isEqualTo(108);
+        assertThat(sleep.getString("date_tag")).isEqualTo("06042025");
+        assertThat(sleep.getDate("sleep_data_import_date")).isEqualTo(Date.from(Instant.parse(
+                "2025-04-06T15:00:00Z")));
+
+        Document temp = h.main.getCollection("temprature_data_histories").find().first().getList("data",
+                Document.class).get(0);
+        assertThat(temp.getString("temprature_mode")).isEqualTo("Head");
+        assertThat(temp.getDouble("temprature_data")).isEqualTo(36.43000031);
+        assertThat(temp.getString(LegacyStore.ENTRY_ID_FIELD)).isNotBlank();
+    }
+
+    @Test
+    void givenLateOlderReading_whenStored_thenLastValueStaysNewest() {
+        seedRegistry(h);
+        Reading newer = SampleReadings.of(MeasurementKind.BLOOD_PRESSURE);
+        Reading older = new Reading(newer.family(), newer.kind(), newer.device(), newer.gateway(), null,
+                newer.deviceTime().minusSeconds(3600), null, SampleReadings.values("systolic", "111", "diastolic",
+                        "71"), Map.of());
+        h.processor.process(List.of(h.message(DeviceFamily.AVA4, newer)));
+        h.processor.process(List.of(h.message(DeviceFamily.AVA4, older)));
+
+        Document last = h.main.getCollection("patients").find().first().get("last_blood_pressure", Document.class);
+        assertThat(last.getInteger("sys_data")).isEqualTo(137);
+        assertThat(h.main.getCollection("blood_pressure_histories").find().first().getList("data", Document.class))
+                .hasSize(2);
+    }
+
+    @Test
+    void givenSosAmongReadings_whenProcessed_thenAlertPublishedBeforeAnyReadingIsWrittenAndAlarmStoredOnce() {
+        seedRegistry(h);
+        AlertEvent sos = new AlertEvent(SampleReadings.WATCH, "sos", "SOS", "CRITICAL", SampleReadings.DEVICE_TIME,
+                org.mfc.fhir.core.json.Json.mapper().createObjectNode().put("latitude", 13.7).put("longitude",
+                        100.5));
+        List<Long> observationsAtPublish = new ArrayList<>();
+        List<AlertNotice> published = new ArrayList<>();
+        AlertSink sink = alerts -> {
+            observationsAtPublish.add(h.fhirDb.getCollection("fhir_observations").countDocuments());
+            published.addAll(alerts);
+        };
+        List<IngestRecord> batch = List.of(h.message(DeviceFamily.KATI, SampleReadings.of(
+                MeasurementKind.HEART_RATE)), h.alert(sos));
+
+        BatchResult result = h.processor.process(batch, sink);
+        h.processor.process(batch, sink);
+
+        assertThat(result.outcomes()).extracting(RecordOutcome::status).containsExactly(
+                RecordOutcome.Status.STORED, RecordOutcome.Status.ALERTED);
+        assertThat(observationsAtPublish).containsExactly(0L, 1L);
+        assertThat(published).extracting(AlertNotice::alertId).containsOnly(published.get(0).alertId());
+        assertThat(published.get(0).patientId()).isEqualTo(SampleReadings.PATIENT);
+        List<Document> alarms = h.main.getCollection("emergency_alarm").find().into(new ArrayList<>());
+        assertThat(alarms).hasSize(1);
+        Document alarm = alarms.get(0);
+        assertThat(alarm.getObjectId("patient_id")).isEqualTo(PATIENT);
+        assertThat(alarm.getString("alert_type")).isEqualTo("sos");
+        assertThat(alarm.getString("status")).isEqualTo("ACTIVE");
+        assertThat(alarm.getBoolean("processed")).isFalse();
+        Document data = alarm.get("alert_data", Document.class);
+        assertThat(data.getString("imei")).isEqualTo(SampleReadings.WATCH.id());
+        assertThat(data.getString("priority")).isEqualTo("CRITICAL");
+        assertThat(data.getString("status")).isEqualTo("SOS");
+        assertThat(data.get("location", Document.class).getDouble("latitude")).isEqualTo(13.7);
+        assertThat(data.getDate("timestamp")).isEqualTo(Date.from(SampleReadings.DEVICE_TIME));
+    }
+
+    @Test
+    void givenAlertTopicDown_whenProcessed_thenNothingIsWrittenAndTheBatchFails() {
+        seedRegistry(h);
+        AlertEvent fall = new AlertEvent(SampleReadings.WATCH, "fall_down", "FALL DOWN", "HIGH",
+                SampleReadings.DEVICE_TIME, null);
+        AlertSink down = alerts -> {
+            throw new org.mfc.fhir.core.store.TransientStoreException("alert topic: not acknowledged", null);
+        };
+        List<IngestRecord> batch = List.of(h.message(DeviceFamily.KATI, SampleReadings.of(
+                MeasurementKind.HEART_RATE)), h.alert(fall));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.processor.process(batch, down))
+                .isInstanceOf(org.mfc.fhir.core.store.TransientStoreException.class);
+        assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments()).isZero();
+        assertThat(h.main.getCollection("emergency_alarm").countDocuments()).isZero();
+        assertThat(Arrays.asList(h.processor.process(batch).outcomes().get(1).status()))
+                .containsExactly(RecordOutcome.Status.ALERTED);
+    }
+}

@@ -1,0 +1,63 @@
+package org.mfc.fhir.ingest;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.mfc.fhir.core.ids.Identifiers;
+import org.mfc.fhir.core.model.DeviceIdentity;
+
+/**
+ * The authenticated client of a request: the token's subject (rate limits, {@code client_id} in the Kafka record)
+ * and, when the token carries a {@code device_ids} claim, the devices it may post for. The claim holds normalised
+ * device keys ({@code imei-865067123456789}, {@code box-DCDA0C5A8064}) or raw ids in any spelling
+ * ({@code DC:DA:0C:5A:80:64}); an absent claim means any device.
+ */
+public record Caller(String subject, Set<String> deviceIds) {
+
+    public static final String DEVICE_IDS_CLAIM = "device_ids";
+
+    /** The verifier refuses tokens without a principal (sub, upn or preferred_username), so there is always one. */
+    public static Caller of(JsonWebToken token) {
+        String subject = token.getSubject() != null ? token.getSubject() : token.getName();
+        Object claim = token.getClaim(DEVICE_IDS_CLAIM);
+        if (claim == null) {
+            return new Caller(subject, null);
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        if (claim instanceof Collection<?> values) {
+            values.forEach(v -> ids.add(unquote(String.valueOf(v))));
+        } else if (claim instanceof jakarta.json.JsonArray array) {
+            array.forEach(v -> ids.add(unquote(v.toString())));
+        } else {
+            ids.add(unquote(claim.toString()));
+        }
+        return new Caller(subject, Set.copyOf(ids));
+    }
+
+    private static String unquote(String s) {
+        String t = s.strip();
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    }
+
+    /** Whether this caller may post for {@code device}: no binding, or the device's key or id in any spelling. */
+    public boolean mayPostFor(DeviceIdentity device) {
+        if (deviceIds == null) {
+            return true;
+        }
+        for (String bound : deviceIds) {
+            if (bound.equalsIgnoreCase(device.key()) || device.id().equals(normalised(device, bound))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String normalised(DeviceIdentity device, String raw) {
+        return switch (device.type()) {
+            case IMEI -> Identifiers.imei(raw).orElse(null);
+            case BLE_MAC, BOX_MAC -> Identifiers.mac(raw).orElse(null);
+        };
+    }
+}

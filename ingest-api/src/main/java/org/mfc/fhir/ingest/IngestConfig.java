@@ -1,0 +1,80 @@
+package org.mfc.fhir.ingest;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** The ingest API's own settings; the shared ones are in {@code PipelineConfig}. */
+@ConfigMapping(prefix = "ingest")
+public interface IngestConfig {
+
+    /** Queue readings on Kafka and answer 202 ({@code ENABLE_ASYNC_FHIR}); false stores synchronously (201). */
+    @WithName("async-enabled")
+    @WithDefault("true")
+    boolean asyncEnabled();
+
+    /** Readings topic ({@code FHIR_QUEUE_NAME}). */
+    @WithDefault("fhir.readings")
+    String topic();
+
+    /**
+     * Longest wait for the broker's acknowledgement before the request falls back to synchronous storage. Keep it
+     * above the producer's {@code delivery.timeout.ms} is NOT wanted: it is deliberately shorter, so a slow broker
+     * costs a client at most this long.
+     */
+    @WithName("publish-timeout")
+    @WithDefault("5s")
+    Duration publishTimeout();
+
+    /** Largest request body accepted, in bytes; larger is 413. */
+    @WithName("max-body-bytes")
+    @WithDefault("1048576")
+    int maxBodyBytes();
+
+    /** Largest number of messages in one batch request (a device that was offline posts an array). */
+    @WithName("max-batch-messages")
+    @WithDefault("500")
+    int maxBatchMessages();
+
+    /** Requests per second each client (token subject) may sustain ({@code INGEST_RATE_LIMIT_PER_SECOND}). */
+    @WithName("rate-limit.per-second")
+    @WithDefault("200")
+    double rateLimitPerSecond();
+
+    /** Requests a client may send at once above its sustained rate ({@code INGEST_RATE_LIMIT_BURST}). */
+    @WithName("rate-limit.burst")
+    @WithDefault("400")
+    int rateLimitBurst();
+
+    /** How long an answer is replayed for a repeated {@code Idempotency-Key} ({@code INGEST_IDEMPOTENCY_TTL}). */
+    @WithName("idempotency.ttl")
+    @WithDefault("24h")
+    Duration idempotencyTtl();
+
+    /** Most answers kept for idempotent replays; the oldest go first ({@code INGEST_IDEMPOTENCY_MAX_ENTRIES}). */
+    @WithName("idempotency.max-entries")
+    @WithDefault("100000")
+    int idempotencyMaxEntries();
+
+    /** The parser worker's consumer group, whose lag is the queue size ({@code FHIR_CONSUMER_GROUP}). */
+    @WithName("consumer-group")
+    @WithDefault("fhir-parser-worker")
+    String consumerGroup();
+
+    /** The worker's dead-letter topic ({@code FHIR_DEAD_LETTER_TOPIC}). */
+    @WithName("dead-letter-topic")
+    @WithDefault("fhir.readings.dlq")
+    String deadLetterTopic();
+
+    /** Queue lag above which the queue is reported degraded ({@code INGEST_LAG_DEGRADED_THRESHOLD}). */
+    @WithName("lag-degraded-threshold")
+    @WithDefault("10000")
+    long lagDegradedThreshold();
+
+    /** Longest wait for the broker when answering admin and health questions ({@code INGEST_ADMIN_TIMEOUT}). */
+    @WithName("admin-timeout")
+    @WithDefault("3s")
+    Duration adminTimeout();
+}

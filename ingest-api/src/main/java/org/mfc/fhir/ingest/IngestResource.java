@@ -1,0 +1,158 @@
+package org.mfc.fhir.ingest;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mfc.fhir.core.model.DeviceFamily;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Device payloads: one native path per family, plus the old API's generic body on its old paths (README,
+ * "Endpoints"). Every request is authenticated ({@link Scopes#OBSERVATION_WRITE}), rate limited per client,
+ * optionally idempotent ({@code Idempotency-Key}), then validated and queued by {@link IngestService}.
+ */
+@Path("/api")
+@Tag(name = "ingest", description = "Device readings")
+@SecurityRequirement(name = "bearer")
+@RolesAllowed(Scopes.OBSERVATION_WRITE)
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@APIResponses({
+    @APIResponse(responseCode = "202", description = "Queued: the broker acknowledged every message",
+            content = @Content(schema = @Schema(implementation = IngestResult.class))),
+    @APIResponse(responseCode = "201", description = "Stored synchronously (async off or broker unavailable)",
+            content = @Content(schema = @Schema(implementation = IngestResult.class))),
+    @APIResponse(responseCode = "400", description = "Malformed JSON (syntax, duplicate keys, NaN/Infinity)"),
+    @APIResponse(responseCode = "401", description = "No token, or an invalid or expired one"),
+    @APIResponse(responseCode = "403", description = "Scope missing, or the token is bound to other devices"),
+    @APIResponse(responseCode = "413", description = "Body over the size limit"),
+    @APIResponse(responseCode = "415", description = "Content type is not application/json"),
+    @APIResponse(responseCode = "422", description = "Well-formed but invalid: the errors name each field"),
+    @APIResponse(responseCode = "429", description = "Over the client's rate limit; see Retry-After"),
+    @APIResponse(responseCode = "503", description = "Neither the queue nor the database can take it; retry")
+})
+public class IngestResource {
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+    @Inject
+    IngestService ingest;
+
+    @Inject
+    JsonWebToken token;
+
+    @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
+    IdempotencyCache idempotency;
+
+    @Inject
+    IngestMetrics metrics;
+
+    @Inject
+    IngestConfig config;
+
+    @POST
+    @Path("/v1/ava4")
+    @Operation(operationId = "postAva4", summary = "An AVA4 gateway message (reportAttribute, heartbeat), or an array")
+    public Response ava4(@Schema(type = SchemaType.OBJECT) byte[] body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
+        return accept(DeviceFamily.AVA4, null, body, idempotencyKey, request);
+    }
+
+    @POST
+    @Path("/v1/kati/{topic}")
+    @Operation(operationId = "postKati", summary = "A Kati watch message; the topic is the watch's MQTT topic")
+    public Response kati(@Parameter(description = "VitalSign, AP55, hb, sleepdata, location, SOS, sos, fallDown, "
+            + "onlineTrigger") @PathParam("topic") String topic, @Schema(type = SchemaType.OBJECT) byte[] body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
+        return accept(DeviceFamily.KATI, topic, body, idempotencyKey, request);
+    }
+
+    @POST
+    @Path("/v1/qube-vital")
+    @Operation(operationId = "postQubeVital", summary = "A Qube-Vital kiosk message (reading with demographics, "
+            + "heartbeat), or an array")
+    public Response qubeVital(@Schema(type = SchemaType.OBJECT) byte[] body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
+        return accept(DeviceFamily.QUBE_VITAL, null, body, idempotencyKey, request);
+    }
+
+    @POST
+    @Path("/ava4/data")
+    @Operation(operationId = "postGenericAva4", summary = "Old API: generic body for an AVA4 box (device_id = box MAC)")
+    public Response genericAva4(@Schema(type = SchemaType.OBJECT) byte[] body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
+        return accept(DeviceFamily.GENERIC, DeviceFamily.AVA4.name(), body, idempotencyKey, request);
+    }
+
+    @POST
+    @Path("/kati/data")
+    @Operation(operationId = "postGenericKati", summary = "Old API: generic body for a Kati watch (device_id = IMEI)")
+    public Response genericKati(@Schema(type = SchemaType.OBJECT) byte[] body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
+        return accept(DeviceFamily.GENERIC, DeviceFamily.KATI.name(), body, idempotencyKey, request);
+    }
+
+    @POST
+    @Path("/qube-vital/data")
+    @Operation(operationId = "postGenericQubeVital", summary = "Old API: generic body for a Qube-Vital kiosk "
+            + "(device_id = kiosk MAC)")
+    public Response genericQubeVital(@Schema(type = SchemaType.OBJECT) byte[] body,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
+        return accept(DeviceFamily.GENERIC, DeviceFamily.QUBE_VITAL.name(), body, idempotencyKey, request);
+    }
+
+    private Response accept(DeviceFamily family, String topic, byte[] body, String idempotencyKey,
+            ContainerRequestContext request) {
+        String outcome = "INTERNAL_ERROR";
+        try {
+            Caller caller = Caller.of(token);
+            rateLimiter.acquire(caller.subject());
+            if (body != null && body.length > config.maxBodyBytes()) {
+                throw HttpProblems.tooLarge(config.maxBodyBytes());
+            }
+            String requestId = RequestIds.of(request);
+            IngestResult result;
+            if (idempotencyKey == null || idempotencyKey.isBlank()) {
+                result = ingest.accept(family, topic, body, caller, requestId);
+            } else {
+                if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+                    throw ProblemException.invalid(java.util.List.of(new org.mfc.fhir.core.model.FieldProblem(
+                            IDEMPOTENCY_KEY, "must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters")));
+                }
+                String key = caller.subject() + '|' + request.getUriInfo().getPath() + '|' + idempotencyKey;
+                result = idempotency.answer(key, body == null ? new byte[0] : body,
+                        () -> ingest.accept(family, topic, body, caller, requestId));
+            }
+            outcome = result.status();
+            return Response.status(result.httpStatus()).entity(result).build();
+        } catch (ProblemException e) {
+            outcome = e.errorCode();
+            throw e;
+        } finally {
+            metrics.request(family.name(), outcome);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package org.mfc.fhir.ingest;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jboss.logging.Logger;
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.FieldProblem;
+import org.mfc.fhir.core.parse.ParseResult;
+import org.mfc.fhir.core.process.BatchResult;
+import org.mfc.fhir.core.process.Pipeline;
+import org.mfc.fhir.core.process.RecordOutcome;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.MongoException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * RECEIVE, VALIDATE, PUBLISH: a request is parsed with the same parser the worker uses, refused whole when any
+ * message is invalid (nothing published, nothing stored), then published and answered only after the broker
+ * acknowledged it. When publishing is off or fails, the same messages are stored synchronously through the shared
+ * pipeline; when that fails too the client is told to retry (503), so a 2xx always means durable.
+ */
+@ApplicationScoped
+public class IngestService {
+
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
+
+    @Inject
+    Pipeline pipeline;
+
+    @Inject
+    ReadingPublisher publisher;
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    IngestMetrics metrics;
+
+    @Inject
+    RecentIngests recent;
+
+    /**
+     * Validates, authorises per device, then queues or stores one request. Throws {@link ProblemException} for a
+     * refused request; nothing is published or stored then.
+     */
+    public IngestResult accept(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
+        Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        List<JsonNode> messages = messages(read(body));
+        String ingestId = UUID.randomUUID().toString();
+        List<IngestRecord> records = new ArrayList<>(messages.size());
+        List<FieldProblem> problems = new ArrayList<>();
+        int readings = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            ParseResult parsed = pipeline.parsers().parse(family, messages.get(i), topic, receivedAt);
+            String prefix = messages.size() > 1 || isArray(body) ? "[" + i + "]." : "";
+            parsed.problems().forEach(p -> problems.add(new FieldProblem(prefix + p.field(), p.reason())));
+            if (parsed.valid()) {
+                if (!caller.mayPostFor(parsed.source())) {
+                    throw ProblemException.deviceNotAllowed(prefix + deviceField(family), parsed.source().key());
+                }
+                readings += parsed.readings().size();
+                records.add(new IngestRecord(ingestId, i, family, topic, parsed.source().key(), caller.subject(),
+                        receivedAt.toString(), messages.get(i)));
+            } else if (parsed.messageClass() == null && parsed.source() == null && problems.isEmpty()) {
+                problems.add(new FieldProblem(prefix + "$", "is not a valid " + family + " message"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ProblemException.invalid(problems);
+        }
+        IngestResult result;
+        if (config.asyncEnabled() && publishAcknowledged(records)) {
+            result = new IngestResult(ingestId, "queued", records.size(), readings, config.topic(),
+                    receivedAt.toString(), null, requestId);
+        } else {
+            result = storeSynchronously(ingestId, records, readings, receivedAt, requestId);
+        }
+        recent.remember(result);
+        return result;
+    }
+
+    /** The field that names the reporting device in each family's payload, for a device-binding refusal. */
+    private static String deviceField(DeviceFamily family) {
+        return switch (family) {
+            case AVA4, QUBE_VITAL -> "mac";
+            case KATI -> "IMEI";
+            case GENERIC -> "device_id";
+        };
+    }
+
+    private boolean publishAcknowledged(List<IngestRecord> records) {
+        long start = System.nanoTime();
+        try {
+            publisher.publish(records).get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            metrics.publishLatency(java.time.Duration.ofNanos(System.nanoTime() - start));
+            return true;
+        } catch (TimeoutException e) {
+            LOG.warnf("publish to %s not acknowledged within %s; storing synchronously", config.topic(),
+                    config.publishTimeout());
+            metrics.syncFallback("timeout");
+            return false;
+        } catch (ExecutionException e) {
+            LOG.warnf("publish to %s refused (%s); storing synchronously", config.topic(),
+                    e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName());
+            metrics.syncFallback("refused");
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private IngestResult storeSynchronously(String ingestId, List<IngestRecord> records, int readings,
+            Instant receivedAt, String requestId) {
+        BatchResult result;
+        try {
+            result = pipeline.processor().process(records);
+        } catch (MongoException | IllegalStateException e) {
+            LOG.errorf("synchronous storage failed (%s): answering 503", e.getClass().getSimpleName());
+            throw ProblemException.unavailable("the queue and the database are both unavailable; retry later",
+                    RETRY_AFTER_SECONDS);
+        }
+        List<FieldProblem> rejected = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        boolean parked = false;
+        for (RecordOutcome o : result.outcomes()) {
+            switch (o.status()) {
+                case REJECTED -> rejected.add(new FieldProblem("[" + o.record().seq() + "]", o.reason()));
+                case PARKED -> parked = true;
+                default -> ids.addAll(o.resourceIds());
+            }
+        }
+        if (!rejected.isEmpty()) {
+            throw ProblemException.invalid(rejected);
+        }
+        return new IngestResult(ingestId, parked ? "parked" : "stored", records.size(), readings, null,
+                receivedAt.toString(), ids, requestId);
+    }
+
+    private List<JsonNode> messages(JsonNode root) {
+        if (!root.isArray()) {
+            return List.of(root);
+        }
+        if (root.isEmpty()) {
+            throw ProblemException.invalid(List.of(new FieldProblem("$", "a batch must hold at least one message")));
+        }
+        if (root.size() > config.maxBatchMessages()) {
+            throw ProblemException.invalid(List.of(new FieldProblem("$", "a batch holds at most "
+                    + config.maxBatchMessages() + " messages")));
+        }
+        List<JsonNode> out = new ArrayList<>(root.size());
+        root.forEach(out::add);
+        return out;
+    }
+
+    private static JsonNode read(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ProblemException.malformedJson("the request body is empty");
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(body);
+            if (node == null || !(node.isObject() || node.isArray())) {
+                throw ProblemException.malformedJson("the body must be a JSON object or an array of objects");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw ProblemException.malformedJson("the body is not valid JSON" + where + ": "
+                    + e.getOriginalMessage().replaceAll("\\s+", " "));
+        } catch (IOException e) {
+            throw ProblemException.malformedJson("the body could not be read");
+        }
+    }
+
+    private static boolean isArray(byte[] body) {
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return b == '[';
+            }
+        }
+        return false;
+    }
+
+}

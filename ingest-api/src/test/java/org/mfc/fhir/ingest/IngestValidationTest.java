@@ -1,0 +1,143 @@
+package org.mfc.fhir.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.core.testing.TestJwt;
+import org.mfc.fhir.infra.PipelineInfraResource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = PipelineInfraResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JwtKeyResource.class, restrictToAnnotatedClass = false)
+class IngestValidationTest {
+
+    private static final String BP = Fixtures.text("ava4/bp_biolight.json");
+
+    /**
+     * Each bad input with its status, error code and the field the first error names. Bodies are built from the
+     * fixtures by a replacement ({@code from} to {@code to}) so each row differs from a valid message in one place.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+        truncated JSON               | /api/v1/ava4              | ava4/bp_biolight.json         | ~"PR":74}]}}}~   | ~"PR":74}]}~        | 400 | INVALID_JSON     | $
+        duplicate key                | /api/v1/ava4              | ava4/bp_biolight.json         | ~"bp_low":95~    | ~"bp_low":95,"bp_low":96~ | 400 | INVALID_JSON | $
+        NaN                          | /api/v1/ava4              | ava4/bp_biolight.json         | ~"bp_low":95~    | ~"bp_low":NaN~      | 400 | INVALID_JSON     | $
+        Infinity                     | /api/v1/ava4              | ava4/bp_biolight.json         | ~"bp_low":95~    | ~"bp_low":Infinity~ | 400 | INVALID_JSON     | $
+        trailing garbage             | /api/v1/ava4              | ava4/bp_biolight.json         | ~"PR":74}]}}}~   | ~"PR":74}]}}} x~    | 400 | INVALID_JSON     | $
+        missing sub-device address   | /api/v1/ava4              | ava4/bp_biolight.json         | ~"ble_addr"~     | ~"ble"~             | 422 | VALIDATION_ERROR | data.value.device_list[0].ble_addr
+        non-numeric systolic         | /api/v1/ava4              | ava4/bp_biolight.json         | ~"bp_high":137~  | ~"bp_high":"high"~  | 422 | VALIDATION_ERROR | data.value.device_list[0].bp_high
+        unknown AVA4 attribute       | /api/v1/ava4              | ava4/bp_biolight.json         | ~BP_BIOLIGTH~    | ~BP_UNKNOWN~        | 422 | VALIDATION_ERROR | data.attribute
+        unknown Kati topic           | /api/v1/kati/Temperature  | kati/vitalsign_full.json      | ~"heartRate"~    | ~"heartRate"~       | 422 | VALIDATION_ERROR | topic
+        Kati without IMEI            | /api/v1/kati/VitalSign    | kati/vitalsign_full.json      | ~"IMEI"~         | ~"imei_missing"~    | 422 | VALIDATION_ERROR | IMEI
+        Kati heart rate not a number | /api/v1/kati/VitalSign    | kati/vitalsign_full.json      | ~"heartRate": 72~ | ~"heartRate": "fast"~ | 422 | VALIDATION_ERROR | heartRate
+        Qube without citizen id      | /api/v1/qube-vital        | qube-vital/bp_wbp_jumper.json | ~"citiz"~        | ~"citizen"~         | 422 | VALIDATION_ERROR | citiz
+        generic unknown type         | /api/ava4/data            | generic/ava4_blood_pressure.json | ~BLOOD_PRESSURE~ | ~BLOOD_COLOUR~   | 422 | VALIDATION_ERROR | type
+        generic without device id    | /api/kati/data            | generic/kati_steps.json       | ~"device_id"~    | ~"device"~          | 422 | VALIDATION_ERROR | device_id
+        generic bad timestamp        | /api/ava4/data            | generic/ava4_blood_pressure.json | ~2025-04-06T18:25:11Z~ | ~06/04/2025~ | 422 | VALIDATION_ERROR | timestamp
+        """)
+    void givenBadInput_whenPosted_thenProblemNamesTheFieldAndNothingIsPublished(String name, String path,
+            String fixture, String from, String to, int status, String code, String field) {
+        String body = Fixtures.text(fixture).replace(from, to);
+        if (!path.contains("Temperature")) {
+            assertThat(body).as("the row must change the fixture").isNotEqualTo(Fixtures.text(fixture));
+        }
+        String client = "validation-" + UUID.randomUUID();
+
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null))
+                .header("X-Request-ID", "bad-input-1").body(body).post(path)
+                .then().statusCode(status)
+                .contentType("application/problem+json")
+                .header("X-Request-ID", "bad-input-1")
+                .body("status", equalTo(status))
+                .body("error_code", equalTo(code))
+                .body("request_id", equalTo("bad-input-1"))
+                .body("success", equalTo(false))
+                .body("instance", equalTo(path))
+                .body("errors[0].field", equalTo(field));
+
+        assertThat(IngestTests.countPublished("/client_id", client)).isZero();
+    }
+
+    @Test
+    void givenOneBadMessageInBatch_whenPosted_thenWholeBatchRefusedWithIndexedField() {
+        String client = "validation-batch-" + UUID.randomUUID();
+        String body = "[" + BP + "," + BP.replace("\"bp_high\":137", "\"bp_high\":\"x\"") + "]";
+
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null)).body(body).post("/api/v1/ava4")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("[1].data.value.device_list[0].bp_high"))
+                .body("errors[0].message", not(containsString("\"x\"")));
+
+        assertThat(IngestTests.countPublished("/client_id", client)).isZero();
+    }
+
+    @Test
+    void givenValidMessage_whenPosted_thenCountedOnTopic() {
+        // The positive control of the "nothing published" assertions above.
+        String client = "validation-ok-" + UUID.randomUUID();
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null)).body(BP).post("/api/v1/ava4")
+                .then().statusCode(202);
+        assertThat(IngestTests.countPublished("/client_id", client)).isEqualTo(1);
+    }
+
+    @Test
+    void givenEmptyOrScalarOrEmptyArrayBody_whenPosted_thenRefused() {
+        IngestTests.device().body("").post("/api/v1/ava4").then().statusCode(400)
+                .contentType("application/problem+json").body("error_code", equalTo("INVALID_JSON"));
+        IngestTests.device().body("42").post("/api/v1/ava4").then().statusCode(400)
+                .contentType("application/problem+json");
+        IngestTests.device().body("[]").post("/api/v1/ava4").then().statusCode(422)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("$"));
+    }
+
+    @Test
+    void givenWrongContentType_whenPosted_thenUnsupportedMediaTypeProblem() {
+        given().header("Authorization", "Bearer " + TestJwt.shared().token("ct", TestJwt.WRITE_SCOPE, null))
+                .contentType("text/plain").body(BP).post("/api/v1/ava4")
+                .then().statusCode(415).contentType("application/problem+json")
+                .body("status", equalTo(415));
+    }
+
+    @Test
+    void givenBodyOverTheLimit_whenPosted_thenPayloadTooLargeProblem() {
+        String big = "{\"pad\":\"" + "x".repeat(1_100_000) + "\"}";
+        IngestTests.device().header("X-Request-ID", "too-big").body(big).post("/api/v1/ava4")
+                .then().statusCode(413).contentType("application/problem+json")
+                .header("X-Request-ID", "too-big")
+                .body("error_code", equalTo("PAYLOAD_TOO_LARGE"))
+                .body("request_id", equalTo("too-big"));
+    }
+
+    @Test
+    void givenChunkedBodies_whenPosted_thenOversizeIsAProblemAndNormalSizeIsAccepted() {
+        byte[] big = ("{\"pad\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        IngestTests.device().body(new java.io.ByteArrayInputStream(big)).post("/api/v1/ava4")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("error_code", equalTo("PAYLOAD_TOO_LARGE"));
+        IngestTests.device().body(new java.io.ByteArrayInputStream(BP.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .post("/api/v1/ava4").then().statusCode(202);
+    }
+
+    @Test
+    void givenUnknownPathOrMethod_whenRequested_thenNotFoundOrNotAllowedProblem() {
+        IngestTests.device().body(BP).post("/api/v1/unknown-family")
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+        given().get("/no/such/path")
+                .then().statusCode(404).contentType("application/problem+json").body("error_code",
+                        equalTo("NOT_FOUND"));
+        IngestTests.device().get("/api/v1/ava4")
+                .then().statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
+    }
+}

@@ -1,0 +1,61 @@
+package org.mfc.fhir.ingest;
+
+import static io.restassured.RestAssured.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.infra.PipelineInfraResource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(value = PipelineInfraResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JwtKeyResource.class, restrictToAnnotatedClass = false)
+class OperationsTest {
+
+    @Test
+    void givenKafkaAndMongoUp_whenHealthAsked_thenUpEverywhere() {
+        get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        get("/health").then().statusCode(200).body("status", equalTo("UP")).body("async_enabled", equalTo(true))
+                .body("checks.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void givenRequests_whenMetricsScraped_thenRequestsPublishLatencyAndRejectsAreThere() {
+        IngestTests.device().body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4").then().statusCode(202);
+        IngestTests.device().body("{").post("/api/v1/ava4").then().statusCode(400);
+
+        String metrics = get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .containsPattern("ingest_requests_total\\{[^}]*family=\"AVA4\"[^}]*outcome=\"queued\"")
+                .containsPattern("ingest_requests_total\\{[^}]*family=\"AVA4\"[^}]*outcome=\"INVALID_JSON\"")
+                .containsPattern("ingest_rejects_total\\{[^}]*reason=\"INVALID_JSON\"")
+                .contains("ingest_publish_latency_seconds_bucket");
+    }
+
+    @Test
+    void givenOpenApi_whenFetched_thenEveryEndpointIsDescribed() {
+        String api = get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        assertThat(api).contains("/api/v1/ava4", "/api/v1/kati/{topic}", "/api/v1/qube-vital", "/api/ava4/data",
+                "/api/kati/data", "/api/qube-vital/data", "/admin/queue/stats", "/admin/ingest/{ingest_id}",
+                "/health", "bearer");
+    }
+
+    @Test
+    void givenOpenApi_whenFetched_thenEachFamilyEndpointShowsItsFixtureSamples() throws Exception {
+        var api = org.mfc.fhir.core.json.Json.mapper().readTree(
+                get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        var kati = api.at("/paths/~1api~1v1~1kati~1{topic}/post/requestBody/content/application~1json/examples");
+        assertThat(kati.get("vitalsign_full").get("value"))
+                .isEqualTo(org.mfc.fhir.core.testing.Fixtures.json("kati/vitalsign_full.json"));
+        for (String path : new String[] {"~1api~1v1~1ava4", "~1api~1v1~1qube-vital", "~1api~1ava4~1data",
+                "~1api~1kati~1data", "~1api~1qube-vital~1data"}) {
+            assertThat(api.at("/paths/" + path + "/post/requestBody/content/application~1json/examples").size())
+                    .as(path).isPositive();
+        }
+    }
+}

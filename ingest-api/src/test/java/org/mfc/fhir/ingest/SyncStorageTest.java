@@ -1,0 +1,95 @@
+package org.mfc.fhir.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.core.testing.LegacyRegistry;
+import org.mfc.fhir.core.testing.TestJwt;
+import org.mfc.fhir.infra.PipelineInfra;
+import org.mfc.fhir.infra.PipelineInfraResource;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+@QuarkusTest
+@TestProfile(SyncStorageProfile.class)
+@QuarkusTestResource(value = PipelineInfraResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JwtKeyResource.class, restrictToAnnotatedClass = false)
+class SyncStorageTest {
+
+    @BeforeAll
+    static void seedRegistry() {
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            LegacyRegistry.seedBloodPressurePatient(mongo.getDatabase(SyncStorageProfile.MAIN_DB));
+        }
+    }
+
+    @Test
+    void givenAsyncDisabled_whenPosted_thenCreatedAndObservationsInFhirDatabase() {
+        String client = "sync-" + UUID.randomUUID();
+        var answer = IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null))
+                .body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4")
+                .then().statusCode(201)
+                .body("status", equalTo("stored"))
+                .body("readings", equalTo(1))
+                .extract();
+        String ingestId = answer.path("ingest_id");
+        List<String> resourceIds = answer.path("resource_ids");
+        assertThat(resourceIds).isNotEmpty();
+
+        List<String> stored = new ArrayList<>();
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            for (Document d : mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations")
+                    .find(Filters.eq("source_message_id", ingestId))) {
+                stored.add("Observation/" + d.getString("_id"));
+                assertThat(d.getString("patient_id")).isEqualTo(LegacyRegistry.BP_PATIENT.toHexString());
+            }
+        }
+        // Blood pressure and the pulse as its own heart-rate Observation.
+        assertThat(stored).hasSize(2).allMatch(resourceIds::contains);
+        assertThat(IngestTests.countPublished("/client_id", client)).isZero();
+
+        List<String> reported = IngestTests.admin().get("/admin/ingest/" + ingestId).then().statusCode(200)
+                .body("status", equalTo("stored")).extract().path("resource_ids");
+        assertThat(reported).containsExactlyInAnyOrderElementsOf(stored);
+    }
+
+    @Test
+    void givenClientOverItsRateLimit_whenPosting_thenTooManyRequestsWithRetryAfter() {
+        var token = TestJwt.shared().token("rate-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null);
+        for (int i = 0; i < 3; i++) {
+            IngestTests.as(token).body(Fixtures.text("kati/online_trigger.json")).post("/api/v1/kati/onlineTrigger")
+                    .then().statusCode(org.hamcrest.Matchers.not(429));
+        }
+        String retryAfter = IngestTests.as(token).body(Fixtures.text("kati/online_trigger.json"))
+                .post("/api/v1/kati/onlineTrigger")
+                .then().statusCode(429).contentType("application/problem+json")
+                .body("error_code", equalTo("RATE_LIMITED"))
+                .extract().header("Retry-After");
+        assertThat(Integer.parseInt(retryAfter)).isPositive();
+
+        // Another client is not affected.
+        IngestTests.as(TestJwt.shared().token("rate-other-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null))
+                .body(Fixtures.text("kati/online_trigger.json")).post("/api/v1/kati/onlineTrigger")
+                .then().statusCode(org.hamcrest.Matchers.not(429));
+    }
+
+    @Test
+    void givenAsyncDisabled_whenQueueStatsAsked_thenDisabled() {
+        IngestTests.admin().get("/admin/queue/stats").then().statusCode(200)
+                .body("enabled", equalTo(false)).body("status", equalTo("disabled"));
+    }
+}

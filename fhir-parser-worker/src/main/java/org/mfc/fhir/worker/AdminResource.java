@@ -1,0 +1,103 @@
+package org.mfc.fhir.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.model.Stage;
+import org.mfc.fhir.core.process.ParkedReprocessor;
+import org.mfc.fhir.core.process.Pipeline;
+import org.mfc.fhir.core.process.RecordOutcome;
+import org.mfc.fhir.core.store.ParkedReadingStore;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Operator endpoints on the worker's internal port (not exposed to devices): parked readings (list, re-process after
+ * a registry fix) and the dead-letter replay. Answers hold counts, reasons and device keys, never patient data.
+ */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminResource {
+
+    private static final Logger LOG = Logger.getLogger(AdminResource.class);
+
+    @Inject
+    Pipeline pipeline;
+
+    @Inject
+    AlertPublisher alerts;
+
+    @Inject
+    DeadLetterPublisher deadLetters;
+
+    @Inject
+    DeadLetterReplayer replayer;
+
+    @Inject
+    WorkerMetrics metrics;
+
+    @Inject
+    WorkerConfig config;
+
+    /** Parked readings, oldest first: why (reason, stage) and which device; no payload. */
+    @GET
+    @Path("/parked")
+    public Map<String, Object> parked(@QueryParam("limit") @DefaultValue("100") int limit) {
+        List<ParkedReadingStore.Summary> list = pipeline.parked().summaries(Math.max(1, Math.min(limit, 1000)));
+        long total = pipeline.parked().count();
+        metrics.parked(total);
+        return Map.of("total", total, "parked", list);
+    }
+
+    /**
+     * Runs parked readings through the pipeline again (registry cache cleared first); those whose device is now
+     * registered are stored and un-parked, those still unknown stay parked, those now invalid are dead-lettered.
+     */
+    @POST
+    @Path("/parked/reprocess")
+    public ParkedReprocessor.Report reprocess(@QueryParam("limit") Integer limit) {
+        ParkedReprocessor.Report report = pipeline.reprocessor().reprocess(limit == null
+                ? config.reprocessLimit() : Math.max(1, limit), alerts, this::deadLetter);
+        metrics.parked(pipeline.parked().count());
+        LOG.infof("parked re-process: examined=%d stored=%d alerted=%d still_parked=%d rejected=%d",
+                report.examined(), report.stored(), report.alerted(), report.stillParked(), report.rejected());
+        return report;
+    }
+
+    /** Re-publishes the dead-letter topic's records (since the last replay) to the readings topic. */
+    @POST
+    @Path("/dead-letters/replay")
+    public DeadLetterReplayer.Report replay() throws Exception {
+        return replayer.replay();
+    }
+
+    private void deadLetter(List<RecordOutcome> rejected) {
+        List<DeadLetterPublisher.DeadLetter> letters = new ArrayList<>();
+        for (RecordOutcome o : rejected) {
+            String value;
+            try {
+                value = Json.mapper().writeValueAsString(o.record());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialise a parked record", e);
+            }
+            letters.add(new DeadLetterPublisher.DeadLetter(o.record().deviceKey(), value, o.stage(), o.reason(),
+                    ParkedReadingStore.COLLECTION, -1, -1, o.record().ingestId()));
+        }
+        try {
+            deadLetters.publishAll(letters);
+        } catch (Exception e) {
+            throw new IllegalStateException("dead-letter topic unavailable; parked readings kept", e);
+        }
+        rejected.forEach(o -> metrics.deadLetters(o.stage() == null ? Stage.MAP : o.stage(), 1));
+    }
+}

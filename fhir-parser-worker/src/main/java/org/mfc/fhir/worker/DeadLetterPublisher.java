@@ -1,0 +1,76 @@
+package org.mfc.fhir.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.mfc.fhir.core.model.Stage;
+
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Sends records that cannot be processed to the dead-letter topic with the original key and value and headers
+ * {@code dlq-stage}, {@code dlq-reason}, {@code dlq-original-topic}, {@code dlq-original-partition},
+ * {@code dlq-original-offset}, {@code ingest-id}. Waits for the broker's acknowledgement: a batch is committed only
+ * after its dead letters are durable.
+ */
+@ApplicationScoped
+public class DeadLetterPublisher {
+
+    /** One dead letter: where it came from and why it could not be processed. */
+    public record DeadLetter(String key, String value, Stage stage, String reason, String topic, int partition,
+            long offset, String ingestId) {
+    }
+
+    @Inject
+    @Channel("dead-letter-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
+    Emitter<String> emitter;
+
+    @Inject
+    WorkerConfig config;
+
+    public void publishAll(List<DeadLetter> letters)
+            throws java.util.concurrent.TimeoutException, java.util.concurrent.ExecutionException, InterruptedException {
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[letters.size()];
+        for (int i = 0; i < letters.size(); i++) {
+            acks[i] = publish(letters.get(i));
+        }
+        CompletableFuture.allOf(acks).get(config.deadLetterTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Void> publish(DeadLetter letter) {
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, "dlq-stage", letter.stage().name());
+        header(headers, "dlq-reason", letter.reason());
+        header(headers, "dlq-original-topic", letter.topic());
+        header(headers, "dlq-original-partition", Integer.toString(letter.partition()));
+        header(headers, "dlq-original-offset", Long.toString(letter.offset()));
+        if (letter.ingestId() != null) {
+            header(headers, "ingest-id", letter.ingestId());
+        }
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        Message<String> message = Message.of(letter.value() == null ? "" : letter.value(), () -> {
+            acked.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }, failure -> {
+            acked.completeExceptionally(failure);
+            return CompletableFuture.completedFuture(null);
+        }).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(letter.key()).withHeaders(headers)
+                .build());
+        emitter.send(message);
+        return acked;
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+    }
+}

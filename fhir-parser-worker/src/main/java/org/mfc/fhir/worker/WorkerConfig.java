@@ -1,0 +1,55 @@
+package org.mfc.fhir.worker;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The parser worker's own settings; the shared ones are in {@code PipelineConfig}. */
+@ConfigMapping(prefix = "worker")
+public interface WorkerConfig {
+
+    /** First wait after a transient failure (database away); doubles on each further failure. */
+    @WithDefault("200ms")
+    Duration retryInitialBackoff();
+
+    /** Longest wait between two attempts; the worker keeps retrying at this pace until the database returns. */
+    @WithDefault("30s")
+    Duration retryMaxBackoff();
+
+    /** Failed attempts after which the worker reports itself not ready (it keeps retrying, commits nothing). */
+    @WithDefault("5")
+    int retriesBeforeUnhealthy();
+
+    /** How long to wait for the broker to acknowledge a dead letter before retrying the batch. */
+    @WithDefault("10s")
+    Duration deadLetterTimeout();
+
+    /** How long to wait for the broker to acknowledge the batch's alarms before retrying the batch. */
+    @WithDefault("10s")
+    Duration alertTimeout();
+
+    /** Interval of the statistics log line and of the lag and parked gauges' refresh. */
+    @WithDefault("60s")
+    String statsInterval();
+
+    /** The readings topic ({@code FHIR_QUEUE_NAME}): where a dead-letter replay re-publishes. */
+    @WithDefault("fhir.readings")
+    String readingsTopic();
+
+    /** The dead-letter topic ({@code FHIR_DEAD_LETTER_TOPIC}) that a replay reads. */
+    @WithDefault("fhir.readings.dlq")
+    String deadLetterTopic();
+
+    /** Consumer group of the dead-letter replay: its committed offsets mark what was already replayed. */
+    @WithDefault("fhir-dead-letter-replay")
+    String replayGroup();
+
+    /** Longest time one replay may take to reach the dead-letter topic's end offsets. */
+    @WithDefault("60s")
+    Duration replayTimeout();
+
+    /** Most parked readings re-processed by one {@code POST /admin/parked/reprocess}. */
+    @WithDefault("1000")
+    int reprocessLimit();
+}

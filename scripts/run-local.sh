@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Runs the whole pipeline on this machine without Docker: a real Kafka broker (KRaft) and a file-backed MongoDB
+# wire server as child JVMs, then fhir-parser-worker and ingest-api from their packaged jars. Waits until all are
+# healthy, prints where to POST and how to see what was stored. Ctrl-C stops everything; no process is left behind.
+#
+# Ports and paths can be changed with environment variables (defaults in brackets):
+#   INGEST_HTTP_PORT [8080]  WORKER_HTTP_PORT [8081]  KAFKA_PORT [9092]  KAFKA_CONTROLLER_PORT [9093]
+#   MONGO_PORT [27017]  RUN_DIR [.local/run]  (broker log and Mongo data live there and survive restarts)
+#   MONGODB_MAIN_DB [AMY]  MONGODB_FHIR_DB [MFC_FHIR_R5]  FHIR_QUEUE_NAME [fhir.readings]  ENABLE_ASYNC_FHIR [true]
+#   MONGO_STORAGE [file]: "memory" keeps MongoDB data in memory only (benchmarks)
+#   SKIP_BUILD [unset]: set to 1 to run the jars as they are, without checking whether sources changed
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+INGEST_HTTP_PORT=${INGEST_HTTP_PORT:-8080}
+WORKER_HTTP_PORT=${WORKER_HTTP_PORT:-8081}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+MONGO_PORT=${MONGO_PORT:-27017}
+RUN_DIR=${RUN_DIR:-$ROOT/.local/run}
+export MONGODB_MAIN_DB=${MONGODB_MAIN_DB:-AMY}
+export MONGODB_FHIR_DB=${MONGODB_FHIR_DB:-MFC_FHIR_R5}
+export FHIR_QUEUE_NAME=${FHIR_QUEUE_NAME:-fhir.readings}
+export ENABLE_ASYNC_FHIR=${ENABLE_ASYNC_FHIR:-true}
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT}"
+export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT}"
+
+LOG_DIR="$RUN_DIR/logs"
+mkdir -p "$LOG_DIR"
+INFRA_JAR="$ROOT/embedded-infra/target/embedded-infra.jar"
+INGEST_JAR="$ROOT/ingest-api/target/quarkus-app/quarkus-run.jar"
+WORKER_JAR="$ROOT/fhir-parser-worker/target/quarkus-app/quarkus-run.jar"
+PIDS=()
+
+say() { printf '\033[1m[run-local]\033[0m %s\n' "$*"; }
+
+stop_all() {
+  trap - INT TERM EXIT
+  if [ ${#PIDS[@]} -gt 0 ]; then
+    say "stopping ${#PIDS[@]} process(es)..."
+    # Reverse order: services first, then the broker and the database they write to.
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    done
+  fi
+  say "stopped."
+}
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT"; do
+  port_free "$p" || { echo "port $p is in use; set the matching *_PORT variable (see the header of $0)" >&2; exit 1; }
+done
+
+needs_build() {
+  for jar in "$INFRA_JAR" "$INGEST_JAR" "$WORKER_JAR"; do [ -f "$jar" ] || return 0; done
+  [ -n "$(find pipeline-core embedded-infra ingest-api fhir-parser-worker -path '*/src/main/*' -newer "$INGEST_JAR" -print -quit 2>/dev/null)" ] && return 0
+  [ -n "$(find pipeline-core embedded-infra ingest-api fhir-parser-worker -path '*/src/main/*' -newer "$WORKER_JAR" -print -quit 2>/dev/null)" ]
+}
+if [ "${SKIP_BUILD:-}" != 1 ] && needs_build; then
+  say "building the services (first time: a few minutes, then seconds)..."
+  ./mvnw -B -q -DskipTests -pl embedded-infra,ingest-api,fhir-parser-worker -am install
+fi
+
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+OWNER="-Dorg.mfc.fhir.infra.parent-pid=$$"
+
+# await_line FILE PREFIX TIMEOUT_S: waits until a line starting with PREFIX appears in FILE.
+await_line() {
+  local file=$1 prefix=$2 timeout=$3
+  for _ in $(seq 1 $((timeout * 5))); do
+    grep -q "^$prefix" "$file" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "timed out waiting for $prefix; last lines of $file:" >&2; tail -n 30 "$file" >&2; return 1
+}
+# await_ready NAME URL TIMEOUT_S LOG: waits until the readiness endpoint answers 200.
+await_ready() {
+  local name=$1 url=$2 timeout=$3 log=$4
+  for _ in $(seq 1 $((timeout * 5))); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "$name not ready after ${timeout}s; last lines of $log:" >&2; tail -n 40 "$log" >&2; return 1
+}
+
+START=$(date +%s)
+if [ "${MONGO_STORAGE:-file}" = memory ]; then
+  say "starting the MongoDB wire server (in memory)..."
+  MONGO_ARGS=()
+else
+  say "starting the MongoDB wire server (file-backed: $RUN_DIR/mongo.h2)..."
+  MONGO_ARGS=(--file "$RUN_DIR/mongo.h2")
+fi
+"$JAVA" -Xmx1g $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.MongoServerMain \
+  --port "$MONGO_PORT" "${MONGO_ARGS[@]}" >"$LOG_DIR/mongo.log" 2>&1 &
+PIDS+=($!)
+say "starting the Kafka broker (KRaft, log in $RUN_DIR/kafka)..."
+"$JAVA" -Xmx512m $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.KafkaBrokerMain \
+  --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --log-dir "$RUN_DIR/kafka" >"$LOG_DIR/kafka.log" 2>&1 &
+PIDS+=($!)
+await_line "$LOG_DIR/mongo.log" MONGO_READY 60
+await_line "$LOG_DIR/kafka.log" KAFKA_READY 90
+
+"$JAVA" -cp "$INFRA_JAR" org.mfc.fhir.infra.DemoRegistry "$MONGODB_URI" "$MONGODB_MAIN_DB" >"$LOG_DIR/seed.log" 2>&1
+say "seeded a synthetic demo patient who owns the sample payload's AVA4 box and cuff"
+
+# Tokens: a key pair under .local/keys is created on first run (git-ignored); the API verifies with the public half.
+scripts/mint-token.sh >/dev/null 2>&1
+export JWT_PUBLIC_KEY_LOCATION="$ROOT/.local/keys/jwt-public.pem"
+TOKEN=$(scripts/mint-token.sh --subject local-demo --lifetime 86400 2>/dev/null)
+
+say "starting fhir-parser-worker on :$WORKER_HTTP_PORT..."
+WORKER_HTTP_PORT=$WORKER_HTTP_PORT "$JAVA" -Xmx512m -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
+PIDS+=($!)
+say "starting ingest-api on :$INGEST_HTTP_PORT..."
+INGEST_HTTP_PORT=$INGEST_HTTP_PORT "$JAVA" -Xmx512m -jar "$INGEST_JAR" >"$LOG_DIR/ingest-api.log" 2>&1 &
+PIDS+=($!)
+await_ready fhir-parser-worker "http://127.0.0.1:$WORKER_HTTP_PORT/q/health/ready" 120 "$LOG_DIR/fhir-parser-worker.log"
+await_ready ingest-api "http://127.0.0.1:$INGEST_HTTP_PORT/q/health/ready" 120 "$LOG_DIR/ingest-api.log"
+
+SAMPLE="pipeline-core/src/test/resources/payloads/ava4/bp_biolight.json"
+cat <<EOT
+
+  The pipeline is up ($(( $(date +%s) - START )) s). Logs: $LOG_DIR
+
+  POST device readings to   http://127.0.0.1:$INGEST_HTTP_PORT/api/v1/ava4   (see README, "Endpoints")
+
+  Send the AVA4 blood-pressure sample (answers 202 with an ingest_id; the token is valid for 24 h):
+    curl -sS -X POST http://127.0.0.1:$INGEST_HTTP_PORT/api/v1/ava4 \\
+         -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \\
+         --data @$SAMPLE
+
+  More tokens: scripts/mint-token.sh [--scope admin] [--device ID] (see its header)
+
+  Show the stored Observations (R5 JSON from the FHIR database $MONGODB_FHIR_DB):
+    scripts/show-observations.sh
+
+  Health: http://127.0.0.1:$INGEST_HTTP_PORT/q/health   http://127.0.0.1:$WORKER_HTTP_PORT/q/health
+  Press Ctrl-C to stop everything.
+
+EOT
+
+# Stay in the foreground until Ctrl-C or until one of the processes dies.
+while true; do
+  for pid in "${PIDS[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      say "process $pid exited unexpectedly; see $LOG_DIR"
+      exit 1
+    fi
+  done
+  sleep 1
+done

@@ -1,0 +1,162 @@
+package org.mfc.fhir.bench;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.bson.Document;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+
+/**
+ * End to end: open-loop POSTs to the ingest API at fixed rates while the worker stores them; samples the worker
+ * group's lag every second, waits for the backlog to drain, then reads every stored Observation of the step and
+ * reports freshness (stored minus received, stored minus device time) and the records/s the worker sustained.
+ *
+ * <pre>
+ * EndToEndBench --url http://127.0.0.1:8080 --kafka 127.0.0.1:9092 --mongo mongodb://127.0.0.1:27017
+ *               --rates 1000,2000,3000 --duration 30 --devices 1000 --out docs/benchmarks/end-to-end [--token JWT]
+ * </pre>
+ */
+public final class EndToEndBench {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = Args.parse(args);
+        URI url = URI.create(a.getOrDefault("url", "http://127.0.0.1:8080"));
+        List<Integer> rates = Arrays.stream(a.getOrDefault("rates", "1000,2000,3000").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        Duration duration = Duration.ofSeconds(Long.parseLong(a.getOrDefault("duration", "30")));
+        int devices = Integer.parseInt(a.getOrDefault("devices", "1000"));
+        String topic = a.getOrDefault("topic", "fhir.readings");
+        String group = a.getOrDefault("group", "fhir-parser-worker");
+        Path out = Path.of(a.getOrDefault("out", "docs/benchmarks/end-to-end"));
+        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
+        if (a.containsKey("token")) {
+            headers.put("Authorization", "Bearer " + a.get("token"));
+        }
+        long totalRequests = rates.stream().mapToLong(r -> r * duration.toSeconds()).sum();
+        Ava4Fleet fleet = new Ava4Fleet(devices, Instant.now().getEpochSecond() - totalRequests / devices - 3600);
+        StringBuilder md = new StringBuilder("# End to end: POST to stored Observation\n\nReproduce: `")
+                .append(a.getOrDefault("command", "scripts/bench-e2e.sh")).append("`\n\n")
+                .append("| offered req/s | achieved req/s | 2xx | errors | stored Observations | worker records/s"
+                        + " | max lag (records) | drain after load (s) | freshness p50 ms | p99 ms | p99.9 ms"
+                        + " | max ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        try (MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"));
+                Admin admin = admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
+                OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 256,
+                        Duration.ofSeconds(10))) {
+            MongoDatabase main = mongo.getDatabase(a.getOrDefault("main-db", "AMY"));
+            MongoDatabase fhir = mongo.getDatabase(a.getOrDefault("fhir-db", "MFC_FHIR_R5"));
+            fleet.seed(main);
+            long offset = 0;
+            for (int rate : rates) {
+                long base = offset;
+                AtomicLong maxLag = new AtomicLong();
+                ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+                sampler.scheduleAtFixedRate(() -> maxLag.accumulateAndGet(lag(admin, topic, group), Math::max), 0, 1,
+                        TimeUnit.SECONDS);
+                Instant stepStart = Instant.now();
+                var r = gen.run(rate, duration, i -> fleet.request(base + i, "/api/v1/ava4", headers));
+                Instant loadEnd = Instant.now();
+                long lagAtEnd;
+                while ((lagAtEnd = lag(admin, topic, group)) > 0
+                        && Duration.between(loadEnd, Instant.now()).toSeconds() < 300) {
+                    TimeUnit.MILLISECONDS.sleep(200);
+                }
+                double drain = Duration.between(loadEnd, Instant.now()).toMillis() / 1000.0;
+                sampler.shutdownNow();
+                offset += r.sent();
+                Freshness f = freshness(fhir, stepStart);
+                double workerRate = f.count / Math.max(0.001, f.spanSeconds);
+                md.append(String.format(Locale.ROOT,
+                        "| %d | %.0f | %d | %d | %d | %.0f | %d | %.1f | %.0f | %.0f | %.0f | %.0f |%n", rate,
+                        r.achievedRate(), r.count2xx(), r.errors(), f.count, workerRate, maxLag.get(), drain,
+                        f.received.getValueAtPercentile(50) / 1.0, f.received.getValueAtPercentile(99) / 1.0,
+                        f.received.getValueAtPercentile(99.9) / 1.0, f.received.getMaxValue() / 1.0));
+                System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, stored %d, worker %.0f/s, max lag %d, drain %.1f s,"
+                        + " freshness p50 %d ms p99 %d ms (lag left %d)%n", rate, r.count2xx(), f.count, workerRate,
+                        maxLag.get(), drain, f.received.getValueAtPercentile(50),
+                        f.received.getValueAtPercentile(99), lagAtEnd);
+            }
+        }
+        md.append("\nFreshness = the time the worker stored the Observation (`recorded_datetime`) minus the time the"
+                + " ingest API received the reading (`issued`). Worker records/s = stored Observations of the step"
+                + " divided by the span of their `recorded_datetime`.\n");
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(Path.of(out + ".md"), md.toString());
+        System.out.println("report: " + out + ".md");
+    }
+
+    private record Freshness(long count, double spanSeconds, Histogram received) {
+    }
+
+    /** Blood-pressure panels stored since {@code since}: one per request. */
+    private static Freshness freshness(MongoDatabase fhir, Instant since) {
+        Histogram h = new Histogram(3_600_000L, 3);
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        long count = 0;
+        for (Document d : fhir.getCollection("fhir_observations")
+                .find(Filters.and(Filters.eq("code", "85354-9"), Filters.gte("recorded_datetime", Date.from(since))))
+                .projection(Projections.include("recorded_datetime", "resource_data.issued"))) {
+            long recorded = d.getDate("recorded_datetime").getTime();
+            String issued = d.get("resource_data", Document.class).getString("issued");
+            long received = Instant.parse(issued).toEpochMilli();
+            h.recordValue(Math.max(0, Math.min(3_600_000L, recorded - received)));
+            first = Math.min(first, recorded);
+            last = Math.max(last, recorded);
+            count++;
+        }
+        return new Freshness(count, (last - first) / 1000.0, h);
+    }
+
+    private static long lag(Admin admin, String topic, String group) {
+        try {
+            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(5, TimeUnit.SECONDS).get(topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp,
+                    tp -> OffsetSpec.latest()))).all().get(5, TimeUnit.SECONDS);
+            long lag = 0;
+            for (TopicPartition tp : partitions) {
+                var c = committed.get(tp);
+                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        return Admin.create(p);
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: POST to stored Observation, with the broker and the MongoDB wire server on this machine.
+# Drives the ingest API with open-loop load at fixed rates, samples the worker group's lag, waits for it to drain
+# and reports freshness (stored minus received) and the worker's sustained records/s.
+# Results: docs/benchmarks/end-to-end.md.
+#
+#   RATES=1000,2000,3000,4000 DURATION=30 scripts/bench-e2e.sh
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+RATES=${RATES:-1000,2000,3000,4000}
+DURATION=${DURATION:-30}
+DEVICES=${DEVICES:-1000}
+OUT=${OUT:-docs/benchmarks/end-to-end}
+PORT=${BENCH_PORT:-18180}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+./mvnw -B -q -DskipTests -pl embedded-infra,ingest-api,fhir-parser-worker,pipeline-bench -am install
+dir=$(mktemp -d /tmp/bench-e2e.XXXXXX)
+SKIP_BUILD=1 RUN_DIR="$dir" INGEST_HTTP_PORT=$PORT WORKER_HTTP_PORT=$((PORT + 1)) KAFKA_PORT=$((PORT + 2)) \
+  KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) MONGO_STORAGE=${MONGO_STORAGE:-memory} \
+  INGEST_RATE_LIMIT_PER_SECOND=1000000 INGEST_RATE_LIMIT_BURST=1000000 scripts/run-local.sh >"$dir/run-local.out" 2>&1 &
+STACK_PID=$!
+trap 'kill -INT $STACK_PID 2>/dev/null || true; wait $STACK_PID 2>/dev/null || true; rm -rf "$dir"' EXIT
+for _ in $(seq 1 300); do grep -q "pipeline is up" "$dir/run-local.out" && break; sleep 1; done
+grep -q "pipeline is up" "$dir/run-local.out" || { cat "$dir/run-local.out"; exit 1; }
+
+"$JAVA" -Xmx1g -cp pipeline-bench/target/pipeline-bench.jar org.mfc.fhir.bench.EndToEndBench \
+  --url "http://127.0.0.1:$PORT" --kafka "127.0.0.1:$((PORT + 2))" --mongo "mongodb://127.0.0.1:$((PORT + 4))" \
+  --rates "$RATES" --duration "$DURATION" --devices "$DEVICES" --out "$OUT" \
+  --token "$(scripts/mint-token.sh --subject bench --lifetime 7200 2>/dev/null)" \
+  --command "scripts/bench-e2e.sh (RATES=$RATES DURATION=$DURATION)"

@@ -1,0 +1,129 @@
+package org.mfc.fhir.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.mfc.fhir.bench.Ava4Fleet;
+
+import com.mongodb.client.MongoClient;
+
+/**
+ * The shape every fault run shares: steady load from a device fleet, a fault injected and healed on a schedule while
+ * the load runs, devices retrying what was not acknowledged, the worker group drained, then the audit of acknowledged
+ * against stored readings and one summary row in {@code target/fault-runs/summary.md}.
+ */
+abstract class FaultRunSupport {
+
+    /** Shortened in CI; `FAULT_RUN_SECONDS` lengthens a run for the report in docs/. */
+    static final int LOAD_SECONDS = Integer.parseInt(System.getenv().getOrDefault("FAULT_RUN_SECONDS", "30"));
+    static final int RATE = Integer.parseInt(System.getenv().getOrDefault("FAULT_RUN_RATE", "100"));
+
+    /** One step of a fault schedule: at {@code at} after the load starts, do {@code action}. */
+    record Step(Duration at, String what, FaultAction action) {
+    }
+
+    @FunctionalInterface
+    interface FaultAction {
+        void run() throws Exception;
+    }
+
+    static Ava4Fleet fleet() {
+        return new Ava4Fleet(50, Instant.now().getEpochSecond() - 24 * 3600);
+    }
+
+    /** Runs the load with the schedule, retries, drains and returns the verdict (also written to the summary). */
+    static StoredAudit.Verdict run(String fault, FaultStack stack, List<Step> schedule, Map<String, String> headers)
+            throws Exception {
+        LoadRun load = new LoadRun(stack.fleet, () -> headers);
+        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
+        Instant[] healed = {null};
+        for (Step s : schedule) {
+            faults.schedule(() -> {
+                try {
+                    s.action().run();
+                    healed[0] = Instant.now();
+                } catch (Exception e) {
+                    throw new IllegalStateException("fault step failed: " + s.what(), e);
+                }
+                return null;
+            }, s.at().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        Instant start = Instant.now();
+        load.drive(() -> ingestUrl(stack), RATE, Duration.ofSeconds(LOAD_SECONDS));
+        faults.shutdown();
+        faults.awaitTermination(2, TimeUnit.MINUTES);
+        load.retryUnacknowledged(() -> ingestUrl(stack), 5);
+        Instant drainStart = Instant.now();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(stack) == 0);
+        StoredAudit.Verdict verdict;
+        try (MongoClient client = stack.mongoClient()) {
+            // The last batch is committed after its writes; give the audit the same view the next reader gets.
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> StoredAudit.audit(client, stack.fleet, load).lost() == 0);
+            verdict = StoredAudit.audit(client, stack.fleet, load);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            try (MongoClient client = stack.mongoClient()) {
+                verdict = StoredAudit.audit(client, stack.fleet, load);
+            }
+        }
+        double recovery = healed[0] == null ? 0 : Duration.between(healed[0], drainStart).toMillis() / 1000.0;
+        summary(fault, load, verdict, Duration.between(start, Instant.now()), recovery);
+        return verdict;
+    }
+
+    static URI ingestUrl(FaultStack stack) {
+        return URI.create("http://127.0.0.1:" + stack.ingest.port());
+    }
+
+    static long lag(FaultStack stack) {
+        try (Admin admin = stack.admin()) {
+            var committed = admin.listConsumerGroupOffsets(FaultStack.GROUP).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
+            List<TopicPartition> partitions = List.of(0, 1, 2, 3).stream()
+                    .map(p -> new TopicPartition(FaultStack.TOPIC, p)).toList();
+            var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp,
+                    tp -> OffsetSpec.latest()))).all().get(10, TimeUnit.SECONDS);
+            long lag = 0;
+            for (TopicPartition tp : partitions) {
+                var c = committed.get(tp);
+                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void summary(String fault, LoadRun load, StoredAudit.Verdict v, Duration total, double recovery)
+            throws IOException {
+        Path file = Path.of("target", "fault-runs", "summary.md");
+        Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            Files.writeString(file, "| fault | load (req/s) | requests | statuses seen by clients (all attempts)"
+                    + " | acknowledged | stored | lost | stored, unacknowledged | unexplained | legacy duplicates"
+                    + " | legacy missing | recovery after heal (s) | run (s) |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        }
+        Files.writeString(file, String.format(Locale.ROOT, "| %s | %.0f | %d | %s | %d | %d | %d | %d | %d | %d | %d"
+                + " | %.1f | %d |%n", fault, load.achievedRate, load.sent, load.statusSummary(), v.acknowledged(),
+                v.stored(), v.lost(), v.storedUnacknowledged(), v.unexplained(), v.legacyDuplicates(),
+                v.legacyMissing(), recovery, total.toSeconds()), StandardOpenOption.APPEND);
+    }
+}

@@ -1,0 +1,133 @@
+package org.mfc.fhir.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.mfc.fhir.bench.Ava4Fleet;
+import org.mfc.fhir.core.testing.TestJwt;
+import org.mfc.fhir.infra.ChildProcess;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+
+/**
+ * The whole pipeline as separate processes, each of which a fault run can kill or stop and restart: a Kafka
+ * broker (child JVM, log kept across restarts), a file-backed MongoDB wire server (child JVM), one or more packaged
+ * workers and the packaged ingest API. Loopback only.
+ */
+final class FaultStack implements AutoCloseable {
+
+    static final String TOPIC = "fhir.readings.faults";
+    static final String GROUP = "fhir-parser-worker-faults";
+    static final String MAIN_DB = "AMY";
+    static final String FHIR_DB = "MFC_FHIR_R5";
+
+    final ChildProcess kafka;
+    final ChildProcess mongo;
+    final List<ServiceProcess> workers = new ArrayList<>();
+    ServiceProcess ingest;
+    final Ava4Fleet fleet;
+    private final Path dir;
+    private final Map<String, String> env;
+
+    private FaultStack(Path dir, ChildProcess kafka, ChildProcess mongo, Ava4Fleet fleet, Map<String, String> env) {
+        this.dir = dir;
+        this.kafka = kafka;
+        this.mongo = mongo;
+        this.fleet = fleet;
+        this.env = env;
+    }
+
+    /**
+     * @param extraEnv settings for both services (e.g. shorter publish timeouts for fault runs)
+     */
+    static FaultStack start(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv)
+            throws Exception {
+        ChildProcess kafka = ChildProcess.kafkaBroker(dir.resolve("kafka")).start();
+        ChildProcess mongo = ChildProcess.mongoServer(dir.resolve("mongo")).start();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.address(),
+                "MONGODB_URI", mongo.address(),
+                "MONGODB_MAIN_DB", MAIN_DB,
+                "MONGODB_FHIR_DB", FHIR_DB,
+                "FHIR_QUEUE_NAME", TOPIC,
+                "FHIR_CONSUMER_GROUP", GROUP));
+        // Tokens are checked against the test key pair; one fleet client must not be rate limited.
+        env.put("JWT_PUBLIC_KEY_LOCATION", TestJwt.shared().publicKeyPem().toAbsolutePath().toString());
+        env.put("INGEST_RATE_LIMIT_PER_SECOND", "1000000");
+        env.put("INGEST_RATE_LIMIT_BURST", "1000000");
+        env.putAll(extraEnv);
+        FaultStack stack = new FaultStack(dir, kafka, mongo, fleet, env);
+        try (MongoClient client = MongoClients.create(mongo.address())) {
+            fleet.seed(client.getDatabase(MAIN_DB));
+        }
+        try (Admin admin = stack.admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 4, (short) 1))).all().get();
+        }
+        for (int i = 0; i < workerCount; i++) {
+            stack.workers.add(stack.startService("fhir-parser-worker", "WORKER_HTTP_PORT"));
+        }
+        stack.ingest = stack.startService("ingest-api", "INGEST_HTTP_PORT");
+        return stack;
+    }
+
+    ServiceProcess startService(String module, String portVariable) throws Exception {
+        int port = freePort();
+        Map<String, String> serviceEnv = new HashMap<>(env);
+        serviceEnv.put(portVariable, Integer.toString(port));
+        return ServiceProcess.start(module, port, serviceEnv, dir.resolve("logs"));
+    }
+
+    Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.address());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        return Admin.create(p);
+    }
+
+    /** Headers of a device fleet's requests: JSON and a write-scoped token for the whole fleet. */
+    static Map<String, String> fleetHeaders() {
+        return Map.of("Content-Type", "application/json", "Authorization", "Bearer " + TestJwt.shared().sign(
+                TestJwt.shared().claims("fault-fleet", TestJwt.WRITE_SCOPE, null, java.time.Duration.ofHours(2))));
+    }
+
+    MongoClient mongoClient() {
+        return MongoClients.create(mongo.address());
+    }
+
+    static MongoDatabase fhir(MongoClient client) {
+        return client.getDatabase(FHIR_DB);
+    }
+
+    static MongoDatabase main(MongoClient client) {
+        return client.getDatabase(MAIN_DB);
+    }
+
+    @Override
+    public void close() {
+        if (ingest != null) {
+            ingest.close();
+        }
+        workers.forEach(ServiceProcess::close);
+        kafka.close();
+        mongo.close();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.mfc.fhir.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ingest API is killed while devices keep sending and started again on the same port; devices retry what was
+ * not acknowledged. Every acknowledged reading must be stored exactly once; readings whose answer was lost with the
+ * process may be stored without an acknowledgement (their device retried them, harmlessly).
+ */
+class IngestRestartFaultIT extends FaultRunSupport {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void givenDevicesSending_whenIngestApiKilledAndRestarted_thenEveryAcknowledgedReadingStoredOnce()
+            throws Exception {
+        try (FaultStack stack = FaultStack.start(dir, 1, fleet(), Map.of())) {
+            int third = LOAD_SECONDS / 3;
+            StoredAudit.Verdict v = run("ingest API kill -9 and restart while devices send", stack, List.of(
+                    new Step(Duration.ofSeconds(third), "kill the ingest API", () -> stack.ingest.kill()),
+                    new Step(Duration.ofSeconds(third + 2), "restart the ingest API",
+                            () -> stack.ingest = stack.ingest.restart())),
+                    FaultStack.fleetHeaders());
+
+            assertThat(v.acknowledged()).isGreaterThan(RATE * LOAD_SECONDS / 2);
+            assertThat(v.lost()).as("acknowledged readings missing from the FHIR database").isZero();
+            assertThat(v.unexplained()).as("stored readings no device sent").isZero();
+            assertThat(v.legacyDuplicates()).as("legacy entries appended twice").isZero();
+            assertThat(v.legacyMissing()).as("acknowledged readings missing from the legacy bucket").isZero();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.mfc.fhir.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.mfc.fhir.bench.Ava4Fleet;
+import org.mfc.fhir.bench.OpenLoopGenerator;
+
+/**
+ * Steady open-loop load from a device fleet, with the ledger a fault run is judged by: every reading a device got
+ * a 2xx for, and every status the devices saw. Devices whose request failed retry it after the load (the same
+ * payload, so a retry of a reading that was in fact stored is harmless), up to a bounded number of attempts.
+ */
+final class LoadRun {
+
+    /** Indices of requests that were acknowledged (2xx), with the status of the acknowledgement. */
+    final Map<Long, Integer> acknowledged = new ConcurrentHashMap<>();
+    /** Indices whose last attempt was not acknowledged. */
+    final Set<Long> unacknowledged = ConcurrentHashMap.newKeySet();
+    /** Every status seen by clients (-1: no answer), over all attempts. */
+    final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+    final AtomicLong firstAsyncAfter = new AtomicLong();
+    long sent;
+    double achievedRate;
+
+    private final Ava4Fleet fleet;
+    private final Supplier<Map<String, String>> headers;
+    private final ConcurrentLinkedQueue<Long> retries = new ConcurrentLinkedQueue<>();
+
+    LoadRun(Ava4Fleet fleet, Supplier<Map<String, String>> headers) {
+        this.fleet = fleet;
+        this.headers = headers;
+    }
+
+    /** Sends {@code rate} readings/s for {@code duration} to {@code ingestUrl} (the ingest API may be restarted). */
+    void drive(Supplier<URI> ingestUrl, int rate, Duration duration) throws InterruptedException {
+        URI url = ingestUrl.get();
+        try (OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 128,
+                Duration.ofSeconds(10))) {
+            var result = gen.run(rate, duration, i -> fleet.request(i, "/api/v1/ava4", headers.get()),
+                    (i, status, body) -> record(i, status));
+            sent = result.sent();
+            achievedRate = result.achievedRate();
+        }
+    }
+
+    /** Devices retry what was not acknowledged, as their firmware does, until acknowledged or out of attempts. */
+    void retryUnacknowledged(Supplier<URI> ingestUrl, int attempts) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (int attempt = 0; attempt < attempts && !retries.isEmpty(); attempt++) {
+            List<Long> batch = List.copyOf(retries);
+            retries.clear();
+            for (long i : batch) {
+                var request = fleet.request(i, "/api/v1/ava4", headers.get());
+                HttpRequest.Builder b = HttpRequest.newBuilder(ingestUrl.get().resolve("/api/v1/ava4"))
+                        .timeout(Duration.ofSeconds(15))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(request.body().getBytes()));
+                request.headers().forEach(b::header);
+                int status;
+                try {
+                    status = http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (java.io.IOException e) {
+                    status = -1;
+                }
+                record(i, status);
+            }
+        }
+    }
+
+    private void record(long i, int status) {
+        statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+        if (status / 100 == 2) {
+            acknowledged.put(i, status);
+            unacknowledged.remove(i);
+        } else {
+            unacknowledged.add(i);
+            retries.add(i);
+        }
+    }
+
+    String statusSummary() {
+        Map<Integer, Long> sorted = new TreeMap<>();
+        statuses.forEach((k, v) -> sorted.put(k, v.get()));
+        return sorted.toString();
+    }
+}

@@ -1,0 +1,84 @@
+package org.mfc.fhir.e2e;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.bson.Document;
+import org.mfc.fhir.bench.Ava4Fleet;
+import org.mfc.fhir.core.ids.DeterministicIds;
+import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.IdType;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+
+/**
+ * Compares what devices were told with what the databases hold, by id: the Observation id of every acknowledged
+ * reading is recomputed from the payload the device sent (deterministic ids), then looked up in the FHIR database;
+ * legacy entries are counted per Observation id to catch double appends.
+ */
+final class StoredAudit {
+
+    /** The verdict of one run. */
+    record Verdict(int acknowledged, int stored, int lost, int storedUnacknowledged, int unexplained,
+            int legacyDuplicates, int legacyMissing) {
+
+        boolean clean() {
+            return lost == 0 && unexplained == 0 && legacyDuplicates == 0 && legacyMissing == 0;
+        }
+    }
+
+    private StoredAudit() {
+    }
+
+    static String observationId(Ava4Fleet fleet, long i) {
+        int d = fleet.device(i);
+        DeviceIdentity cuff = new DeviceIdentity(IdType.BLE_MAC, Ava4Fleet.cuffMac(d), null);
+        return DeterministicIds.observationId(DeterministicIds.observationKey(cuff,
+                Ava4Fleet.patient(d).toHexString(), "85354-9", Instant.ofEpochSecond(fleet.scanTime(i)), null));
+    }
+
+    static Verdict audit(MongoClient client, Ava4Fleet fleet, LoadRun run) {
+        Map<String, Long> expected = new HashMap<>();
+        run.acknowledged.keySet().forEach(i -> expected.put(observationId(fleet, i), i));
+        Set<String> attemptedButUnacked = new HashSet<>();
+        run.unacknowledged.forEach(i -> attemptedButUnacked.add(observationId(fleet, i)));
+
+        Set<String> stored = new HashSet<>();
+        for (Document d : FaultStack.fhir(client).getCollection("fhir_observations")
+                .find(Filters.eq("code", "85354-9")).projection(Projections.include("_id"))) {
+            stored.add(d.getString("_id"));
+        }
+        int lost = 0;
+        for (String id : expected.keySet()) {
+            if (!stored.contains(id)) {
+                lost++;
+            }
+        }
+        int storedUnacked = 0;
+        int unexplained = 0;
+        for (String id : stored) {
+            if (!expected.containsKey(id)) {
+                if (attemptedButUnacked.contains(id)) {
+                    storedUnacked++;
+                } else {
+                    unexplained++;
+                }
+            }
+        }
+        Map<String, Integer> legacyCounts = new HashMap<>();
+        for (Document bucket : FaultStack.main(client).getCollection("blood_pressure_histories").find()) {
+            for (Document entry : bucket.getList("data", Document.class)) {
+                legacyCounts.merge(entry.getString("fhir_observation_id"), 1, Integer::sum);
+            }
+        }
+        int legacyDuplicates = (int) legacyCounts.values().stream().filter(c -> c > 1).count();
+        int legacyMissing = (int) expected.keySet().stream().filter(id -> !legacyCounts.containsKey(id)).count();
+        return new Verdict(expected.size(), stored.size(), lost, storedUnacked, unexplained, legacyDuplicates,
+                legacyMissing);
+    }
+}

@@ -16,13 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.bson.Document;
 
 import com.mongodb.client.MongoClient;
@@ -76,13 +73,13 @@ public final class EndToEndBench {
                 long base = offset;
                 AtomicLong maxLag = new AtomicLong();
                 ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-                sampler.scheduleAtFixedRate(() -> maxLag.accumulateAndGet(lag(admin, topic, group), Math::max), 0, 1,
+                sampler.scheduleAtFixedRate(() -> maxLag.accumulateAndGet(ConsumerLag.of(admin, topic, group), Math::max), 0, 1,
                         TimeUnit.SECONDS);
                 Instant stepStart = Instant.now();
                 var r = gen.run(rate, duration, i -> fleet.request(base + i, "/api/v1/ava4", headers));
                 Instant loadEnd = Instant.now();
                 long lagAtEnd;
-                while ((lagAtEnd = lag(admin, topic, group)) > 0
+                while ((lagAtEnd = ConsumerLag.of(admin, topic, group)) > 0
                         && Duration.between(loadEnd, Instant.now()).toSeconds() < 300) {
                     TimeUnit.MILLISECONDS.sleep(200);
                 }
@@ -131,26 +128,6 @@ public final class EndToEndBench {
             count++;
         }
         return new Freshness(count, (last - first) / 1000.0, h);
-    }
-
-    private static long lag(Admin admin, String topic, String group) {
-        try {
-            var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(5, TimeUnit.SECONDS);
-            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(5, TimeUnit.SECONDS).get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp,
-                    tp -> OffsetSpec.latest()))).all().get(5, TimeUnit.SECONDS);
-            long lag = 0;
-            for (TopicPartition tp : partitions) {
-                var c = committed.get(tp);
-                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
-            }
-            return lag;
-        } catch (Exception e) {
-            return -1;
-        }
     }
 
     private static Admin admin(String bootstrap) {

@@ -19,9 +19,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.mfc.fhir.bench.ConsumerLag;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.LegacyRegistry;
@@ -238,21 +236,10 @@ class Ava4BloodPressureEndToEndIT {
     }
 
     /** The worker's group has committed every record of the topic. */
-    private static boolean workerCaughtUp() throws Exception {
+    private static boolean workerCaughtUp() {
         try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
-                    .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = committedPartitions().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get();
-            return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-                    || (committed.get(e.getKey()) != null
-                            && committed.get(e.getKey()).offset() >= e.getValue().offset()));
+            return ConsumerLag.of(admin, TOPIC, GROUP) == 0;
         }
-    }
-
-    private static List<TopicPartition> committedPartitions() {
-        return List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1), new TopicPartition(TOPIC, 2));
     }
 
     private static HttpResponse<String> post(String body) throws Exception {

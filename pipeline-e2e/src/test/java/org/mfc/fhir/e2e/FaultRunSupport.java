@@ -1,5 +1,6 @@
 package org.mfc.fhir.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -15,12 +16,10 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.mfc.fhir.bench.Ava4Fleet;
+import org.mfc.fhir.bench.ConsumerLag;
 
 import com.mongodb.client.MongoClient;
 
@@ -94,21 +93,18 @@ abstract class FaultRunSupport {
 
     static long lag(FaultStack stack) {
         try (Admin admin = stack.admin()) {
-            var committed = admin.listConsumerGroupOffsets(FaultStack.GROUP).partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS);
-            List<TopicPartition> partitions = List.of(0, 1, 2, 3).stream()
-                    .map(p -> new TopicPartition(FaultStack.TOPIC, p)).toList();
-            var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp,
-                    tp -> OffsetSpec.latest()))).all().get(10, TimeUnit.SECONDS);
-            long lag = 0;
-            for (TopicPartition tp : partitions) {
-                var c = committed.get(tp);
-                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
-            }
-            return lag;
-        } catch (Exception e) {
-            return Long.MAX_VALUE;
+            long lag = ConsumerLag.of(admin, FaultStack.TOPIC, FaultStack.GROUP);
+            return lag < 0 ? Long.MAX_VALUE : lag;
         }
+    }
+
+    /** The verdict every fault run must reach: nothing acknowledged lost or doubled, nothing stored unasked. */
+    static void assertEveryAcknowledgedReadingStoredOnce(StoredAudit.Verdict v) {
+        assertThat(v.acknowledged()).as("acknowledged readings").isGreaterThan(RATE * LOAD_SECONDS / 2);
+        assertThat(v.lost()).as("acknowledged readings missing from the FHIR database").isZero();
+        assertThat(v.unexplained()).as("stored readings no device sent").isZero();
+        assertThat(v.legacyDuplicates()).as("legacy entries appended twice").isZero();
+        assertThat(v.legacyMissing()).as("acknowledged readings missing from the legacy bucket").isZero();
     }
 
     private static void summary(String fault, LoadRun load, StoredAudit.Verdict v, Duration total, double recovery)

@@ -126,6 +126,9 @@ await_ready fhir-parser-worker "http://127.0.0.1:$WORKER_HTTP_PORT/q/health/read
 await_ready ingest-api "http://127.0.0.1:$INGEST_HTTP_PORT/q/health/ready" 120 "$LOG_DIR/ingest-api.log"
 
 SAMPLE="pipeline-core/src/test/resources/payloads/ava4/bp_biolight.json"
+SHOW="scripts/show-observations.sh"
+[ "$MONGO_PORT" = 27017 ] || SHOW="MONGO_PORT=$MONGO_PORT $SHOW"
+[ "$MONGODB_FHIR_DB" = MFC_FHIR_R5 ] || SHOW="MONGODB_FHIR_DB=$MONGODB_FHIR_DB $SHOW"
 cat <<EOT
 
   The pipeline is up ($(( $(date +%s) - START )) s). Logs: $LOG_DIR
@@ -140,7 +143,7 @@ cat <<EOT
   More tokens: scripts/mint-token.sh [--scope admin] [--device ID] (see its header)
 
   Show the stored Observations (R5 JSON from the FHIR database $MONGODB_FHIR_DB):
-    scripts/show-observations.sh
+    $SHOW
 
   Health: http://127.0.0.1:$INGEST_HTTP_PORT/q/health   http://127.0.0.1:$WORKER_HTTP_PORT/q/health
   Press Ctrl-C to stop everything.

@@ -9,6 +9,7 @@ import org.mfc.fhir.core.model.FieldProblem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -32,6 +33,7 @@ public class HttpProblems {
 
     void routes(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::refuseDeclaredOversize);
+        router.route().order(Integer.MIN_VALUE).handler(this::refuseUndeclaredContentType);
         // A chunked body has no Content-Length: it is read here with the limit, so an overrun fails this route
         // (and reaches the failure handler below) instead of ending in the HTTP layer's empty 413.
         BodyHandler chunked = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
@@ -73,6 +75,21 @@ public class HttpProblems {
             } catch (NumberFormatException e) {
                 // Vert.x refuses a malformed Content-Length itself.
             }
+        }
+        ctx.next();
+    }
+
+    /**
+     * A device POST without {@code Content-Type} is refused (415) like any other body not declared JSON; left to
+     * JAX-RS, a missing type would match {@code @Consumes(application/json)} and the body would be accepted.
+     */
+    private void refuseUndeclaredContentType(RoutingContext ctx) {
+        if (ctx.request().method() == HttpMethod.POST && ctx.request().getHeader("Content-Type") == null
+                && ctx.normalizedPath().startsWith("/api/")) {
+            write(ctx, 415, "Unsupported Media Type", "the body must be declared application/json",
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    List.of(new FieldProblem("Content-Type", "is required: application/json")));
+            return;
         }
         ctx.next();
     }

@@ -16,6 +16,7 @@ import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.parse.ParseResult;
+import org.mfc.fhir.core.parse.PossibleValues;
 import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
@@ -70,6 +71,11 @@ public class IngestService {
             String prefix = messages.size() > 1 || isArray(body) ? "[" + i + "]." : "";
             parsed.problems().forEach(p -> problems.add(new FieldProblem(prefix + p.field(), p.reason())));
             if (parsed.valid()) {
+                List<FieldProblem> impossible = PossibleValues.check(parsed.readings(), prefix);
+                if (!impossible.isEmpty()) {
+                    problems.addAll(impossible);
+                    continue;
+                }
                 if (!caller.mayPostFor(parsed.source())) {
                     throw ProblemException.deviceNotAllowed(prefix + deviceField(family), parsed.source().key());
                 }
@@ -179,10 +185,10 @@ public class IngestService {
             }
             return node;
         } catch (JsonProcessingException e) {
+            // Only the position: the parser's message quotes the offending text, which may be patient data.
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
-            throw ProblemException.malformedJson("the body is not valid JSON" + where + ": "
-                    + e.getOriginalMessage().replaceAll("\\s+", " "));
+            throw ProblemException.malformedJson("the body is not valid JSON" + where);
         } catch (IOException e) {
             throw ProblemException.malformedJson("the body could not be read");
         }

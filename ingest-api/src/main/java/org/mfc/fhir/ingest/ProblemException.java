@@ -1,5 +1,6 @@
 package org.mfc.fhir.ingest;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.mfc.fhir.core.model.FieldProblem;
@@ -10,6 +11,9 @@ import org.mfc.fhir.core.model.FieldProblem;
  * ...) available to existing clients.
  */
 public class ProblemException extends RuntimeException {
+
+    /** Most problems listed in one answer; the rest are counted in a last {@code $} entry. */
+    static final int MAX_LISTED_PROBLEMS = 100;
 
     private final int status;
     private final String title;
@@ -33,8 +37,15 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException invalid(List<FieldProblem> problems) {
+        List<FieldProblem> listed = problems;
+        if (problems.size() > MAX_LISTED_PROBLEMS) {
+            // A 1 MB body of 200,000 bad items would otherwise answer tens of megabytes of errors.
+            listed = new ArrayList<>(problems.subList(0, MAX_LISTED_PROBLEMS));
+            listed.add(new FieldProblem("$",
+                    (problems.size() - MAX_LISTED_PROBLEMS) + " more problem(s) not listed"));
+        }
         return new ProblemException(422, "Invalid reading", problems.size() + " field(s) are invalid",
-                "VALIDATION_ERROR", problems, null);
+                "VALIDATION_ERROR", listed, null);
     }
 
     public static ProblemException unavailable(String detail, int retryAfterSeconds) {

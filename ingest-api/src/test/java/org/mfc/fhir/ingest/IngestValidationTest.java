@@ -46,6 +46,9 @@ class IngestValidationTest {
         generic unknown type         | /api/ava4/data            | generic/ava4_blood_pressure.json | ~BLOOD_PRESSURE~ | ~BLOOD_COLOUR~   | 422 | VALIDATION_ERROR | type
         generic without device id    | /api/kati/data            | generic/kati_steps.json       | ~"device_id"~    | ~"device"~          | 422 | VALIDATION_ERROR | device_id
         generic bad timestamp        | /api/ava4/data            | generic/ava4_blood_pressure.json | ~2025-04-06T18:25:11Z~ | ~06/04/2025~ | 422 | VALIDATION_ERROR | timestamp
+        impossible systolic          | /api/v1/ava4              | ava4/bp_biolight.json         | ~"bp_high":137~  | ~"bp_high":987~     | 422 | VALIDATION_ERROR | blood_pressure.systolic
+        negative heart rate          | /api/v1/kati/VitalSign    | kati/vitalsign_full.json      | ~"heartRate": 72~ | ~"heartRate": -72~ | 422 | VALIDATION_ERROR | heart_rate.value
+        SpO2 above 100 %             | /api/v1/kati/VitalSign    | kati/vitalsign_full.json      | ~"spO2": 97~     | ~"spO2": 101~       | 422 | VALIDATION_ERROR | spo2.value
         """)
     void givenBadInput_whenPosted_thenProblemNamesTheFieldAndNothingIsPublished(String name, String path,
             String fixture, String from, String to, int status, String code, String field) {

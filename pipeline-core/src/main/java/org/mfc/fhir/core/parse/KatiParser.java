@@ -45,7 +45,8 @@ public final class KatiParser implements PayloadParser {
         }
 
         public static Optional<Topic> of(String name) {
-            if (name == null) {
+            // Surrounding spaces are tolerated; control characters (a line feed or NUL in the path segment) are not.
+            if (name == null || name.chars().anyMatch(Character::isISOControl)) {
                 return Optional.empty();
             }
             for (Topic t : values()) {

@@ -252,6 +252,15 @@ class KatiParserTest {
     }
 
     @Test
+    void givenTopicWithControlCharacters_whenParsed_thenTopicRefusedButSurroundingSpacesTolerated() {
+        for (String topic : new String[] {"VitalSign\n", "Vital\tSign", "\u0000VitalSign", "VitalSign\u007f"}) {
+            assertThat(parse(topic, "vitalsign_full.json").problems()).as(topic).extracting(FieldProblem::field)
+                    .containsExactly("topic");
+        }
+        assertThat(parse(" VitalSign ", "vitalsign_full.json").valid()).isTrue();
+    }
+
+    @Test
     void givenWatchClockYearsAhead_whenParsed_thenTimeRejected() {
         String ahead = Fixtures.text("kati/vitalsign_full.json").replace("06/04/2025", "06/04/2031");
         ParseResult r = parsers.parse(DeviceFamily.KATI, readTree(ahead), "VitalSign", RECEIVED);

@@ -1,0 +1,267 @@
+package org.mfc.fhir.migrator;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import org.bson.Document;
+import org.jboss.logging.Logger;
+import org.mfc.fhir.core.fhir.FhirEnvelope;
+import org.mfc.fhir.core.fhir.FhirJson;
+import org.mfc.fhir.core.fhir.MappedResource;
+import org.mfc.fhir.core.migrate.EntryProblem;
+import org.mfc.fhir.core.migrate.LegacyEntryReader;
+import org.mfc.fhir.core.migrate.MigratedReadingMapper;
+import org.mfc.fhir.core.migrate.RejectReason;
+import org.mfc.fhir.core.model.MeasurementKind;
+import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.store.FhirStore;
+import org.mfc.fhir.core.store.LegacyEntryMapper;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+
+/**
+ * {@code convert}: registry (hospitals, patients, boxes, devices, watches) and EVERY entry of every history bucket to
+ * R5 resources in the FHIR database, through the live pipeline's mappers. Writes are insert-if-absent upserts keyed
+ * by deterministic ids and progress is checkpointed per source collection, so the job can be killed at any moment
+ * and run again: it finishes with no duplicate and no gap, and a run after completion changes nothing.
+ */
+public final class ConvertJob {
+
+    public static final String OP = "convert";
+    public static final String SOURCE_SYSTEM = "fhir-migrator";
+    /** Registry collections in processing order: Organizations and Patients before the Devices and Observations. */
+    public static final List<String> REGISTRY = List.of("hospitals", "patients", "amy_boxes", "amy_devices",
+            "watches");
+
+    private static final Logger LOG = Logger.getLogger(ConvertJob.class);
+    private static final int DEVICE_MEMORY = 50_000;
+
+    private final MongoDatabase main;
+    private final MongoDatabase fhir;
+    private final MigrationSettings settings;
+    private final Clock clock;
+    private final FhirStore store;
+    private final Checkpoints checkpoints;
+    private final RejectLog rejectLog;
+    private final MigratedReadingMapper readings = new MigratedReadingMapper();
+    /** Devices already written in this run: a device named by thousands of readings is mapped once. */
+    private final Set<String> devicesWritten = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > DEVICE_MEMORY;
+                }
+            });
+    private Instant runStart;
+    /** Where the time goes, for the report: mapping (CPU) against writing (database). */
+    private long mapNanos;
+    private volatile long writeNanos;
+
+    public ConvertJob(MongoClient client, MigrationSettings settings, Clock clock) {
+        this.main = client.getDatabase(settings.mainDb());
+        this.fhir = client.getDatabase(settings.fhirDb());
+        this.settings = settings;
+        this.clock = clock;
+        this.store = new FhirStore(fhir);
+        this.checkpoints = new Checkpoints(fhir);
+        this.rejectLog = new RejectLog(fhir);
+    }
+
+    /** @param restart forget the checkpoints and scan everything again (still inserts nothing twice) */
+    public RunReport run(boolean restart) {
+        runStart = clock.instant();
+        RunReport report = new RunReport(OP, runStart, settings.maxRejectShare());
+        FhirJson.warmUp();
+        store.ensureIndexes();
+        if (restart) {
+            checkpoints.reset(OP);
+        }
+        long total = 0;
+        for (String c : LegacyEntryReader.historyCollections()) {
+            total += Math.max(0, HistoryPass.countEntries(main, c));
+        }
+        Progress progress = new Progress(OP, total, settings.progressInterval(), clock);
+        ForkJoinPool pool = new ForkJoinPool(settings.threads());
+        try {
+            RegistryPass registryPass = new RegistryPass(main, store, checkpoints, rejectLog, settings.batchSize(),
+                    runStart);
+            for (String c : REGISTRY) {
+                registryPass.run(c, report);
+            }
+            RegistryCache registry = new RegistryCache(main);
+            HistoryPass pass = new HistoryPass(main, registry, new LegacyEntryReader(runStart), settings.batchSize(),
+                    progress);
+            for (String c : LegacyEntryReader.historyCollections()) {
+                history(c, pass, pool, report);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        report.finished = clock.instant();
+        report.details.append("history_map_seconds", mapNanos / 1e9).append("history_write_seconds", writeNanos / 1e9)
+                .append("threads", settings.threads()).append("batch_size", settings.batchSize());
+        report.write(settings.reportDir());
+        return report;
+    }
+
+    private void history(String collection, HistoryPass pass, ForkJoinPool pool, RunReport report) {
+        Document cp = checkpoints.load(OP, collection);
+        Tally tally = Tally.fromDocument(cp == null ? null : cp.get("counts", Document.class));
+        if (cp != null && cp.getBoolean("done", false)) {
+            report.tally(collection).add(tally);
+            return;
+        }
+        if (cp != null) {
+            LOG.infof("MIGRATE convert %s resumes after bucket %s", collection, cp.get("last_id"));
+        }
+        Object[] last = {cp == null ? null : cp.get("last_id")};
+        // Batch N is written (and then checkpointed) on one writer thread while batch N+1 is read and mapped: at
+        // most one batch in flight, and checkpoints still follow the order of the source.
+        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "migrate-writer"));
+        Future<?>[] inFlight = {null};
+        try {
+            pass.run(collection, last[0], (c, batch) -> {
+                long t0 = System.nanoTime();
+                List<Document> envelopes = envelopes(batch, pool);
+                mapNanos += System.nanoTime() - t0;
+                await(inFlight[0]);
+                inFlight[0] = writer.submit(() -> {
+                    long t1 = System.nanoTime();
+                    batch.tally.resources += envelopes.size();
+                    batch.tally.inserted += store.insertIfAbsent(FhirStore.byCollection(envelopes));
+                    writeNanos += System.nanoTime() - t1;
+                    List<EntryProblem> missing = missingLive(batch.live);
+                    missing.forEach(batch.tally::warning);
+                    batch.warnings.addAll(missing);
+                    rejectLog.record(batch.rejects, false);
+                    rejectLog.record(batch.warnings, true);
+                    tally.add(batch.tally);
+                    if (batch.lastBucketId != null) {
+                        last[0] = batch.lastBucketId;
+                    }
+                    checkpoints.save(OP, collection, last[0], false, tally.toDocument());
+                });
+            });
+            await(inFlight[0]);
+        } finally {
+            writer.shutdownNow();
+        }
+        checkpoints.save(OP, collection, last[0], true, tally.toDocument());
+        report.tally(collection).add(tally);
+    }
+
+    private static void await(Future<?> f) {
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** What mapping one reading gave: its envelopes, or why it could not be mapped. */
+    private record Mapped(List<Document> envelopes, EntryProblem failure) {
+    }
+
+    /**
+     * Observations (and the Devices not written yet in this run), mapped on the pool: HAPI encoding is the cost.
+     * A reading the mapper refuses becomes a reject of its entry; it never fails the batch.
+     */
+    private List<Document> envelopes(HistoryPass.Batch batch, ForkJoinPool pool) {
+        List<HistoryPass.Pending> pending = batch.readings;
+        List<Boolean> withDevices = new ArrayList<>(pending.size());
+        for (HistoryPass.Pending p : pending) {
+            withDevices.add(devicesWritten.add(p.reading().reading().device().key()
+                    + (p.reading().reading().gateway() == null ? "" : "|" + p.reading().reading().gateway().key())));
+        }
+        Function<Integer, Mapped> map = i -> {
+            HistoryPass.Pending p = pending.get(i);
+            Reading r = p.reading().reading();
+            try {
+                List<MappedResource> resources = new ArrayList<>(readings.observations(p.reading(), p.patientId(),
+                        r.deviceTime()));
+                if (withDevices.get(i)) {
+                    resources.addAll(readings.devices(p.reading()));
+                }
+                List<Document> out = new ArrayList<>(resources.size());
+                for (MappedResource m : resources) {
+                    Document envelope = FhirEnvelope.wrap(m, runStart, SOURCE_SYSTEM,
+                            "legacy:" + p.reading().sourceRef());
+                    if (r.kind().aggregation == MeasurementKind.Aggregation.DAILY_MAXIMUM
+                            && r.kind().loinc.equals(m.code())) {
+                        // Same rule as the live pipeline: of several counts of one day, the highest is kept.
+                        envelope.append(FhirStore.DAILY_MAXIMUM_FIELD,
+                                LegacyEntryMapper.number(r.value(MeasurementKind.VALUE)));
+                    }
+                    out.add(envelope);
+                }
+                return new Mapped(out, null);
+            } catch (RuntimeException e) {
+                LOG.warnf("MIGRATE convert cannot map %s (%s): %s", p.reading().sourceRef(), r.kind(),
+                        e.getClass().getSimpleName());
+                String[] at = p.reading().sourceRef().split("/");
+                return new Mapped(List.of(), new EntryProblem(at[0], at[1], Integer.parseInt(at[2]), r.kind().name(),
+                        null, RejectReason.MAPPING_FAILED.code));
+            }
+        };
+        List<Mapped> mapped;
+        try {
+            mapped = pool.submit(() -> java.util.stream.IntStream.range(0, pending.size()).parallel().boxed()
+                    .map(map).toList()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while mapping", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        List<Document> out = new ArrayList<>();
+        for (Mapped m : mapped) {
+            out.addAll(m.envelopes());
+            if (m.failure() != null) {
+                batch.rejects.add(m.failure());
+                batch.tally.reject(m.failure());
+                batch.tally.rejectedEntries++;
+            }
+        }
+        return out;
+    }
+
+    /** Live-written entries whose Observation is not in the FHIR database: reported, never re-created here. */
+    private List<EntryProblem> missingLive(List<HistoryPass.Live> live) {
+        if (live.isEmpty()) {
+            return List.of();
+        }
+        Set<String> ids = new HashSet<>();
+        live.forEach(l -> ids.add(l.observationId()));
+        Set<Object> found = new HashSet<>();
+        fhir.getCollection("fhir_observations").find(Filters.in("_id", ids)).projection(Projections.include("_id"))
+                .forEach(d -> found.add(d.get("_id")));
+        List<EntryProblem> out = new ArrayList<>();
+        for (HistoryPass.Live l : live) {
+            if (!found.contains(l.observationId())) {
+                EntryProblem at = l.location();
+                out.add(new EntryProblem(at.collection(), at.bucketId(), at.index(), null,
+                        "fhir_observation_id", "live-observation-missing"));
+            }
+        }
+        return out;
+    }
+}

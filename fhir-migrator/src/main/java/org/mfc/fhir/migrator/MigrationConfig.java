@@ -1,0 +1,75 @@
+package org.mfc.fhir.migrator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * The migrator's settings. Operator-facing environment variables are mapped to these keys in
+ * {@code application.properties}, the one index of every knob.
+ */
+@ConfigMapping(prefix = "migration")
+public interface MigrationConfig {
+
+    /** Legacy application database ({@code MONGODB_MAIN_DB}). */
+    @WithName("main-db")
+    @WithDefault("AMY")
+    String mainDb();
+
+    /** Dedicated FHIR database ({@code MONGODB_FHIR_DB}). */
+    @WithName("fhir-db")
+    @WithDefault("MFC_FHIR_R5")
+    String fhirDb();
+
+    /** History entries or registry documents per write and checkpoint ({@code MIGRATION_BATCH_SIZE}). */
+    @WithName("batch-size")
+    @WithDefault("1000")
+    int batchSize();
+
+    /**
+     * With no subcommand: when true, run {@code move-fhir} (copy and verify, never dropping the source), then
+     * {@code convert}, then {@code verify}, and exit with the first non-zero exit code; when false, print the usage
+     * and exit 2 ({@code AUTO_START_MIGRATION}).
+     */
+    @WithName("auto-start")
+    @WithDefault("false")
+    boolean autoStart();
+
+    /** Directory of the JSON reports ({@code MIGRATION_REPORT_DIR}). */
+    @WithName("report-dir")
+    @WithDefault("./migration-reports")
+    Path reportDir();
+
+    /** Default of {@code --max-reject-share}: exit non-zero when rejected entries exceed this share. */
+    @WithName("max-reject-share")
+    @WithDefault("0.05")
+    double maxRejectShare();
+
+    /** Interval of the progress line on long runs ({@code MIGRATION_PROGRESS_INTERVAL}). */
+    @WithName("progress-interval")
+    @WithDefault("5s")
+    Duration progressInterval();
+
+    /** Threads mapping readings to FHIR JSON; 0 = the number of available processors ({@code MIGRATION_THREADS}). */
+    @WithName("threads")
+    @WithDefault("0")
+    int threads();
+
+    /**
+     * Entries/s that {@code analyze} assumes for {@code convert} when it estimates the duration
+     * ({@code MIGRATION_EXPECTED_RATE}). The default is the order measured against the Mongo stand-in on a shared
+     * 2-core machine (scripts/bench-migrator.sh); set it from a benchmark against the real deployment.
+     */
+    @WithName("expected-rate")
+    @WithDefault("2000")
+    int expectedRate();
+
+    default MigrationSettings settings() {
+        int t = threads() > 0 ? threads() : Runtime.getRuntime().availableProcessors();
+        return new MigrationSettings(mainDb(), fhirDb(), batchSize(), reportDir(), maxRejectShare(),
+                progressInterval(), t, expectedRate());
+    }
+}

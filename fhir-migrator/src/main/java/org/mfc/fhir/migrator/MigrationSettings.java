@@ -1,0 +1,35 @@
+package org.mfc.fhir.migrator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What every migration job needs, independent of Quarkus (tests build it directly; the command line builds it from
+ * {@link MigrationConfig}).
+ *
+ * @param batchSize        history entries (or registry documents) per write and checkpoint
+ * @param maxRejectShare   a run exits non-zero when rejected entries exceed this share of all entries
+ * @param progressInterval how often a long run logs a progress line
+ * @param threads          threads that map readings to FHIR JSON (the CPU-heavy part)
+ * @param expectedRate     entries/s used by {@code analyze} to estimate the duration of {@code convert}
+ */
+public record MigrationSettings(String mainDb, String fhirDb, int batchSize, Path reportDir, double maxRejectShare,
+        Duration progressInterval, int threads, int expectedRate) {
+
+    public MigrationSettings {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1");
+        }
+        threads = Math.max(1, threads);
+    }
+
+    public MigrationSettings withMaxRejectShare(double share) {
+        return new MigrationSettings(mainDb, fhirDb, batchSize, reportDir, share, progressInterval, threads,
+                expectedRate);
+    }
+
+    public MigrationSettings withBatchSize(int size) {
+        return new MigrationSettings(mainDb, fhirDb, size, reportDir, maxRejectShare, progressInterval, threads,
+                expectedRate);
+    }
+}

@@ -1,0 +1,254 @@
+package org.mfc.fhir.migrator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+
+import org.bson.Document;
+import org.bson.json.JsonWriterSettings;
+import org.mfc.fhir.core.migrate.EntryProblem;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The migrator's command line: one job, four operations ({@code analyze}, {@code move-fhir}, {@code convert},
+ * {@code verify}) plus {@code rollback} and the test-data {@code generate}. Exit codes: 0 done, 1 verification or
+ * integrity failure, 2 usage error, 3 rejects above {@code --max-reject-share}.
+ */
+@Command(name = "fhir-migrator", mixinStandardHelpOptions = true,
+        description = "Migrates the legacy AMY database to the FHIR R5 database. With no subcommand and "
+                + "AUTO_START_MIGRATION=true: move-fhir (no drop), convert, verify.",
+        subcommands = {MigratorCommand.Analyze.class, MigratorCommand.MoveFhir.class, MigratorCommand.Convert.class,
+            MigratorCommand.Verify.class, MigratorCommand.Rollback.class, MigratorCommand.Generate.class})
+public final class MigratorCommand implements Callable<Integer> {
+
+    /** What the subcommands share: the Mongo client and the settings. */
+    public interface Env {
+        MongoClient client();
+
+        MigrationSettings settings();
+
+        boolean autoStart();
+    }
+
+    /** Creates subcommands with the environment; anything else the default way. */
+    public static CommandLine commandLine(Env env) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (Base.class.isAssignableFrom(cls)) {
+                    K k = cls.getDeclaredConstructor().newInstance();
+                    ((Base) k).env = env;
+                    return k;
+                }
+                return defaults.create(cls);
+            }
+        };
+        CommandLine cl = new CommandLine(new MigratorCommand(env), factory);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("fhir-migrator failed: " + ex);
+            return 1;
+        });
+        return cl;
+    }
+
+    private final Env env;
+
+    MigratorCommand(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        if (!env.autoStart()) {
+            CommandLine.usage(this, System.out);
+            return 2;
+        }
+        Clock clock = Clock.systemUTC();
+        MigrationSettings s = env.settings();
+        RunReport move = new MoveFhirJob(env.client(), s, clock).run(false);
+        move.printSummary(System.out);
+        RunReport convert = new ConvertJob(env.client(), s, clock).run(false);
+        convert.printSummary(System.out);
+        RunReport verify = new VerifyJob(env.client(), s, clock).run(Verify.DEFAULT_SAMPLE_EVERY);
+        verify.printSummary(System.out);
+        for (RunReport r : new RunReport[] {move, convert, verify}) {
+            if (r.exitCode() != 0) {
+                return r.exitCode();
+            }
+        }
+        return 0;
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        Env env;
+
+        @Option(names = "--batch-size", description = "Entries per write and checkpoint (default MIGRATION_BATCH_SIZE).")
+        Integer batchSize;
+
+        @Option(names = "--max-reject-share",
+                description = "Exit 3 when rejected entries exceed this share of all entries (default 0.05).")
+        Double maxRejectShare;
+
+        MigrationSettings settings() {
+            MigrationSettings s = env.settings();
+            if (batchSize != null) {
+                s = s.withBatchSize(batchSize);
+            }
+            if (maxRejectShare != null) {
+                s = s.withMaxRejectShare(maxRejectShare);
+            }
+            return s;
+        }
+
+        static int finish(RunReport report) {
+            report.printSummary(System.out);
+            return report.exitCode();
+        }
+    }
+
+    @Command(name = "analyze", mixinStandardHelpOptions = true,
+            description = "Dry run: counts, convertible or not (with reasons), what exists, estimated duration. "
+                    + "Writes nothing to either database.")
+    static final class Analyze extends Base {
+        @Override
+        public Integer call() {
+            return finish(new AnalyzeJob(env.client(), settings(), Clock.systemUTC()).run());
+        }
+    }
+
+    @Command(name = "move-fhir", mixinStandardHelpOptions = true,
+            description = "Phase 0: copy the old FHIR collections of the main db into the FHIR db, index, verify "
+                    + "count and checksum; drop the source only with --drop-source and only when verified.")
+    static final class MoveFhir extends Base {
+        @Option(names = "--drop-source", description = "Drop each source collection once its copy is verified.")
+        boolean dropSource;
+
+        @Override
+        public Integer call() {
+            return finish(new MoveFhirJob(env.client(), settings(), Clock.systemUTC()).run(dropSource));
+        }
+    }
+
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = "Registry and every history entry to FHIR R5; resumable (checkpoints), repeatable.")
+    static final class Convert extends Base {
+        @Option(names = "--restart", description = "Ignore checkpoints and scan everything again (inserts nothing twice).")
+        boolean restart;
+
+        @Override
+        public Integer call() {
+            return finish(new ConvertJob(env.client(), settings(), Clock.systemUTC()).run(restart));
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Source against target per kind, plus field-level checks on a sample. Writes nothing.")
+    static final class Verify extends Base {
+        static final int DEFAULT_SAMPLE_EVERY = 50;
+
+        @Option(names = "--sample-every", description = "Compare the fields of every n-th Observation (default 50).")
+        int sampleEvery = DEFAULT_SAMPLE_EVERY;
+
+        @Override
+        public Integer call() {
+            return finish(new VerifyJob(env.client(), settings(), Clock.systemUTC()).run(sampleEvery));
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Remove what convert (--convert) and/or move-fhir (--move) added to the FHIR db.")
+    static final class Rollback extends Base {
+        @Option(names = "--convert", description = "Remove resources written by convert, its checkpoints and rejects.")
+        boolean convert;
+
+        @Option(names = "--move", description = "Remove the copies made by move-fhir (refused if a source was dropped).")
+        boolean move;
+
+        @Option(names = "--yes", description = "Required: confirms the deletion.")
+        boolean yes;
+
+        @Override
+        public Integer call() {
+            if (!yes || (!convert && !move)) {
+                System.err.println("rollback needs --convert and/or --move, and --yes");
+                return 2;
+            }
+            return finish(new RollbackJob(env.client(), settings(), Clock.systemUTC()).run(convert, move));
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write a synthetic legacy database (deterministic from --seed) with every known quirk "
+                    + "planted, and a manifest of the planted bad entries.")
+    static final class Generate extends Base {
+        @Option(names = "--seed", description = "Seed (default 42).")
+        long seed = 42;
+
+        @Option(names = "--patients", description = "Patients (default 100).")
+        int patients = 100;
+
+        @Option(names = "--entries-per-bucket", description = "Entries per history bucket (default 20).")
+        int entriesPerBucket = 20;
+
+        @Option(names = "--history-entries", description = "Total history entries wanted; overrides --entries-per-bucket.")
+        Long historyEntries;
+
+        @Option(names = "--replace", description = "Drop the collections the generator writes first.")
+        boolean replace;
+
+        @Option(names = "--manifest", description = "Manifest file (default <report dir>/generate-manifest-<seed>.json).")
+        Path manifest;
+
+        @Override
+        public Integer call() {
+            MigrationSettings s = settings();
+            MongoDatabase main = env.client().getDatabase(s.mainDb());
+            if (main.getCollection("patients").countDocuments() > 0 && !replace) {
+                System.err.println("database " + s.mainDb() + " already has patients; use --replace to overwrite");
+                return 2;
+            }
+            if (replace) {
+                LegacyDataGenerator.collections().forEach(c -> main.getCollection(c).drop());
+            }
+            int perBucket = historyEntries == null ? entriesPerBucket
+                    : LegacyDataGenerator.entriesPerBucketFor(historyEntries, patients);
+            long started = System.nanoTime();
+            LegacyDataGenerator.Manifest m = new LegacyDataGenerator(main, seed, patients, perBucket).generate();
+            Path out = manifest != null ? manifest : s.reportDir().resolve("generate-manifest-" + seed + ".json");
+            writeManifest(m, out);
+            System.out.printf("generated %d history entries for %d patients (%d per bucket) in %.1f s; "
+                    + "%d planted rejects, %d warnings; manifest %s%n", m.historyEntries(), patients, perBucket,
+                    (System.nanoTime() - started) / 1e9, m.rejects().size(), m.warnings().size(), out);
+            return 0;
+        }
+    }
+
+    static void writeManifest(LegacyDataGenerator.Manifest m, Path out) {
+        Document d = new Document("seed", m.seed()).append("patients", m.patients())
+                .append("entries_per_bucket", m.entriesPerBucket()).append("history_entries", m.historyEntries())
+                .append("rejects", m.rejects().stream().map(MigratorCommand::problem).toList())
+                .append("warnings", m.warnings().stream().map(MigratorCommand::problem).toList());
+        try {
+            if (out.getParent() != null) {
+                Files.createDirectories(out.getParent());
+            }
+            Files.writeString(out, d.toJson(JsonWriterSettings.builder().indent(true).build()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Document problem(EntryProblem p) {
+        return RejectLog.toDocument(p);
+    }
+}

@@ -1,0 +1,135 @@
+package org.mfc.fhir.migrator;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.mfc.fhir.core.fhir.FhirEnvelope;
+import org.mfc.fhir.core.fhir.MappedResource;
+import org.mfc.fhir.core.fhir.PatientMapper;
+import org.mfc.fhir.core.migrate.EntryProblem;
+import org.mfc.fhir.core.migrate.OrganizationMapper;
+import org.mfc.fhir.core.migrate.RegistryDeviceMapper;
+import org.mfc.fhir.core.store.FhirStore;
+
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+
+/**
+ * The registry part of {@code convert}: {@code hospitals} to Organizations, {@code patients} to Patients,
+ * {@code amy_boxes}, {@code amy_devices} and {@code watches} to Devices, streamed in {@code _id} order, written with
+ * insert-if-absent upserts and checkpointed per batch like the history.
+ */
+final class RegistryPass {
+
+    private final MongoDatabase main;
+    private final FhirStore store;
+    private final Checkpoints checkpoints;
+    private final RejectLog rejectLog;
+    private final int batchSize;
+    private final Instant runStart;
+    private final PatientMapper patients = new PatientMapper();
+    private final OrganizationMapper organizations = new OrganizationMapper();
+    private final RegistryDeviceMapper registryDevices = new RegistryDeviceMapper();
+
+    RegistryPass(MongoDatabase main, FhirStore store, Checkpoints checkpoints, RejectLog rejectLog, int batchSize,
+            Instant runStart) {
+        this.main = main;
+        this.store = store;
+        this.checkpoints = checkpoints;
+        this.rejectLog = rejectLog;
+        this.batchSize = batchSize;
+        this.runStart = runStart;
+    }
+
+    void run(String collection, RunReport report) {
+        Document cp = checkpoints.load(ConvertJob.OP, collection);
+        Tally tally = Tally.fromDocument(cp == null ? null : cp.get("counts", Document.class));
+        if (cp != null && cp.getBoolean("done", false)) {
+            report.tally(collection).add(tally);
+            return;
+        }
+        Object last = cp == null ? null : cp.get("last_id");
+        var find = main.getCollection(collection).find(last == null ? new Document() : Filters.gt("_id", last))
+                .sort(Sorts.ascending("_id"));
+        List<Document> envelopes = new ArrayList<>();
+        List<EntryProblem> problems = new ArrayList<>();
+        List<EntryProblem> warnings = new ArrayList<>();
+        Tally batch = new Tally();
+        try (MongoCursor<Document> cursor = find.iterator()) {
+            while (cursor.hasNext()) {
+                Document doc = cursor.next();
+                batch.documents++;
+                registryDocument(collection, doc, envelopes, problems, warnings);
+                last = doc.get("_id");
+                if (batch.documents >= batchSize) {
+                    flushRegistry(collection, last, tally, batch, envelopes, problems, warnings);
+                    batch = new Tally();
+                }
+            }
+        }
+        flushRegistry(collection, last, tally, batch, envelopes, problems, warnings);
+        checkpoints.save(ConvertJob.OP, collection, last, true, tally.toDocument());
+        report.tally(collection).add(tally);
+    }
+
+    private void flushRegistry(String collection, Object last, Tally tally, Tally batch, List<Document> envelopes,
+            List<EntryProblem> problems, List<EntryProblem> warnings) {
+        batch.resources += envelopes.size();
+        batch.inserted += store.insertIfAbsent(FhirStore.byCollection(envelopes));
+        problems.forEach(batch::reject);
+        warnings.forEach(batch::warning);
+        rejectLog.record(problems, false);
+        rejectLog.record(warnings, true);
+        tally.add(batch);
+        checkpoints.save(ConvertJob.OP, collection, last, false, tally.toDocument());
+        envelopes.clear();
+        problems.clear();
+        warnings.clear();
+    }
+
+    private void registryDocument(String collection, Document doc, List<Document> envelopes,
+            List<EntryProblem> problems, List<EntryProblem> warnings) {
+        String id = doc.get("_id") instanceof ObjectId oid ? oid.toHexString() : String.valueOf(doc.get("_id"));
+        List<MappedResource> mapped = new ArrayList<>();
+        RegistryDeviceMapper.Result devices = null;
+        switch (collection) {
+            case "hospitals" -> {
+                MappedResource org = organizations.map(doc);
+                if (org == null) {
+                    problems.add(new EntryProblem(collection, id, -1, "Organization", "_id", "malformed-entry"));
+                } else {
+                    mapped.add(org);
+                }
+            }
+            case "patients" -> {
+                if (doc.get("_id") instanceof ObjectId) {
+                    mapped.add(patients.map(doc));
+                } else {
+                    problems.add(new EntryProblem(collection, id, -1, "Patient", "_id", "malformed-entry"));
+                }
+            }
+            case "amy_boxes" -> devices = registryDevices.box(doc);
+            case "amy_devices" -> devices = registryDevices.amyDevices(doc);
+            case "watches" -> devices = registryDevices.watch(doc);
+            default -> throw new IllegalArgumentException(collection);
+        }
+        if (devices != null) {
+            mapped.addAll(devices.devices());
+            for (String field : devices.unusableFields()) {
+                warnings.add(new EntryProblem(collection, id, -1, "Device", field, "unusable-identifier"));
+            }
+        }
+        Map<String, MappedResource> unique = new LinkedHashMap<>();
+        mapped.forEach(m -> unique.putIfAbsent(m.resourceType() + "/" + m.id(), m));
+        for (MappedResource m : unique.values()) {
+            envelopes.add(FhirEnvelope.wrap(m, runStart, ConvertJob.SOURCE_SYSTEM, "legacy:" + collection + "/" + id));
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package org.mfc.fhir.migrator;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.mfc.fhir.core.fhir.FhirJson;
+import org.mfc.fhir.core.fhir.MappedResource;
+import org.mfc.fhir.core.migrate.LegacyEntryReader;
+import org.mfc.fhir.core.migrate.MigratedReadingMapper;
+import org.mfc.fhir.core.model.MeasurementKind;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+
+/**
+ * {@code verify}: source against target. Reads the legacy database again with the same reader as {@code convert}
+ * and checks, per kind, that the Observation of every convertible entry (and of every live-written entry) is in the
+ * FHIR database, that every patient and hospital has its Patient and Organization, and compares the clinically
+ * relevant fields (subject, device, code, effective time, value, components) of a sample of Observations with what
+ * the source entry gives. Writes nothing but the report; exits non-zero on any missing resource or field mismatch.
+ */
+public final class VerifyJob {
+
+    public static final String OP = "verify";
+    private static final String[] FIELDS = {"subject", "device", "code", "effectiveDateTime", "effectivePeriod",
+        "valueQuantity", "component"};
+
+    private final MongoDatabase main;
+    private final MongoDatabase fhir;
+    private final MigrationSettings settings;
+    private final Clock clock;
+    private final MigratedReadingMapper mapper = new MigratedReadingMapper();
+
+    public VerifyJob(MongoClient client, MigrationSettings settings, Clock clock) {
+        this.main = client.getDatabase(settings.mainDb());
+        this.fhir = client.getDatabase(settings.fhirDb());
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** @param sampleEvery compare the fields of every n-th Observation (1 = all) */
+    public RunReport run(int sampleEvery) {
+        RunReport report = new RunReport(OP, clock.instant(), settings.maxRejectShare());
+        FhirJson.warmUp();
+        Document registry = new Document();
+        registry.append("patients", registryCheck("patients", "fhir_patients", report));
+        registry.append("hospitals", registryCheck("hospitals", "fhir_organizations", report));
+        report.details.append("registry", registry);
+
+        Map<String, long[]> perKind = new TreeMap<>();
+        long[] live = {0, 0};
+        long[] sample = {0, 0, 0};
+        List<String> mismatchExamples = new ArrayList<>();
+        long total = 0;
+        for (String c : LegacyEntryReader.historyCollections()) {
+            total += Math.max(0, HistoryPass.countEntries(main, c));
+        }
+        HistoryPass pass = new HistoryPass(main, new RegistryCache(main), new LegacyEntryReader(clock.instant()),
+                settings.batchSize(), new Progress(OP, total, settings.progressInterval(), clock));
+        for (String c : LegacyEntryReader.historyCollections()) {
+            pass.run(c, null, (collection, batch) -> {
+                report.tally(collection).add(batch.tally);
+                Map<String, MappedResource> expected = new HashMap<>();
+                for (HistoryPass.Pending p : batch.readings) {
+                    try {
+                        for (MappedResource m : mapper.observations(p.reading(), p.patientId(),
+                                p.reading().reading().deviceTime())) {
+                            expected.merge(m.id(), m, VerifyJob::stored);
+                        }
+                    } catch (RuntimeException e) {
+                        // convert rejected it the same way (mapping-failed); nothing is expected in the target
+                    }
+                }
+                Map<Object, Document> found = new HashMap<>();
+                if (!expected.isEmpty()) {
+                    fhir.getCollection("fhir_observations").find(Filters.in("_id", expected.keySet()))
+                            .projection(Projections.include("resource_data")).forEach(d -> found.put(d.get("_id"), d));
+                }
+                for (MappedResource m : expected.values()) {
+                    String kind = m.code();
+                    long[] k = perKind.computeIfAbsent(kind, x -> new long[2]);
+                    k[0]++;
+                    Document target = found.get(m.id());
+                    if (target == null) {
+                        continue;
+                    }
+                    k[1]++;
+                    if (sample[0]++ % Math.max(1, sampleEvery) == 0) {
+                        sample[1]++;
+                        String diff = compare(m, target.get("resource_data", Document.class));
+                        if (diff != null) {
+                            sample[2]++;
+                            if (mismatchExamples.size() < 10) {
+                                mismatchExamples.add("Observation/" + m.id() + " " + diff);
+                            }
+                        }
+                    }
+                }
+                Set<String> liveIds = new HashSet<>();
+                batch.live.forEach(l -> liveIds.add(l.observationId()));
+                live[0] += liveIds.size();
+                if (!liveIds.isEmpty()) {
+                    live[1] += fhir.getCollection("fhir_observations").countDocuments(Filters.in("_id", liveIds));
+                }
+            });
+        }
+        Document kinds = new Document();
+        long missing = 0;
+        for (Map.Entry<String, long[]> e : perKind.entrySet()) {
+            long m = e.getValue()[0] - e.getValue()[1];
+            missing += m;
+            kinds.append(e.getKey(), new Document("expected", e.getValue()[0]).append("found", e.getValue()[1])
+                    .append("missing", m));
+        }
+        report.details.append("observations_by_loinc", kinds)
+                .append("live_entries", new Document("expected", live[0]).append("found", live[1]))
+                .append("sample", new Document("compared", sample[1]).append("mismatches", sample[2])
+                        .append("examples", mismatchExamples));
+        if (missing > 0) {
+            report.failures.add(missing + " Observations of convertible entries are missing");
+        }
+        if (live[0] != live[1]) {
+            report.failures.add((live[0] - live[1]) + " live-written entries have no Observation");
+        }
+        if (sample[2] > 0) {
+            report.failures.add(sample[2] + " sampled Observations differ from their source entry");
+        }
+        report.finished = clock.instant();
+        report.write(settings.reportDir());
+        return report;
+    }
+
+    private Document registryCheck(String source, String target, RunReport report) {
+        long expected = 0;
+        long found = 0;
+        List<String> batch = new ArrayList<>();
+        for (Document d : main.getCollection(source).find().projection(Projections.include("_id"))) {
+            if (d.get("_id") instanceof ObjectId id) {
+                expected++;
+                batch.add(id.toHexString());
+                if (batch.size() >= settings.batchSize()) {
+                    found += fhir.getCollection(target).countDocuments(Filters.in("_id", batch));
+                    batch.clear();
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            found += fhir.getCollection(target).countDocuments(Filters.in("_id", batch));
+        }
+        if (found != expected) {
+            report.failures.add((expected - found) + " " + source + " have no resource in " + target);
+        }
+        return new Document("expected", expected).append("found", found);
+    }
+
+    /** Of two expected Observations with one id, the one the store keeps: the first, or the higher daily count. */
+    private static MappedResource stored(MappedResource first, MappedResource second) {
+        if (first.resource() instanceof org.hl7.fhir.r5.model.Observation a
+                && second.resource() instanceof org.hl7.fhir.r5.model.Observation b
+                && a.hasValueQuantity() && b.hasValueQuantity()
+                && MeasurementKind.STEPS.loinc.equals(first.code())
+                && b.getValueQuantity().getValue().compareTo(a.getValueQuantity().getValue()) > 0) {
+            return second;
+        }
+        return first;
+    }
+
+    /** Null when the clinically relevant fields agree, else the first field that differs. */
+    private static String compare(MappedResource expected, Document actual) {
+        if (actual == null) {
+            return "has no resource_data";
+        }
+        Document want = Document.parse(FhirJson.encode(expected.resource()));
+        for (String f : FIELDS) {
+            if (!Objects.equals(want.get(f), actual.get(f))) {
+                return "differs in " + f;
+            }
+        }
+        return null;
+    }
+}

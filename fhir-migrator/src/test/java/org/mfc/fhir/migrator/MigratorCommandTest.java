@@ -1,0 +1,94 @@
+package org.mfc.fhir.migrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.mongodb.client.MongoClient;
+
+/** The command line as operators use it: subcommands, options, exit codes. */
+class MigratorCommandTest {
+
+    @TempDir
+    Path reports;
+
+    private MigrationDatabases dbs;
+
+    @BeforeEach
+    void start() {
+        dbs = new MigrationDatabases();
+    }
+
+    @AfterEach
+    void stop() {
+        dbs.close();
+    }
+
+    private int run(boolean autoStart, String... args) {
+        MigrationSettings settings = MigrationDatabases.settings("AMY_CLI", "FHIR_CLI", reports, 200);
+        return MigratorCommand.commandLine(new MigratorCommand.Env() {
+            @Override
+            public MongoClient client() {
+                return dbs.client;
+            }
+
+            @Override
+            public MigrationSettings settings() {
+                return settings;
+            }
+
+            @Override
+            public boolean autoStart() {
+                return autoStart;
+            }
+        }).execute(args);
+    }
+
+    @Test
+    void givenNoSubcommandAndNoAutoStart_whenRun_thenUsageAndExitTwo() {
+        assertThat(run(false)).isEqualTo(2);
+    }
+
+    @Test
+    void givenRollbackWithoutConfirmation_whenRun_thenRefusedWithExitTwo() {
+        assertThat(run(false, "rollback", "--convert")).isEqualTo(2);
+    }
+
+    @Test
+    void givenGeneratedData_whenConvertWithATinyRejectShare_thenExitThreeAndWithTheDefaultExitZero() {
+        assertThat(run(false, "generate", "--seed", "5", "--patients", "4", "--entries-per-bucket", "100",
+                "--manifest", reports.resolve("manifest.json").toString())).isZero();
+        assertThat(reports.resolve("manifest.json")).exists();
+
+        assertThat(run(false, "convert", "--max-reject-share", "0.001")).isEqualTo(3);
+        assertThat(run(false, "convert")).isZero();
+    }
+
+    @Test
+    void givenAutoStartAndNoSubcommand_whenRun_thenMoveConvertAndVerifyRunAndSucceed() throws Exception {
+        assertThat(run(false, "generate", "--seed", "6", "--patients", "4", "--entries-per-bucket", "100")).isZero();
+
+        assertThat(run(true)).isZero();
+
+        try (var files = Files.list(reports)) {
+            assertThat(files.map(p -> p.getFileName().toString().replaceAll("-\\d.*", "")))
+                    .contains("move-fhir", "convert", "verify");
+        }
+        assertThat(dbs.db("FHIR_CLI").getCollection("fhir_observations").countDocuments()).isPositive();
+        assertThat(dbs.db("AMY_CLI").getCollection("fhir_observations").countDocuments()).isPositive();
+    }
+
+    @Test
+    void givenExistingPatients_whenGenerateWithoutReplace_thenRefused() {
+        assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1")).isZero();
+
+        assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1")).isEqualTo(2);
+        assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1", "--replace")).isZero();
+    }
+}

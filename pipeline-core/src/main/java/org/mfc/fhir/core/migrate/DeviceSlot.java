@@ -1,0 +1,59 @@
+package org.mfc.fhir.core.migrate;
+
+import java.util.List;
+
+import org.mfc.fhir.core.model.IdType;
+import org.mfc.fhir.core.model.MeasurementKind;
+
+/**
+ * Which registered device measured a legacy history entry of a kind: the legacy registry fields that name it
+ * ({@code amy_devices} first, then {@code patients.*_mac_address}, legacy-db.md section 1). Old entries do not say
+ * which device took them; the migrator attributes them to the patient's CURRENTLY registered device for the slot,
+ * or to a per-patient placeholder when none is registered (docs/decisions.md, "Migration: identity").
+ */
+public enum DeviceSlot {
+    BLOOD_PRESSURE("bp", IdType.BLE_MAC, List.of("mac_bps", "mac_dusun_bps"), "blood_pressure_mac_address"),
+    OXIMETER("oximeter", IdType.BLE_MAC, List.of("mac_oxymeter", "mac_mgss_oxymeter"),
+            "fingertip_pulse_oximeter_mac_address"),
+    THERMOMETER("thermometer", IdType.BLE_MAC, List.of("mac_body_temp"), "body_temperature_mac_address"),
+    SCALE("scale", IdType.BLE_MAC, List.of("mac_weight"), "weight_scale_mac_address"),
+    GLUCOMETER("glucometer", IdType.BLE_MAC, List.of("mac_gluc"), "blood_glucose_mac_address"),
+    CHOLESTEROL_METER("cholesterol-meter", IdType.BLE_MAC, List.of("mac_chol"), "cholesterol_mac_address"),
+    URIC_METER("uric-meter", IdType.BLE_MAC, List.of("mac_ua"), "uric_mac_address"),
+    WATCH("watch", IdType.IMEI, List.of("mac_watch"), "watch_mac_address"),
+    /** Laboratory values (creatinine): no device of the fleet measures them. Always a placeholder. */
+    LABORATORY("lab", null, List.of(), null),
+    /** Entries typed in by hand ({@code <prefix>_source} 0): no device measured them. Always a placeholder. */
+    MANUAL("manual", null, List.of(), null),
+    /** A kind this table does not know yet: always a placeholder until a row is added here. */
+    OTHER("device", null, List.of(), null);
+
+    /** Short name used in placeholder device ids. */
+    public final String code;
+    /** How the registered device is identified; null for slots that never have one. */
+    public final IdType idType;
+    public final List<String> amyDevicesFields;
+    public final String patientField;
+
+    DeviceSlot(String code, IdType idType, List<String> amyDevicesFields, String patientField) {
+        this.code = code;
+        this.idType = idType;
+        this.amyDevicesFields = amyDevicesFields;
+        this.patientField = patientField;
+    }
+
+    public static DeviceSlot of(MeasurementKind kind) {
+        return switch (kind) {
+            case BLOOD_PRESSURE -> BLOOD_PRESSURE;
+            case SPO2, RESPIRATORY_RATE -> OXIMETER;
+            case BODY_TEMPERATURE -> THERMOMETER;
+            case BODY_WEIGHT, BODY_HEIGHT, BMI -> SCALE;
+            case BLOOD_GLUCOSE -> GLUCOMETER;
+            case CHOLESTEROL, LIPID_TOTAL, LIPID_LDL, LIPID_HDL, TRIGLYCERIDES -> CHOLESTEROL_METER;
+            case URIC_ACID -> URIC_METER;
+            case CREATININE -> LABORATORY;
+            case HEART_RATE, STEPS, SLEEP -> WATCH;
+            default -> OTHER;
+        };
+    }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Migrator benchmark: generates a synthetic legacy database (default 1,000,000 history entries) into a Mongo wire
+# server (mongo-java-server in its own JVM, H2 file-backed by default: a million entries plus their ~2.3 million
+# FHIR documents do not fit the in-memory backend's heap; MONGO_FILE=memory for small in-memory runs), runs
+# `convert` on it with a bounded heap, and reports entries/s (from the job's own report) and the peak RSS of the
+# migrator (/usr/bin/time -v, or VmHWM from /proc when GNU time is absent). The migrator runs from a copy of its
+# jar, so rebuilding the module during a long run is harmless. Run it at two sizes to see that memory does not follow
+# the data size.
+#
+# The stand-in, not the migrator, limits the size here: mongo-java-server's in-memory backend exhausts a 6 GB heap
+# after ~110,000 converted entries (~250,000 stored documents) and then crawls; its H2 backend failed with "Chunk ...
+# not found" after ~800,000 entries (a 13.7 GB store). For a full 1,000,000-entry run point it at a real mongod:
+# BENCH_MONGODB_URI=mongodb://host:27017 (databases AMY_BENCH and FHIR_BENCH are written there).
+#
+#   scripts/bench-migrator.sh                              # 1,000,000 entries, 2,000 patients
+#   ENTRIES=200000 scripts/bench-migrator.sh
+#   ENTRIES=1000000 PATIENTS=5000 BATCH=2000 MIGRATOR_HEAP=512m scripts/bench-migrator.sh
+#
+# Results are appended to $OUT (default docs/benchmarks/migrator.md).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+ENTRIES=${ENTRIES:-1000000}
+PATIENTS=${PATIENTS:-2000}
+BATCH=${BATCH:-1000}
+SEED=${SEED:-42}
+MIGRATOR_HEAP=${MIGRATOR_HEAP:-512m}
+MONGO_HEAP=${MONGO_HEAP:-4g}
+OUT=${OUT:-docs/benchmarks/migrator.md}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAR=fhir-migrator/target/quarkus-app/quarkus-run.jar
+
+if [ ! -f "$JAR" ] || [ ! -f embedded-infra/target/embedded-infra.jar ]; then
+  ./mvnw -B -q -DskipTests -pl embedded-infra,fhir-migrator -am package
+fi
+
+WORK=$(mktemp -d /tmp/bench-migrator.XXXXXX)
+MONGO_PID=""
+OK=""
+cleanup() {
+  if [ -n "$MONGO_PID" ]; then kill "$MONGO_PID" 2>/dev/null || true; wait "$MONGO_PID" 2>/dev/null || true; fi
+  if [ -n "$OK" ]; then rm -rf "$WORK"; else echo "bench failed; logs kept in $WORK (remove it when done)" >&2; fi
+}
+trap cleanup EXIT
+trap 'exit 143' INT TERM
+
+MONGO_FILE=${MONGO_FILE:-$WORK/mongo.mv}
+cp -r fhir-migrator/target/quarkus-app "$WORK/app"
+JAR="$WORK/app/quarkus-run.jar"
+if [ -n "${BENCH_MONGODB_URI:-}" ]; then
+  URI=$BENCH_MONGODB_URI
+  MONGO_FILE=external
+else
+  MONGO_ARGS=(--port 0)
+  if [ "$MONGO_FILE" != memory ]; then MONGO_ARGS+=(--file "$MONGO_FILE"); fi
+  "$JAVA" "-Xmx$MONGO_HEAP" -cp "embedded-infra/target/embedded-infra.jar:embedded-infra/target/lib/*" \
+    org.mfc.fhir.infra.MongoServerMain "${MONGO_ARGS[@]}" >"$WORK/mongo.out" 2>&1 &
+  MONGO_PID=$!
+  for _ in $(seq 1 60); do grep -q MONGO_READY "$WORK/mongo.out" && break; sleep 0.5; done
+  URI=$(grep MONGO_READY "$WORK/mongo.out" | awk '{print $2}')
+  [ -n "$URI" ] || { cat "$WORK/mongo.out"; exit 1; }
+fi
+
+export MONGODB_URI="$URI" MONGODB_MAIN_DB=AMY_BENCH MONGODB_FHIR_DB=FHIR_BENCH MIGRATION_BATCH_SIZE="$BATCH" \
+  MIGRATION_REPORT_DIR="$WORK/reports"
+"$JAVA" -Xmx1g -jar "$JAR" generate --replace --seed "$SEED" --patients "$PATIENTS" --history-entries "$ENTRIES" \
+  | grep -E '^generated'
+
+# A previous run's resources and checkpoints would make convert a no-op.
+"$JAVA" -Xmx512m -jar "$JAR" rollback --convert --yes >/dev/null
+
+run_convert() {
+  if command -v /usr/bin/time >/dev/null 2>&1; then
+    /usr/bin/time -v "$JAVA" "-Xmx$MIGRATOR_HEAP" -jar "$JAR" convert >"$WORK/convert.out" 2>"$WORK/time.out"
+    RSS_KB=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time.out")
+  else
+    "$JAVA" "-Xmx$MIGRATOR_HEAP" -jar "$JAR" convert >"$WORK/convert.out" 2>&1 &
+    local pid=$! peak=0 now
+    while kill -0 "$pid" 2>/dev/null; do
+      now=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      [ "${now:-0}" -gt "$peak" ] && peak=$now
+      sleep 1
+    done
+    wait "$pid"
+    RSS_KB=$peak
+  fi
+}
+run_convert || { tail -20 "$WORK/convert.out" >&2; tail -5 "$WORK/mongo.out" >&2; exit 1; }
+REPORT=$(ls "$WORK"/reports/convert-*.json | head -1)
+RATE=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['entries_per_second'])" "$REPORT")
+SECONDS_TAKEN=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(round(d['duration_seconds'],1))" "$REPORT")
+TOTAL=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['total']['entries'])" "$REPORT")
+grep -E "^duration|reject share" "$WORK/convert.out" || true
+
+LINE="| $(date -u +%Y-%m-%dT%H:%MZ) | $TOTAL | $PATIENTS | $BATCH | ${SECONDS_TAKEN}s | $RATE | $((RSS_KB / 1024)) MiB (heap $MIGRATOR_HEAP) | $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), Mongo $(case "$MONGO_FILE" in memory) echo stand-in in-memory;; external) echo external;; *) echo stand-in H2 file;; esac) |"
+mkdir -p "$(dirname "$OUT")"
+if ! grep -q '^| when |' "$OUT" 2>/dev/null; then
+  {
+    [ -f "$OUT" ] || echo "# Migrator benchmark (scripts/bench-migrator.sh)"
+    echo
+    echo "## Script runs"
+    echo
+    echo "| when | entries | patients | batch | convert time | entries/s | peak RSS | machine |"
+    echo "|---|---|---|---|---|---|---|---|"
+  } >>"$OUT"
+fi
+echo "$LINE" >>"$OUT"
+echo "$LINE"
+OK=1

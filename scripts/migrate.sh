@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the FHIR migrator (fhir-migrator, Quarkus command mode) with the given operation and options; builds the
+# module first when its jar is missing. Configuration comes from the environment (fhir-migrator/README.md):
+# MONGODB_URI, MONGODB_MAIN_DB, MONGODB_FHIR_DB, MIGRATION_BATCH_SIZE, MIGRATION_REPORT_DIR, ...
+#
+#   scripts/migrate.sh analyze
+#   scripts/migrate.sh move-fhir [--drop-source]
+#   scripts/migrate.sh convert [--restart] [--max-reject-share 0.05]
+#   scripts/migrate.sh verify [--sample-every 50]
+#   scripts/migrate.sh rollback --convert [--move] --yes
+#   scripts/migrate.sh generate --seed 42 --patients 100 --entries-per-bucket 20   (synthetic data, test only)
+#
+# The exit code is the job's: 0 done, 1 verification/integrity failure, 2 usage, 3 rejects above the limit.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAR="$ROOT/fhir-migrator/target/quarkus-app/quarkus-run.jar"
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+if [ ! -f "$JAR" ]; then
+  echo "building fhir-migrator (jar missing)" >&2
+  (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl fhir-migrator -am package)
+fi
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM options
+exec "$JAVA" ${JAVA_OPTS:-} -jar "$JAR" "$@"

@@ -53,6 +53,13 @@ final class LoadRun {
             sent = result.sent();
             achievedRate = result.achievedRate();
         }
+        // A request that got no answer at all (still waiting when the load ended) is, for its device, not
+        // acknowledged: it retries it like any other failure.
+        for (long i = 0; i < sent; i++) {
+            if (!acknowledged.containsKey(i) && !unacknowledged.contains(i)) {
+                record(i, -1);
+            }
+        }
     }
 
     /** Devices retry what was not acknowledged, as their firmware does, until acknowledged or out of attempts. */

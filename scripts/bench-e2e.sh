@@ -22,7 +22,7 @@ SKIP_BUILD=1 RUN_DIR="$dir" INGEST_HTTP_PORT=$PORT WORKER_HTTP_PORT=$((PORT + 1)
   KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) MONGO_STORAGE=${MONGO_STORAGE:-memory} \
   INGEST_RATE_LIMIT_PER_SECOND=1000000 INGEST_RATE_LIMIT_BURST=1000000 scripts/run-local.sh >"$dir/run-local.out" 2>&1 &
 STACK_PID=$!
-trap 'kill -INT $STACK_PID 2>/dev/null || true; wait $STACK_PID 2>/dev/null || true; rm -rf "$dir"' EXIT
+trap 'kill -TERM $STACK_PID 2>/dev/null || true; wait $STACK_PID 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 1 300); do grep -q "pipeline is up" "$dir/run-local.out" && break; sleep 1; done
 grep -q "pipeline is up" "$dir/run-local.out" || { cat "$dir/run-local.out"; exit 1; }
 

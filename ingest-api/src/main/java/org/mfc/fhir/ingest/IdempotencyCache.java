@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,12 +48,14 @@ public class IdempotencyCache {
 
     /**
      * The answer for {@code key}: the remembered one when the key was seen with the same body, else the one
-     * {@code action} produces (remembered when it succeeds).
+     * {@code action} produces (remembered when it succeeds). Throws {@link ProblemException} at once when the key was
+     * used with another body; never blocks: a concurrent retry is answered when the first attempt completes.
      */
-    public IngestResult answer(String key, byte[] body, Supplier<IngestResult> action) {
+    public CompletionStage<IngestResult> answer(String key, byte[] body,
+            Supplier<? extends CompletionStage<IngestResult>> action) {
         byte[] hash = sha256(body);
         long now = System.nanoTime();
-        CompletableFuture<IngestResult> mine = new CompletableFuture<>();
+        Entry mine = new Entry(hash, new CompletableFuture<>(), now + ttlNanos);
         Entry existing;
         synchronized (entries) {
             existing = entries.get(key);
@@ -62,38 +64,39 @@ public class IdempotencyCache {
                 existing = null;
             }
             if (existing == null) {
-                entries.put(key, new Entry(hash, mine, now + ttlNanos));
+                entries.put(key, mine);
             }
         }
         if (existing != null) {
             if (!MessageDigest.isEqual(existing.bodyHash(), hash)) {
                 throw ProblemException.idempotencyKeyReused();
             }
-            return await(existing.answer(), key, body, action);
+            // A first attempt that was refused or failed is forgotten: this retry is then a new attempt.
+            return existing.answer().handle((result, failure) -> failure == null
+                    ? CompletableFuture.completedFuture(result)
+                    : answer(key, body, action)).thenCompose(stage -> stage);
         }
+        CompletionStage<IngestResult> attempt;
         try {
-            IngestResult result = action.get();
-            mine.complete(result);
-            return result;
+            attempt = action.get();
         } catch (RuntimeException e) {
-            synchronized (entries) {
-                entries.remove(key);
-            }
-            mine.completeExceptionally(e);
+            forget(key, mine);
+            mine.answer().completeExceptionally(e);
             throw e;
         }
+        return attempt.whenComplete((result, failure) -> {
+            if (failure == null) {
+                mine.answer().complete(result);
+            } else {
+                forget(key, mine);
+                mine.answer().completeExceptionally(failure);
+            }
+        });
     }
 
-    private IngestResult await(CompletableFuture<IngestResult> first, String key, byte[] body,
-            Supplier<IngestResult> action) {
-        try {
-            return first.get();
-        } catch (ExecutionException e) {
-            // The first attempt was refused or failed and is forgotten: this retry is a new attempt.
-            return answer(key, body, action);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ProblemException.unavailable("interrupted while waiting for the first attempt", 1);
+    private void forget(String key, Entry entry) {
+        synchronized (entries) {
+            entries.remove(key, entry);
         }
     }
 

@@ -1,5 +1,9 @@
 package org.mfc.fhir.ingest;
 
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -11,6 +15,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.FieldProblem;
+
+import io.smallrye.mutiny.Uni;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -76,7 +83,7 @@ public class IngestResource {
     @POST
     @Path("/v1/ava4")
     @Operation(operationId = "postAva4", summary = "An AVA4 gateway message (reportAttribute, heartbeat), or an array")
-    public Response ava4(@Schema(type = SchemaType.OBJECT) byte[] body,
+    public Uni<Response> ava4(@Schema(type = SchemaType.OBJECT) byte[] body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
         return accept(DeviceFamily.AVA4, null, body, idempotencyKey, request);
     }
@@ -84,8 +91,9 @@ public class IngestResource {
     @POST
     @Path("/v1/kati/{topic}")
     @Operation(operationId = "postKati", summary = "A Kati watch message; the topic is the watch's MQTT topic")
-    public Response kati(@Parameter(description = "VitalSign, AP55, hb, sleepdata, location, SOS, sos, fallDown, "
-            + "onlineTrigger") @PathParam("topic") String topic, @Schema(type = SchemaType.OBJECT) byte[] body,
+    public Uni<Response> kati(@Parameter(description = "VitalSign, AP55, hb, sleepdata, location, SOS, sos, "
+            + "fallDown, onlineTrigger") @PathParam("topic") String topic,
+            @Schema(type = SchemaType.OBJECT) byte[] body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
         return accept(DeviceFamily.KATI, topic, body, idempotencyKey, request);
     }
@@ -94,7 +102,7 @@ public class IngestResource {
     @Path("/v1/qube-vital")
     @Operation(operationId = "postQubeVital", summary = "A Qube-Vital kiosk message (reading with demographics, "
             + "heartbeat), or an array")
-    public Response qubeVital(@Schema(type = SchemaType.OBJECT) byte[] body,
+    public Uni<Response> qubeVital(@Schema(type = SchemaType.OBJECT) byte[] body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
         return accept(DeviceFamily.QUBE_VITAL, null, body, idempotencyKey, request);
     }
@@ -102,7 +110,7 @@ public class IngestResource {
     @POST
     @Path("/ava4/data")
     @Operation(operationId = "postGenericAva4", summary = "Old API: generic body for an AVA4 box (device_id = box MAC)")
-    public Response genericAva4(@Schema(type = SchemaType.OBJECT) byte[] body,
+    public Uni<Response> genericAva4(@Schema(type = SchemaType.OBJECT) byte[] body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
         return accept(DeviceFamily.GENERIC, DeviceFamily.AVA4.name(), body, idempotencyKey, request);
     }
@@ -110,7 +118,7 @@ public class IngestResource {
     @POST
     @Path("/kati/data")
     @Operation(operationId = "postGenericKati", summary = "Old API: generic body for a Kati watch (device_id = IMEI)")
-    public Response genericKati(@Schema(type = SchemaType.OBJECT) byte[] body,
+    public Uni<Response> genericKati(@Schema(type = SchemaType.OBJECT) byte[] body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
         return accept(DeviceFamily.GENERIC, DeviceFamily.KATI.name(), body, idempotencyKey, request);
     }
@@ -119,14 +127,18 @@ public class IngestResource {
     @Path("/qube-vital/data")
     @Operation(operationId = "postGenericQubeVital", summary = "Old API: generic body for a Qube-Vital kiosk "
             + "(device_id = kiosk MAC)")
-    public Response genericQubeVital(@Schema(type = SchemaType.OBJECT) byte[] body,
+    public Uni<Response> genericQubeVital(@Schema(type = SchemaType.OBJECT) byte[] body,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, @Context ContainerRequestContext request) {
         return accept(DeviceFamily.GENERIC, DeviceFamily.QUBE_VITAL.name(), body, idempotencyKey, request);
     }
 
-    private Response accept(DeviceFamily family, String topic, byte[] body, String idempotencyKey,
+    /**
+     * Runs on the event loop: authentication, rate limit and validation are CPU work of a few microseconds, and the
+     * answer completes when the broker acknowledges (or synchronous storage, on the worker pool, finishes).
+     */
+    private Uni<Response> accept(DeviceFamily family, String topic, byte[] body, String idempotencyKey,
             ContainerRequestContext request) {
-        String outcome = "INTERNAL_ERROR";
+        CompletionStage<IngestResult> answer;
         try {
             Caller caller = Caller.of(token);
             rateLimiter.acquire(caller.subject());
@@ -134,25 +146,34 @@ public class IngestResource {
                 throw HttpProblems.tooLarge(config.maxBodyBytes());
             }
             String requestId = RequestIds.of(request);
-            IngestResult result;
             if (idempotencyKey == null || idempotencyKey.isBlank()) {
-                result = ingest.accept(family, topic, body, caller, requestId);
+                answer = ingest.accept(family, topic, body, caller, requestId);
             } else {
                 if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-                    throw ProblemException.invalid(java.util.List.of(new org.mfc.fhir.core.model.FieldProblem(
-                            IDEMPOTENCY_KEY, "must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters")));
+                    throw ProblemException.invalid(List.of(new FieldProblem(IDEMPOTENCY_KEY,
+                            "must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters")));
                 }
                 String key = caller.subject() + '|' + request.getUriInfo().getPath() + '|' + idempotencyKey;
-                result = idempotency.answer(key, body == null ? new byte[0] : body,
+                answer = idempotency.answer(key, body == null ? new byte[0] : body,
                         () -> ingest.accept(family, topic, body, caller, requestId));
             }
-            outcome = result.status();
-            return Response.status(result.httpStatus()).entity(result).build();
         } catch (ProblemException e) {
-            outcome = e.errorCode();
+            metrics.request(family.name(), e.errorCode());
             throw e;
-        } finally {
-            metrics.request(family.name(), outcome);
+        } catch (RuntimeException e) {
+            metrics.request(family.name(), "INTERNAL_ERROR");
+            throw e;
         }
+        return Uni.createFrom().completionStage(answer)
+                .onFailure(CompletionException.class).transform(e -> e.getCause() == null ? e : e.getCause())
+                .onItemOrFailure().transform((result, failure) -> {
+                    if (failure != null) {
+                        metrics.request(family.name(), failure instanceof ProblemException p ? p.errorCode()
+                                : "INTERNAL_ERROR");
+                        throw failure instanceof RuntimeException r ? r : new CompletionException(failure);
+                    }
+                    metrics.request(family.name(), result.status());
+                    return Response.status(result.httpStatus()).entity(result).build();
+                });
     }
 }

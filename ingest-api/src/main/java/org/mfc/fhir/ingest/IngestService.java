@@ -1,12 +1,15 @@
 package org.mfc.fhir.ingest;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -24,6 +27,8 @@ import org.mfc.fhir.core.process.RecordOutcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.MongoException;
+
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,10 +61,28 @@ public class IngestService {
     RecentIngests recent;
 
     /**
-     * Validates, authorises per device, then queues or stores one request. Throws {@link ProblemException} for a
-     * refused request; nothing is published or stored then.
+     * Validates, authorises per device, then queues or stores one request. Throws {@link ProblemException} at once
+     * for a refused request (nothing is published or stored then). The answer completes when the broker acknowledged
+     * every message (202), or, when publishing is off or failed, when the synchronous storage finished (201); it
+     * fails with a 503 problem when both failed. The calling thread never waits: the broker's acknowledgement
+     * completes the answer, and synchronous storage runs on the worker pool.
      */
-    public IngestResult accept(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
+    public CompletionStage<IngestResult> accept(DeviceFamily family, String topic, byte[] body, Caller caller,
+            String requestId) {
+        Accepted accepted = validate(family, topic, body, caller, requestId);
+        CompletionStage<IngestResult> answer = config.asyncEnabled() ? queue(accepted) : storeOnWorker(accepted);
+        return answer.thenApply(result -> {
+            recent.remember(result);
+            return result;
+        });
+    }
+
+    /** A request that passed validation: its records, ready to publish or store. */
+    private record Accepted(String ingestId, List<IngestRecord> records, int readings, Instant receivedAt,
+            String requestId) {
+    }
+
+    private Accepted validate(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<JsonNode> messages = messages(read(body));
         String ingestId = UUID.randomUUID().toString();
@@ -89,15 +112,7 @@ public class IngestService {
         if (!problems.isEmpty()) {
             throw ProblemException.invalid(problems);
         }
-        IngestResult result;
-        if (config.asyncEnabled() && publishAcknowledged(records)) {
-            result = new IngestResult(ingestId, "queued", records.size(), readings, config.topic(),
-                    receivedAt.toString(), null, requestId);
-        } else {
-            result = storeSynchronously(ingestId, records, readings, receivedAt, requestId);
-        }
-        recent.remember(result);
-        return result;
+        return new Accepted(ingestId, records, readings, receivedAt, requestId);
     }
 
     /** The field that names the reporting device in each family's payload, for a device-binding refusal. */
@@ -109,33 +124,43 @@ public class IngestService {
         };
     }
 
-    private boolean publishAcknowledged(List<IngestRecord> records) {
+    /** 202 once the broker acknowledged every record; on a refusal or timeout, synchronous storage instead. */
+    private CompletionStage<IngestResult> queue(Accepted a) {
         long start = System.nanoTime();
-        try {
-            publisher.publish(records).get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            metrics.publishLatency(java.time.Duration.ofNanos(System.nanoTime() - start));
-            return true;
-        } catch (TimeoutException e) {
-            LOG.warnf("publish to %s not acknowledged within %s; storing synchronously", config.topic(),
-                    config.publishTimeout());
-            metrics.syncFallback("timeout");
-            return false;
-        } catch (ExecutionException e) {
-            LOG.warnf("publish to %s refused (%s); storing synchronously", config.topic(),
-                    e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName());
-            metrics.syncFallback("refused");
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return publisher.publish(a.records())
+                .orTimeout(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((acked, failure) -> {
+                    if (failure == null) {
+                        metrics.publishLatency(Duration.ofNanos(System.nanoTime() - start));
+                        return CompletableFuture.completedFuture(new IngestResult(a.ingestId(), "queued",
+                                a.records().size(), a.readings(), config.topic(), a.receivedAt().toString(), null,
+                                a.requestId()));
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof TimeoutException) {
+                        LOG.warnf("publish to %s not acknowledged within %s; storing synchronously", config.topic(),
+                                config.publishTimeout());
+                        metrics.syncFallback("timeout");
+                    } else {
+                        LOG.warnf("publish to %s refused (%s); storing synchronously", config.topic(),
+                                cause.getClass().getSimpleName());
+                        metrics.syncFallback("refused");
+                    }
+                    return storeOnWorker(a);
+                })
+                .thenCompose(stage -> stage);
     }
 
-    private IngestResult storeSynchronously(String ingestId, List<IngestRecord> records, int readings,
-            Instant receivedAt, String requestId) {
+    /** Synchronous storage through the shared pipeline, on the worker pool: it talks to MongoDB. */
+    private CompletionStage<IngestResult> storeOnWorker(Accepted a) {
+        return CompletableFuture.supplyAsync(() -> storeSynchronously(a), Infrastructure.getDefaultWorkerPool());
+    }
+
+    private IngestResult storeSynchronously(Accepted a) {
         BatchResult result;
         try {
-            result = pipeline.processor().process(records);
+            result = pipeline.processor().process(a.records());
         } catch (MongoException | IllegalStateException e) {
             LOG.errorf("synchronous storage failed (%s): answering 503", e.getClass().getSimpleName());
             throw ProblemException.unavailable("the queue and the database are both unavailable; retry later",
@@ -154,8 +179,8 @@ public class IngestService {
         if (!rejected.isEmpty()) {
             throw ProblemException.invalid(rejected);
         }
-        return new IngestResult(ingestId, parked ? "parked" : "stored", records.size(), readings, null,
-                receivedAt.toString(), ids, requestId);
+        return new IngestResult(a.ingestId(), parked ? "parked" : "stored", a.records().size(), a.readings(), null,
+                a.receivedAt().toString(), ids, a.requestId());
     }
 
     private List<JsonNode> messages(JsonNode root) {

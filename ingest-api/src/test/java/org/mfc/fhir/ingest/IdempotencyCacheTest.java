@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +26,8 @@ class IdempotencyCacheTest {
         IdempotencyCache cache = new IdempotencyCache(Duration.ofMinutes(1), 10);
         AtomicInteger runs = new AtomicInteger();
 
-        IngestResult first = cache.answer("k", BODY, () -> result("id-" + runs.incrementAndGet()));
-        IngestResult second = cache.answer("k", BODY, () -> result("id-" + runs.incrementAndGet()));
+        IngestResult first = answer(cache, "k", BODY, () -> result("id-" + runs.incrementAndGet()));
+        IngestResult second = answer(cache, "k", BODY, () -> result("id-" + runs.incrementAndGet()));
 
         assertThat(second).isEqualTo(first);
         assertThat(runs).hasValue(1);
@@ -38,9 +36,9 @@ class IdempotencyCacheTest {
     @Test
     void givenSameKeyOtherBody_whenRepeated_thenRefused() {
         IdempotencyCache cache = new IdempotencyCache(Duration.ofMinutes(1), 10);
-        cache.answer("k", BODY, () -> result("1"));
+        answer(cache, "k", BODY, () -> result("1"));
 
-        assertThatThrownBy(() -> cache.answer("k", "{\"a\":2}".getBytes(StandardCharsets.UTF_8), () -> result("2")))
+        assertThatThrownBy(() -> answer(cache, "k", "{\"a\":2}".getBytes(StandardCharsets.UTF_8), () -> result("2")))
                 .isInstanceOfSatisfying(ProblemException.class,
                         e -> assertThat(e.errorCode()).isEqualTo("IDEMPOTENCY_KEY_REUSED"));
     }
@@ -48,56 +46,67 @@ class IdempotencyCacheTest {
     @Test
     void givenFailedFirstAttempt_whenRetried_thenActionRunsAgain() {
         IdempotencyCache cache = new IdempotencyCache(Duration.ofMinutes(1), 10);
-        assertThatThrownBy(() -> cache.answer("k", BODY, () -> {
+        assertThatThrownBy(() -> answer(cache, "k", BODY, () -> {
             throw ProblemException.unavailable("down", 5);
         })).isInstanceOf(ProblemException.class);
 
-        assertThat(cache.answer("k", BODY, () -> result("2")).ingestId()).isEqualTo("2");
+        assertThat(answer(cache, "k", BODY, () -> result("2")).ingestId()).isEqualTo("2");
     }
 
     @Test
     void givenExpiredOrEvictedEntry_whenRepeated_thenActionRunsAgain() {
         IdempotencyCache expiring = new IdempotencyCache(Duration.ZERO, 10);
-        expiring.answer("k", BODY, () -> result("1"));
-        assertThat(expiring.answer("k", BODY, () -> result("2")).ingestId()).isEqualTo("2");
+        answer(expiring, "k", BODY, () -> result("1"));
+        assertThat(answer(expiring, "k", BODY, () -> result("2")).ingestId()).isEqualTo("2");
 
         IdempotencyCache small = new IdempotencyCache(Duration.ofMinutes(1), 1);
-        small.answer("k1", BODY, () -> result("1"));
-        small.answer("k2", BODY, () -> result("2"));
-        assertThat(small.answer("k1", BODY, () -> result("3")).ingestId()).isEqualTo("3");
+        answer(small, "k1", BODY, () -> result("1"));
+        answer(small, "k2", BODY, () -> result("2"));
+        assertThat(answer(small, "k1", BODY, () -> result("3")).ingestId()).isEqualTo("3");
     }
 
     @Test
-    void givenConcurrentRetries_whenFirstStillRunning_thenTheyWaitForItsAnswer() throws Exception {
+    void givenConcurrentRetries_whenFirstStillRunning_thenTheyCompleteWithItsAnswer() {
         IdempotencyCache cache = new IdempotencyCache(Duration.ofMinutes(1), 10);
         AtomicInteger runs = new AtomicInteger();
-        CountDownLatch release = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<IngestResult>> answers = pool.invokeAll(List.of(
-                    () -> cache.answer("k", BODY, () -> slow(runs, release)),
-                    () -> cache.answer("k", BODY, () -> slow(runs, release)),
-                    () -> cache.answer("k", BODY, () -> slow(runs, release)),
-                    () -> {
-                        release.countDown();
-                        return cache.answer("k", BODY, () -> slow(runs, release));
-                    }));
-            for (Future<IngestResult> f : answers) {
-                assertThat(f.get(10, TimeUnit.SECONDS).ingestId()).isEqualTo("only");
-            }
-            assertThat(runs).hasValue(1);
-        } finally {
-            pool.shutdownNow();
-        }
+        CompletableFuture<IngestResult> first = new CompletableFuture<>();
+        Supplier<CompletableFuture<IngestResult>> action = () -> {
+            runs.incrementAndGet();
+            return first;
+        };
+
+        List<CompletableFuture<IngestResult>> answers = List.of(
+                cache.answer("k", BODY, action).toCompletableFuture(),
+                cache.answer("k", BODY, action).toCompletableFuture(),
+                cache.answer("k", BODY, action).toCompletableFuture());
+        assertThat(answers).noneMatch(CompletableFuture::isDone);
+
+        first.complete(result("only"));
+        assertThat(answers).allSatisfy(a -> assertThat(a.join().ingestId()).isEqualTo("only"));
+        assertThat(runs).hasValue(1);
     }
 
-    private static IngestResult slow(AtomicInteger runs, CountDownLatch release) {
-        runs.incrementAndGet();
+    @Test
+    void givenConcurrentRetry_whenFirstFailsLater_thenTheRetryRunsTheActionItself() {
+        IdempotencyCache cache = new IdempotencyCache(Duration.ofMinutes(1), 10);
+        CompletableFuture<IngestResult> failing = new CompletableFuture<>();
+        CompletableFuture<IngestResult> firstAnswer = cache.answer("k", BODY, () -> failing).toCompletableFuture();
+        CompletableFuture<IngestResult> retry = cache.answer("k", BODY,
+                () -> CompletableFuture.completedFuture(result("second"))).toCompletableFuture();
+
+        failing.completeExceptionally(ProblemException.unavailable("down", 5));
+
+        assertThat(firstAnswer).isCompletedExceptionally();
+        assertThat(retry.join().ingestId()).isEqualTo("second");
+    }
+
+    /** The cache with an action that answers at once; failures come out as the action threw them. */
+    private static IngestResult answer(IdempotencyCache cache, String key, byte[] body, Supplier<IngestResult> action) {
         try {
-            release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return cache.answer(key, body, () -> CompletableFuture.completedFuture(action.get()))
+                    .toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
         }
-        return result("only");
     }
 }

@@ -59,7 +59,8 @@ public final class BenchReport {
         return new Row(mode, r.targetRate(), r.achievedRate(), r.sent(), r.count2xx(), r.errors(),
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, r.statuses().toString()
-                        .replace(" ", "") + (r.failures() > 0 ? " failed=" + r.failures() : ""));
+                        .replace(" ", "") + (r.failures() > 0 ? " failed=" + r.failures() + " "
+                        + r.failureCauses().toString().replace(',', ';') : ""));
     }
 
     public void append(Row row) throws IOException {

@@ -1,5 +1,7 @@
 package org.mfc.fhir.bench;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,15 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.bson.Document;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -59,8 +70,11 @@ public final class EndToEndBench {
         StringBuilder md = new StringBuilder("# End to end: POST to stored Observation\n\nReproduce: `")
                 .append(a.getOrDefault("command", "scripts/bench-e2e.sh")).append("`\n\n")
                 .append("| offered req/s | achieved req/s | 2xx | errors | stored Observations | worker records/s"
-                        + " | max lag (records) | drain after load (s) | freshness p50 ms | p99 ms | p99.9 ms"
-                        + " | max ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + " | max lag (records) | max lag (s) | drain after load (s) | freshness p50 ms | p99 ms"
+                        + " | p99.9 ms | max ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        XYSeries p50 = new XYSeries("freshness p50");
+        XYSeries p99 = new XYSeries("freshness p99");
+        XYSeries lagSeconds = new XYSeries("max lag (records / offered rate)");
         try (MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"));
                 Admin admin = admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
                 OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 256,
@@ -73,8 +87,8 @@ public final class EndToEndBench {
                 long base = offset;
                 AtomicLong maxLag = new AtomicLong();
                 ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-                sampler.scheduleAtFixedRate(() -> maxLag.accumulateAndGet(ConsumerLag.of(admin, topic, group), Math::max), 0, 1,
-                        TimeUnit.SECONDS);
+                sampler.scheduleAtFixedRate(() -> maxLag.accumulateAndGet(ConsumerLag.of(admin, topic, group),
+                        Math::max), 0, 1, TimeUnit.SECONDS);
                 Instant stepStart = Instant.now();
                 var r = gen.run(rate, duration, i -> fleet.request(base + i, "/api/v1/ava4", headers));
                 Instant loadEnd = Instant.now();
@@ -88,9 +102,15 @@ public final class EndToEndBench {
                 offset += r.sent();
                 Freshness f = freshness(fhir, stepStart);
                 double workerRate = f.count / Math.max(0.001, f.spanSeconds);
+                // A lag of N records at R records/s offered is N/R seconds of readings waiting.
+                double maxLagSeconds = maxLag.get() / (double) rate;
+                p50.add(rate, Math.max(1, f.received.getValueAtPercentile(50)));
+                p99.add(rate, Math.max(1, f.received.getValueAtPercentile(99)));
+                lagSeconds.add(rate, Math.max(1, maxLagSeconds * 1000));
                 md.append(String.format(Locale.ROOT,
-                        "| %d | %.0f | %d | %d | %d | %.0f | %d | %.1f | %.0f | %.0f | %.0f | %.0f |%n", rate,
-                        r.achievedRate(), r.count2xx(), r.errors(), f.count, workerRate, maxLag.get(), drain,
+                        "| %d | %.0f | %d | %d | %d | %.0f | %d | %.2f | %.1f | %.0f | %.0f | %.0f | %.0f |%n", rate,
+                        r.achievedRate(), r.count2xx(), r.errors(), f.count, workerRate, maxLag.get(), maxLagSeconds,
+                        drain,
                         f.received.getValueAtPercentile(50) / 1.0, f.received.getValueAtPercentile(99) / 1.0,
                         f.received.getValueAtPercentile(99.9) / 1.0, f.received.getMaxValue() / 1.0));
                 System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, stored %d, worker %.0f/s, max lag %d, drain %.1f s,"
@@ -101,10 +121,41 @@ public final class EndToEndBench {
         }
         md.append("\nFreshness = the time the worker stored the Observation (`recorded_datetime`) minus the time the"
                 + " ingest API received the reading (`issued`). Worker records/s = stored Observations of the step"
-                + " divided by the span of their `recorded_datetime`.\n");
+                + " divided by the span of their `recorded_datetime`. Max lag = the worker group's lag sampled every"
+                + " second during the step; in seconds, divided by the offered rate.\n\n![plot](" + out.getFileName()
+                + ".png)\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(Path.of(out + ".md"), md.toString());
-        System.out.println("report: " + out + ".md");
+        plot(out, p50, p99, lagSeconds);
+        System.out.println("report: " + out + ".md, plot: " + out + ".png");
+    }
+
+    private static void plot(Path out, XYSeries... series) throws java.io.IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (XYSeries s : series) {
+            data.addSeries(s);
+        }
+        XYSeries target = new XYSeries("1 s");
+        target.add(series[0].getMinX(), 1000);
+        target.add(series[0].getMaxX(), 1000);
+        data.addSeries(target);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                "End to end: POST to stored Observation (" + Runtime.getRuntime().availableProcessors() + " cores)",
+                "offered load (readings/s)", "ms, log scale", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        LogarithmicAxis y = new LogarithmicAxis("ms, log scale");
+        y.setAllowNegativesFlag(false);
+        plot.setRangeAxis(y);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        renderer.setSeriesShapesVisible(data.getSeriesCount() - 1, false);
+        plot.setRenderer(renderer);
+        ChartUtils.saveChartAsPNG(Path.of(out + ".png").toFile(), chart, 900, 520);
     }
 
     private record Freshness(long count, double spanSeconds, Histogram received) {

@@ -9,12 +9,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+
 /**
  * Drives a running ingest API with open-loop load at several fixed rates and appends one report row per rate.
  *
  * <pre>
  * IngestBench --url http://127.0.0.1:8080 --path /api/v1/ava4 --rates 1000,2000,5000 --duration 20 --warmup 10
  *             --devices 500 --mode async --out docs/benchmarks/ingest [--token JWT] [--title T] [--command C]
+ *             [--mongo mongodb://127.0.0.1:27017 [--main-db AMY]]   (registers the synthetic fleet first)
  * </pre>
  */
 public final class IngestBench {
@@ -39,6 +43,12 @@ public final class IngestBench {
         long maxRate = rates.stream().mapToLong(Integer::longValue).max().orElse(1);
         long perDevice = (maxRate * totalSeconds) / devices * rates.size() + 1;
         Ava4Fleet fleet = new Ava4Fleet(devices, Instant.now().getEpochSecond() - perDevice - 3600);
+        if (a.containsKey("mongo")) {
+            // Registered devices, so that synchronous storage stores the readings instead of parking them.
+            try (MongoClient mongo = MongoClients.create(a.get("mongo"))) {
+                fleet.seed(mongo.getDatabase(a.getOrDefault("main-db", "AMY")));
+            }
+        }
         long[] offset = {0};
         try (OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 256,
                 Duration.ofSeconds(10))) {

@@ -38,10 +38,11 @@ public final class OpenLoopGenerator implements AutoCloseable {
      *
      * @param statuses   HTTP status code to count
      * @param failures   transport errors and timeouts (no HTTP answer)
+     * @param failureCauses the failures by cause (exception class and message), so a report can say what they were
      * @param latencyUs  latency from intended send time to full response, microseconds
      */
     public record StepResult(int targetRate, double achievedRate, long sent, Map<Integer, Long> statuses,
-            long failures, Histogram latencyUs, Duration elapsed) {
+            long failures, Map<String, Long> failureCauses, Histogram latencyUs, Duration elapsed) {
 
         public long count2xx() {
             return statuses.entrySet().stream().filter(e -> e.getKey() / 100 == 2).mapToLong(Map.Entry::getValue)
@@ -92,6 +93,7 @@ public final class OpenLoopGenerator implements AutoCloseable {
         Recorder recorder = new Recorder(MAX_LATENCY_US, 3);
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
+        Map<String, LongAdder> causes = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch((int) total);
         AtomicLong lastSend = new AtomicLong();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
@@ -118,6 +120,7 @@ public final class OpenLoopGenerator implements AutoCloseable {
                                 listener.completed(i, ar.result().getKey(), ar.result().getValue());
                             } else {
                                 failures.increment();
+                                causes.computeIfAbsent(cause(ar.cause()), k -> new LongAdder()).increment();
                                 listener.completed(i, -1, null);
                             }
                         } finally {
@@ -132,9 +135,22 @@ public final class OpenLoopGenerator implements AutoCloseable {
         Map<Integer, Long> counts = new java.util.TreeMap<>();
         statuses.forEach((k, v) -> counts.put(k, v.sum()));
         long unanswered = done.getCount();
+        Map<String, Long> failureCauses = new java.util.TreeMap<>();
+        causes.forEach((k, v) -> failureCauses.put(k, v.sum()));
+        if (unanswered > 0) {
+            failureCauses.put("unanswered at the end of the step", unanswered);
+        }
         double achieved = total / ((sendEnd - start) / 1e9);
-        return new StepResult(rate, achieved, total, counts, failures.sum() + unanswered,
+        return new StepResult(rate, achieved, total, counts, failures.sum() + unanswered, failureCauses,
                 recorder.getIntervalHistogram(), elapsed);
+    }
+
+    private static String cause(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
+        String message = t.getMessage() == null ? "" : ": " + t.getMessage().replaceAll("[0-9]+", "N");
+        return t.getClass().getSimpleName() + (message.length() > 80 ? message.substring(0, 80) : message);
     }
 
     @Override

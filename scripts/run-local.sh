@@ -9,6 +9,7 @@
 #   MONGODB_MAIN_DB [AMY]  MONGODB_FHIR_DB [MFC_FHIR_R5]  FHIR_QUEUE_NAME [fhir.readings]  ENABLE_ASYNC_FHIR [true]
 #   MONGO_STORAGE [file]: "memory" keeps MongoDB data in memory only (benchmarks)
 #   SKIP_BUILD [unset]: set to 1 to run the jars as they are, without checking whether sources changed
+#   INGEST_JAVA_OPTS [-Xmx512m]  WORKER_JAVA_OPTS [-Xmx512m]: JVM options of the two services
 #   START_WORKER [1]: 0 starts everything but the worker (the ingest benchmark measures the API and broker alone;
 #                     readings then wait on the topic until a worker runs)
 set -euo pipefail
@@ -27,6 +28,8 @@ export MONGODB_FHIR_DB=${MONGODB_FHIR_DB:-MFC_FHIR_R5}
 export FHIR_QUEUE_NAME=${FHIR_QUEUE_NAME:-fhir.readings}
 export ENABLE_ASYNC_FHIR=${ENABLE_ASYNC_FHIR:-true}
 START_WORKER=${START_WORKER:-1}
+INGEST_JAVA_OPTS=${INGEST_JAVA_OPTS:--Xmx512m}
+WORKER_JAVA_OPTS=${WORKER_JAVA_OPTS:--Xmx512m}
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT}"
 
@@ -121,13 +124,13 @@ TOKEN=$(scripts/mint-token.sh --subject local-demo --lifetime 86400 2>/dev/null)
 
 if [ "$START_WORKER" = 1 ]; then
   say "starting fhir-parser-worker on :$WORKER_HTTP_PORT..."
-  WORKER_HTTP_PORT=$WORKER_HTTP_PORT "$JAVA" -Xmx512m -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
+  WORKER_HTTP_PORT=$WORKER_HTTP_PORT "$JAVA" $WORKER_JAVA_OPTS -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
   PIDS+=($!)
 else
   say "not starting fhir-parser-worker (START_WORKER=$START_WORKER): readings stay queued on $FHIR_QUEUE_NAME"
 fi
 say "starting ingest-api on :$INGEST_HTTP_PORT..."
-INGEST_HTTP_PORT=$INGEST_HTTP_PORT "$JAVA" -Xmx512m -jar "$INGEST_JAR" >"$LOG_DIR/ingest-api.log" 2>&1 &
+INGEST_HTTP_PORT=$INGEST_HTTP_PORT "$JAVA" $INGEST_JAVA_OPTS -jar "$INGEST_JAR" >"$LOG_DIR/ingest-api.log" 2>&1 &
 PIDS+=($!)
 if [ "$START_WORKER" = 1 ]; then
   await_ready fhir-parser-worker "http://127.0.0.1:$WORKER_HTTP_PORT/q/health/ready" 120 \

@@ -13,6 +13,7 @@ import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -64,6 +65,7 @@ public final class OpenLoopGenerator implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClient client;
+    private final Context context;
     private final String host;
     private final int port;
     private final Duration requestTimeout;
@@ -77,6 +79,7 @@ public final class OpenLoopGenerator implements AutoCloseable {
                 .setIdleTimeout((int) Math.max(1, requestTimeout.toSeconds() * 2)),
                 new PoolOptions().setHttp1MaxSize(maxConnections));
         this.requestTimeout = requestTimeout;
+        this.context = vertx.getOrCreateContext();
     }
 
     /** Sends {@code rate} requests per second for {@code duration}, then waits for the stragglers. */
@@ -108,7 +111,9 @@ public final class OpenLoopGenerator implements AutoCloseable {
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
                     .setURI(r.path()).setTimeout(requestTimeout.toMillis());
             r.headers().forEach(options::addHeader);
-            client.request(options)
+            // Issued on the client's event loop: a response's body handler must be set in the tick the response
+            // arrives, or a short body can end before anyone listens and the request never completes.
+            context.runOnContext(v -> client.request(options)
                     .compose(req -> req.send(r.body()))
                     .compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b.toString())))
                     .onComplete(ar -> {
@@ -126,7 +131,7 @@ public final class OpenLoopGenerator implements AutoCloseable {
                         } finally {
                             done.countDown();
                         }
-                    });
+                    }));
             lastSend.set(System.nanoTime());
         }
         long sendEnd = lastSend.get();

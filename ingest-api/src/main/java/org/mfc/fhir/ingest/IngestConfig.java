@@ -77,4 +77,17 @@ public interface IngestConfig {
     @WithName("admin-timeout")
     @WithDefault("3s")
     Duration adminTimeout();
+
+    /**
+     * How long a verified bearer token is trusted without verifying it again ({@code INGEST_TOKEN_CACHE_TTL}); never
+     * past the token's expiry. 0 verifies every request.
+     */
+    @WithName("token-cache.ttl")
+    @WithDefault("60s")
+    Duration tokenCacheTtl();
+
+    /** Most verified tokens kept at once ({@code INGEST_TOKEN_CACHE_MAX_ENTRIES}). */
+    @WithName("token-cache.max-entries")
+    @WithDefault("100000")
+    int tokenCacheMaxEntries();
 }

@@ -17,6 +17,7 @@ import org.mfc.fhir.infra.PipelineInfraResource;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 
 @QuarkusTest
 @QuarkusTestResource(value = PipelineInfraResource.class, restrictToAnnotatedClass = false)
@@ -31,6 +32,30 @@ class IngestAuthTest {
         request.body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(401)
                 .contentType("application/problem+json").header("WWW-Authenticate", "Bearer")
                 .body("error_code", equalTo("UNAUTHORIZED")).body("status", equalTo(401));
+    }
+
+    @Inject
+    VerifiedTokenCache tokenCache;
+
+    @Test
+    void givenSameValidTokenTwice_whenPosting_thenSecondRequestUsesTheKeptVerification() {
+        String token = TestJwt.shared().token("cache-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null);
+        long before = tokenCache.hits();
+        IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
+        IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
+        assertThat(tokenCache.hits()).isGreaterThan(before);
+    }
+
+    @Test
+    void givenTokenTamperedAfterAGoodOne_whenPosting_thenStillUnauthorized() {
+        String token = TestJwt.shared().token("tamper-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null);
+        IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
+        String[] parts = token.split("\\.");
+        String signature = parts[2];
+        char last = signature.charAt(signature.length() / 2);
+        String forged = parts[0] + "." + parts[1] + "." + signature.substring(0, signature.length() / 2)
+                + (last == 'A' ? 'B' : 'A') + signature.substring(signature.length() / 2 + 1);
+        assertUnauthorized(IngestTests.as(forged));
     }
 
     @Test

@@ -15,6 +15,12 @@
 #   scripts/bench-migrator.sh                              # 1,000,000 entries, 2,000 patients
 #   ENTRIES=200000 scripts/bench-migrator.sh
 #   ENTRIES=1000000 PATIENTS=5000 BATCH=2000 MIGRATOR_HEAP=512m scripts/bench-migrator.sh
+#   MIGRATOR_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/convert.jfr" scripts/bench-migrator.sh   # profile
+#   MVN_ARGS="-o -Dmaven.repo.local=/tmp/m2" scripts/bench-migrator.sh   # arguments for the Maven wrapper (build)
+#
+# Besides entries/s (wall clock, bound by whichever of the migrator and the database is slower), the line reports
+# the migrator's own CPU seconds (user + system): entries per migrator CPU second is the conversion cost without
+# the database, which on this machine shares the same cores.
 #
 # Results are appended to $OUT (default docs/benchmarks/migrator.md).
 set -euo pipefail
@@ -26,13 +32,14 @@ PATIENTS=${PATIENTS:-2000}
 BATCH=${BATCH:-1000}
 SEED=${SEED:-42}
 MIGRATOR_HEAP=${MIGRATOR_HEAP:-512m}
+MIGRATOR_JAVA_OPTS=${MIGRATOR_JAVA_OPTS:-}
 MONGO_HEAP=${MONGO_HEAP:-4g}
 OUT=${OUT:-docs/benchmarks/migrator.md}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=fhir-migrator/target/quarkus-app/quarkus-run.jar
 
 if [ ! -f "$JAR" ] || [ ! -f embedded-infra/target/embedded-infra.jar ]; then
-  ./mvnw -B -q -DskipTests -pl embedded-infra,fhir-migrator -am package
+  ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl embedded-infra,fhir-migrator -am package
 fi
 
 WORK=$(mktemp -d /tmp/bench-migrator.XXXXXX)
@@ -72,18 +79,24 @@ export MONGODB_URI="$URI" MONGODB_MAIN_DB=AMY_BENCH MONGODB_FHIR_DB=FHIR_BENCH M
 
 run_convert() {
   if command -v /usr/bin/time >/dev/null 2>&1; then
-    /usr/bin/time -v "$JAVA" "-Xmx$MIGRATOR_HEAP" -jar "$JAR" convert >"$WORK/convert.out" 2>"$WORK/time.out"
+    # shellcheck disable=SC2086
+    /usr/bin/time -v "$JAVA" "-Xmx$MIGRATOR_HEAP" $MIGRATOR_JAVA_OPTS -jar "$JAR" convert >"$WORK/convert.out" \
+      2>"$WORK/time.out"
     RSS_KB=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time.out")
+    CPU_S=$(awk -F: '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$WORK/time.out")
   else
-    "$JAVA" "-Xmx$MIGRATOR_HEAP" -jar "$JAR" convert >"$WORK/convert.out" 2>&1 &
-    local pid=$! peak=0 now
+    # shellcheck disable=SC2086
+    "$JAVA" "-Xmx$MIGRATOR_HEAP" $MIGRATOR_JAVA_OPTS -jar "$JAR" convert >"$WORK/convert.out" 2>&1 &
+    local pid=$! peak=0 now ticks=0
     while kill -0 "$pid" 2>/dev/null; do
       now=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
       [ "${now:-0}" -gt "$peak" ] && peak=$now
+      ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo "$ticks")
       sleep 1
     done
     wait "$pid"
     RSS_KB=$peak
+    CPU_S=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')
   fi
 }
 run_convert || { tail -20 "$WORK/convert.out" >&2; tail -5 "$WORK/mongo.out" >&2; exit 1; }
@@ -92,8 +105,10 @@ RATE=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['ent
 SECONDS_TAKEN=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(round(d['duration_seconds'],1))" "$REPORT")
 TOTAL=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['total']['entries'])" "$REPORT")
 grep -E "^duration|reject share" "$WORK/convert.out" || true
+PER_CPU=$(awk -v n="$TOTAL" -v c="$CPU_S" 'BEGIN {if (c > 0) printf "%.0f", n / c; else print "-"}')
+SPLIT=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['details']; print('map %.1f s, write %.1f s' % (d['history_map_seconds'], d['history_write_seconds']))" "$REPORT")
 
-LINE="| $(date -u +%Y-%m-%dT%H:%MZ) | $TOTAL | $PATIENTS | $BATCH | ${SECONDS_TAKEN}s | $RATE | $((RSS_KB / 1024)) MiB (heap $MIGRATOR_HEAP) | $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), Mongo $(case "$MONGO_FILE" in memory) echo stand-in in-memory;; external) echo external;; *) echo stand-in H2 file;; esac) |"
+LINE="| $(date -u +%Y-%m-%dT%H:%MZ) | $TOTAL | $PATIENTS | $BATCH | ${SECONDS_TAKEN}s | $RATE | ${CPU_S} s ($PER_CPU entries/CPU-s; $SPLIT) | $((RSS_KB / 1024)) MiB (heap $MIGRATOR_HEAP) | $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg), Mongo $(case "$MONGO_FILE" in memory) echo stand-in in-memory;; external) echo external;; *) echo stand-in H2 file;; esac) |"
 mkdir -p "$(dirname "$OUT")"
 if ! grep -q '^| when |' "$OUT" 2>/dev/null; then
   {
@@ -101,8 +116,8 @@ if ! grep -q '^| when |' "$OUT" 2>/dev/null; then
     echo
     echo "## Script runs"
     echo
-    echo "| when | entries | patients | batch | convert time | entries/s | peak RSS | machine |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| when | entries | patients | batch | convert time | entries/s | migrator CPU | peak RSS | machine |"
+    echo "|---|---|---|---|---|---|---|---|---|"
   } >>"$OUT"
 fi
 echo "$LINE" >>"$OUT"

@@ -12,8 +12,8 @@ import com.mongodb.client.model.ReplaceOptions;
 /**
  * Progress of a job per source collection, kept in the FHIR database ({@value #COLLECTION}) so an interrupted run
  * (even {@code kill -9}) resumes after the last source document whose writes completed. A checkpoint is saved only
- * after the batch it covers is durable; the documents after it are redone on resume, and since every write is an
- * insert-if-absent upsert, redoing them adds nothing twice.
+ * after the batch it covers is durable ({@link CheckpointedBatches}); the documents after it are redone on resume, and
+ * since every write is an insert-if-absent, redoing them adds nothing twice.
  *
  * <p>Document: {@code {_id: "<op>/<collection>", op, collection, last_id, done, counts: {...}, updated_at}}.
  */

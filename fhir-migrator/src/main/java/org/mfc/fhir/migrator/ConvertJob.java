@@ -7,10 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 import org.bson.Document;
@@ -34,8 +31,8 @@ import com.mongodb.client.model.Projections;
 
 /**
  * {@code convert}: registry (hospitals, patients, boxes, devices, watches) and EVERY entry of every history bucket to
- * R5 resources in the FHIR database, through the live pipeline's mappers. Writes are insert-if-absent upserts keyed
- * by deterministic ids and progress is checkpointed per source collection, so the job can be killed at any moment
+ * R5 resources in the FHIR database, through the live pipeline's mappers. Writes are insert-if-absent, keyed by
+ * deterministic ids, and progress is checkpointed per source collection, so the job can be killed at any moment
  * and run again: it finishes with no duplicate and no gap, and a run after completion changes nothing.
  */
 public final class ConvertJob {
@@ -127,54 +124,30 @@ public final class ConvertJob {
         if (cp != null) {
             LOG.infof("MIGRATE convert %s resumes after bucket %s", collection, cp.get("last_id"));
         }
-        Object[] last = {cp == null ? null : cp.get("last_id")};
-        // Batch N is written (and then checkpointed) on one writer thread while batch N+1 is read and mapped: at
-        // most one batch in flight, and checkpoints still follow the order of the source.
-        ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "migrate-writer"));
-        Future<?>[] inFlight = {null};
-        try {
-            pass.run(collection, last[0], (c, batch) -> {
+        Object last = cp == null ? null : cp.get("last_id");
+        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, OP, collection, last, tally)) {
+            pass.run(collection, last, (c, batch) -> {
                 long t0 = System.nanoTime();
                 List<Document> envelopes = envelopes(batch, pool);
                 mapNanos += System.nanoTime() - t0;
-                await(inFlight[0]);
-                inFlight[0] = writer.submit(() -> {
-                    long t1 = System.nanoTime();
-                    batch.tally.resources += envelopes.size();
-                    batch.tally.inserted += store.insertIfAbsent(FhirStore.byCollection(envelopes));
-                    writeNanos += System.nanoTime() - t1;
-                    List<EntryProblem> missing = missingLive(batch.live);
-                    missing.forEach(batch.tally::warning);
-                    batch.warnings.addAll(missing);
-                    rejectLog.record(batch.rejects, false);
-                    rejectLog.record(batch.warnings, true);
-                    tally.add(batch.tally);
-                    if (batch.lastBucketId != null) {
-                        last[0] = batch.lastBucketId;
-                    }
-                    checkpoints.save(OP, collection, last[0], false, tally.toDocument());
-                });
+                batches.submit(batch.lastBucketId, batch.tally, () -> write(batch, envelopes));
             });
-            await(inFlight[0]);
-        } finally {
-            writer.shutdownNow();
+            batches.finish();
         }
-        checkpoints.save(OP, collection, last[0], true, tally.toDocument());
         report.tally(collection).add(tally);
     }
 
-    private static void await(Future<?> f) {
-        if (f == null) {
-            return;
-        }
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+    /** The writes of one batch, on the writer thread: resources, then the problems found while converting it. */
+    private void write(HistoryPass.Batch batch, List<Document> envelopes) {
+        long t1 = System.nanoTime();
+        batch.tally.resources += envelopes.size();
+        batch.tally.inserted += store.insertIfAbsent(FhirStore.byCollection(envelopes));
+        writeNanos += System.nanoTime() - t1;
+        List<EntryProblem> missing = missingLive(batch.live);
+        missing.forEach(batch.tally::warning);
+        batch.warnings.addAll(missing);
+        rejectLog.record(batch.rejects, false);
+        rejectLog.record(batch.warnings, true);
     }
 
     /** What mapping one reading gave: its envelopes, or why it could not be mapped. */
@@ -182,7 +155,7 @@ public final class ConvertJob {
     }
 
     /**
-     * Observations (and the Devices not written yet in this run), mapped on the pool: HAPI encoding is the cost.
+     * Observations (and the Devices not written yet in this run), mapped and encoded on the pool.
      * A reading the mapper refuses becomes a reject of its entry; it never fails the batch.
      */
     private List<Document> envelopes(HistoryPass.Batch batch, ForkJoinPool pool) {

@@ -94,11 +94,12 @@ public final class MoveFhirJob {
         }
         Tally done = Tally.fromDocument(cp == null ? null : cp.get("counts", Document.class));
         Object last = cp == null ? null : cp.get("last_id");
-        List<Document> batch = new ArrayList<>();
-        Tally part = new Tally();
-        try (MongoCursor<Document> cursor = main.getCollection(collection)
-                .find(last == null ? new Document() : Filters.gt("_id", last)).sort(Sorts.ascending("_id"))
-                .iterator()) {
+        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, OP, collection, last, done);
+                MongoCursor<Document> cursor = main.getCollection(collection)
+                        .find(last == null ? new Document() : Filters.gt("_id", last)).sort(Sorts.ascending("_id"))
+                        .iterator()) {
+            List<Document> batch = new ArrayList<>();
+            Tally part = new Tally();
             while (cursor.hasNext()) {
                 Document source = cursor.next();
                 part.documents++;
@@ -112,23 +113,23 @@ public final class MoveFhirJob {
                 last = source.get("_id");
                 if (part.documents >= settings.batchSize()) {
                     progress.add(part.documents);
-                    flush(collection, batch, part, done, last);
+                    submit(batches, collection, batch, part, last);
+                    batch = new ArrayList<>();
                     part = new Tally();
                 }
             }
+            progress.add(part.documents);
+            submit(batches, collection, batch, part, last);
+            tally.add(batches.finish());
         }
-        progress.add(part.documents);
-        flush(collection, batch, part, done, last);
-        checkpoints.save(OP, collection, last, true, done.toDocument());
-        tally.add(done);
     }
 
-    private void flush(String collection, List<Document> batch, Tally part, Tally done, Object last) {
-        part.resources += batch.size();
-        part.inserted += batch.isEmpty() ? 0 : store.insertIfAbsent(Map.of(collection, batch));
-        done.add(part);
-        checkpoints.save(OP, collection, last, false, done.toDocument());
-        batch.clear();
+    private void submit(CheckpointedBatches batches, String collection, List<Document> batch, Tally part,
+            Object last) {
+        batches.submit(last, part, () -> {
+            part.resources += batch.size();
+            part.inserted += batch.isEmpty() ? 0 : store.insertIfAbsent(Map.of(collection, batch));
+        });
     }
 
     /** Count and checksum of the source (as converted) against the documents with the same ids in the target. */

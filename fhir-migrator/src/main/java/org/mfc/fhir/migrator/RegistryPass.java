@@ -23,8 +23,8 @@ import com.mongodb.client.model.Sorts;
 
 /**
  * The registry part of {@code convert}: {@code hospitals} to Organizations, {@code patients} to Patients,
- * {@code amy_boxes}, {@code amy_devices} and {@code watches} to Devices, streamed in {@code _id} order, written with
- * insert-if-absent upserts and checkpointed per batch like the history.
+ * {@code amy_boxes}, {@code amy_devices} and {@code watches} to Devices, streamed in {@code _id} order, written
+ * insert-if-absent and checkpointed per batch like the history ({@link CheckpointedBatches}).
  */
 final class RegistryPass {
 
@@ -58,40 +58,42 @@ final class RegistryPass {
         Object last = cp == null ? null : cp.get("last_id");
         var find = main.getCollection(collection).find(last == null ? new Document() : Filters.gt("_id", last))
                 .sort(Sorts.ascending("_id"));
-        List<Document> envelopes = new ArrayList<>();
-        List<EntryProblem> problems = new ArrayList<>();
-        List<EntryProblem> warnings = new ArrayList<>();
-        Tally batch = new Tally();
-        try (MongoCursor<Document> cursor = find.iterator()) {
+        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, ConvertJob.OP, collection, last,
+                tally); MongoCursor<Document> cursor = find.iterator()) {
+            Batch batch = new Batch();
             while (cursor.hasNext()) {
                 Document doc = cursor.next();
-                batch.documents++;
-                registryDocument(collection, doc, envelopes, problems, warnings);
+                batch.tally.documents++;
+                registryDocument(collection, doc, batch.envelopes, batch.problems, batch.warnings);
                 last = doc.get("_id");
-                if (batch.documents >= batchSize) {
-                    flushRegistry(collection, last, tally, batch, envelopes, problems, warnings);
-                    batch = new Tally();
+                if (batch.tally.documents >= batchSize) {
+                    submit(batches, batch, last);
+                    batch = new Batch();
                 }
             }
+            submit(batches, batch, last);
+            batches.finish();
         }
-        flushRegistry(collection, last, tally, batch, envelopes, problems, warnings);
-        checkpoints.save(ConvertJob.OP, collection, last, true, tally.toDocument());
         report.tally(collection).add(tally);
     }
 
-    private void flushRegistry(String collection, Object last, Tally tally, Tally batch, List<Document> envelopes,
-            List<EntryProblem> problems, List<EntryProblem> warnings) {
-        batch.resources += envelopes.size();
-        batch.inserted += store.insertIfAbsent(FhirStore.byCollection(envelopes));
-        problems.forEach(batch::reject);
-        warnings.forEach(batch::warning);
-        rejectLog.record(problems, false);
-        rejectLog.record(warnings, true);
-        tally.add(batch);
-        checkpoints.save(ConvertJob.OP, collection, last, false, tally.toDocument());
-        envelopes.clear();
-        problems.clear();
-        warnings.clear();
+    /** One batch of registry documents: their resources and the problems found converting them. */
+    private static final class Batch {
+        final List<Document> envelopes = new ArrayList<>();
+        final List<EntryProblem> problems = new ArrayList<>();
+        final List<EntryProblem> warnings = new ArrayList<>();
+        final Tally tally = new Tally();
+    }
+
+    private void submit(CheckpointedBatches batches, Batch batch, Object last) {
+        batches.submit(last, batch.tally, () -> {
+            batch.tally.resources += batch.envelopes.size();
+            batch.tally.inserted += store.insertIfAbsent(FhirStore.byCollection(batch.envelopes));
+            batch.problems.forEach(batch.tally::reject);
+            batch.warnings.forEach(batch.tally::warning);
+            rejectLog.record(batch.problems, false);
+            rejectLog.record(batch.warnings, true);
+        });
     }
 
     private void registryDocument(String collection, Document doc, List<Document> envelopes,

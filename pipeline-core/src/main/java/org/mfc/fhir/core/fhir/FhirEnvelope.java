@@ -5,10 +5,13 @@ import java.util.Date;
 import java.util.Locale;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * The storage shape of a FHIR resource in the FHIR database (fhir-r5-mapping.md section 5), compatible with what
- * the old system wrote: the R5 JSON under {@code resource_data} plus flat fields for indexes and queries.
+ * the old system wrote: the R5 JSON under {@code resource_data} plus flat fields for indexes and queries. In the
+ * envelope built here {@code resource_data} is already BSON ({@link FhirBson}, a {@code RawBsonDocument}): the driver
+ * copies its bytes; documents read back from the database hold it as a {@link Document} as usual.
  */
 public final class FhirEnvelope {
 
@@ -33,11 +36,21 @@ public final class FhirEnvelope {
      */
     public static Document wrap(MappedResource mapped, Instant recordedAt, String sourceSystem,
             String sourceMessageId) {
+        return wrap(mapped, FhirBson.encode(mapped.resource()), recordedAt, sourceSystem, sourceMessageId);
+    }
+
+    /**
+     * As {@link #wrap(MappedResource, Instant, String, String)}, with the resource already encoded.
+     *
+     * @param resourceData the resource as BSON ({@link FhirBson#encode}), or any document of the same content
+     */
+    public static Document wrap(MappedResource mapped, Bson resourceData, Instant recordedAt, String sourceSystem,
+            String sourceMessageId) {
         Document doc = new Document("_id", mapped.id())
                 .append("resource_type", mapped.resourceType())
                 .append("resource_id", mapped.id())
                 .append("fhir_version", FHIR_VERSION)
-                .append("resource_data", Document.parse(FhirJson.encode(mapped.resource())));
+                .append("resource_data", resourceData);
         if (mapped.patientId() != null) {
             doc.append("patient_id", mapped.patientId());
         }

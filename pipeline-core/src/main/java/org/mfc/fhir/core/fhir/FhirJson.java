@@ -14,6 +14,8 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 /**
  * The R5 context and the one canonical time form. The context is thread-safe and shared; parsers are cheap and
  * created per call. The first encode scans the model for seconds, so hosts call {@link #warmUp()} at start-up.
+ * Resources are stored through {@link FhirBson}; this HAPI encoder is the reference it is tested against and the
+ * reader of stored resources.
  */
 public final class FhirJson {
 
@@ -54,6 +56,7 @@ public final class FhirJson {
         org.hl7.fhir.r5.model.Observation o = new org.hl7.fhir.r5.model.Observation();
         o.setEffective(dateTime(Instant.EPOCH));
         parse(org.hl7.fhir.r5.model.Observation.class, encode(o));
+        FhirBson.encode(o);
         encode(new org.hl7.fhir.r5.model.Device());
         encode(new org.hl7.fhir.r5.model.Patient());
         encode(new org.hl7.fhir.r5.model.Provenance());

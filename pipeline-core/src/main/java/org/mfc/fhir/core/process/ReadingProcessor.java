@@ -84,8 +84,8 @@ public final class ReadingProcessor {
     /** Patients whose FHIR Patient was written recently: saves a registry read per batch. */
     private final ExpiringCache<ObjectId, Boolean> patientsWritten;
     /**
-     * Devices whose FHIR Device was written recently: a Device is insert-if-absent and never changes, so encoding it
-     * again for every reading of the device is wasted work (a third of the mapping time).
+     * Devices whose FHIR Device was written recently: a Device is insert-if-absent and never changes, so encoding and
+     * sending it again for every reading of the device is wasted work.
      */
     private final ExpiringCache<String, Boolean> devicesWritten;
 

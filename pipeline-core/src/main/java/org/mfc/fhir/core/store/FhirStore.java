@@ -6,23 +6,23 @@ import java.util.List;
 import java.util.Map;
 
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 
 /**
- * Writes enveloped resources into the FHIR database. Every write is an insert-if-absent upsert keyed by the
- * deterministic id: the first write of a fact wins and a replay changes nothing, not even {@code updated_at}
+ * Writes enveloped resources into the FHIR database. Every write is an insert-if-absent keyed by the deterministic
+ * id (an insert that a stored {@code _id} turns into a duplicate-key no-op): the first write of a fact wins and a
+ * replay changes nothing, not even {@code updated_at}
  * (so replaying a batch leaves the database byte-for-byte identical). The one exception is a cumulative daily
  * count ({@link #DAILY_MAXIMUM_FIELD}), where a higher count replaces the stored document.
  */
@@ -34,7 +34,6 @@ public final class FhirStore {
      */
     public static final String DAILY_MAXIMUM_FIELD = "daily_maximum";
 
-    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
 
     private final MongoDatabase db;
@@ -66,7 +65,9 @@ public final class FhirStore {
     }
 
     /**
-     * Inserts each document whose {@code _id} is not stored yet, one unordered bulk write per collection.
+     * Inserts each document whose {@code _id} is not stored yet, one unordered bulk insert per collection. A daily
+     * maximum whose {@code _id} is stored already then replaces the stored document if its value is higher (a second
+     * bulk write, for those documents only).
      *
      * @return how many documents were new
      */
@@ -78,9 +79,9 @@ public final class FhirStore {
             }
             List<WriteModel<Document>> writes = new ArrayList<>(e.getValue().size());
             for (Document doc : e.getValue()) {
-                writes.add(insertIfAbsent(doc));
+                writes.add(new InsertOneModel<>(doc));
             }
-            inserted += bulk(e.getKey(), writes);
+            inserted += insert(e.getKey(), e.getValue(), writes);
         }
         return inserted;
     }
@@ -107,31 +108,49 @@ public final class FhirStore {
         return first;
     }
 
-    private static WriteModel<Document> insertIfAbsent(Document doc) {
-        Object dailyValue = doc.get(DAILY_MAXIMUM_FIELD);
-        if (dailyValue != null) {
-            // A higher cumulative count replaces the stored document; a lower one or a replay matches nothing,
-            // and the upsert's insert then fails on the existing _id, which counts as "already stored".
-            return new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")),
-                    Filters.lt(DAILY_MAXIMUM_FIELD, dailyValue)), doc, new ReplaceOptions().upsert(true));
-        }
-        Document fields = new Document(doc);
-        Object id = fields.remove("_id");
-        Bson filter = Filters.eq("_id", id);
-        return new UpdateOneModel<>(filter, new Document("$setOnInsert", fields), UPSERT);
-    }
-
-    private int bulk(String collection, List<WriteModel<Document>> writes) {
+    /**
+     * A plain insert per document: a stored {@code _id} fails it with a duplicate key, which means "already stored"
+     * and changes nothing. Cheaper for the server than an upsert (no query first, no document built from an update).
+     * Documents refused that carry a daily maximum go on to {@link #raiseDailyMaximums}.
+     */
+    private int insert(String collection, List<Document> docs, List<WriteModel<Document>> writes) {
         return MongoErrors.call("write " + collection, () -> {
+            MongoCollection<Document> target = db.getCollection(collection);
+            // Counted from the errors, not from the reply's count: every insert that did not fail inserted one
+            // document (the test stand-in replies with the number of documents sent).
             try {
-                return db.getCollection(collection).bulkWrite(writes, UNORDERED).getUpserts().size();
+                target.bulkWrite(writes, UNORDERED);
+                return writes.size();
             } catch (MongoBulkWriteException e) {
-                // Two writers upserting the same new id race; the loser's duplicate key means "already stored".
-                if (MongoErrors.onlyDuplicateKeys(e)) {
-                    return e.getWriteResult().getUpserts().size();
+                if (!MongoErrors.onlyDuplicateKeys(e)) {
+                    throw e;
                 }
-                throw e;
+                List<Document> stored = new ArrayList<>();
+                for (BulkWriteError error : e.getWriteErrors()) {
+                    Document doc = docs.get(error.getIndex());
+                    if (doc.get(DAILY_MAXIMUM_FIELD) != null) {
+                        stored.add(doc);
+                    }
+                }
+                raiseDailyMaximums(target, stored);
+                return writes.size() - e.getWriteErrors().size();
             }
         });
+    }
+
+    /**
+     * A higher cumulative count replaces the stored document; a lower or equal one, or a replay, matches nothing.
+     * Only for documents whose {@code _id} is stored (their insert failed), so no upsert is needed.
+     */
+    private static void raiseDailyMaximums(MongoCollection<Document> target, List<Document> stored) {
+        if (stored.isEmpty()) {
+            return;
+        }
+        List<WriteModel<Document>> replaces = new ArrayList<>(stored.size());
+        for (Document doc : stored) {
+            replaces.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")),
+                    Filters.lt(DAILY_MAXIMUM_FIELD, doc.get(DAILY_MAXIMUM_FIELD))), doc));
+        }
+        target.bulkWrite(replaces, UNORDERED);
     }
 }

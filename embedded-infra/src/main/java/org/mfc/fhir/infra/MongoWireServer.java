@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * A MongoDB wire-protocol server (mongo-java-server) on loopback, for tests and local runs without {@code mongod}.
@@ -37,7 +36,7 @@ public final class MongoWireServer implements AutoCloseable {
 
     /** A server whose data lives in memory only. Call {@link #start(int)}. */
     public static MongoWireServer inMemory() {
-        return new MongoWireServer(MemoryBackend::new, "memory");
+        return new MongoWireServer(IndexedMemoryBackend::new, "memory");
     }
 
     /** A server whose data is kept in {@code file} (an H2 MVStore) across restarts. Call {@link #start(int)}. */

@@ -38,6 +38,7 @@ public final class Pipeline {
     private final EmergencyAlarmStore alarms;
     private final ReadingProcessor processor;
     private final ParkedReprocessor reprocessor;
+    private final boolean legacyRouting;
 
     public Pipeline(MongoClient client, Settings settings, Clock clock) {
         this.parsers = new Parsers();
@@ -50,12 +51,16 @@ public final class Pipeline {
         this.processor = new ReadingProcessor(parsers::parse, directory, fhirStore, legacyStore, parked, alarms,
                 new ReadingProcessor.Options(settings.legacyRouting(), settings.sourceSystem()), clock);
         this.reprocessor = new ParkedReprocessor(parked, directory, processor);
+        this.legacyRouting = settings.legacyRouting();
     }
 
-    /** Start-up work that must not land on the first reading: FHIR model scan, indexes. */
+    /** Start-up work that must not land on the first reading: FHIR model scan, indexes (FHIR, legacy buckets). */
     public void start() {
         FhirJson.warmUp();
         fhirStore.ensureIndexes();
+        if (legacyRouting) {
+            legacyStore.ensureIndexes();
+        }
     }
 
     public Parsers parsers() {

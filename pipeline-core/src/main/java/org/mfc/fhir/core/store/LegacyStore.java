@@ -12,9 +12,12 @@ import org.bson.conversions.Bson;
 import org.mfc.fhir.core.model.MeasurementKind;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -31,11 +34,39 @@ public final class LegacyStore {
     public static final String ENTRY_ID_FIELD = "fhir_observation_id";
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    private static final String BUCKET_INDEX = "fhir_pipeline_bucket";
+    /** MongoDB's code for "an index with these keys exists under another name". */
+    private static final int INDEX_OPTIONS_CONFLICT = 85;
 
     private final MongoDatabase main;
 
     public LegacyStore(MongoDatabase main) {
         this.main = main;
+    }
+
+    /**
+     * A (non-unique) index on each bucket collection's key, which every write here filters on: without it each
+     * append scans the collection. Creating an existing index is a no-op; an equivalent index the legacy application
+     * already has under another name is left as it is.
+     */
+    public void ensureIndexes() {
+        Map<String, Boolean> buckets = new LinkedHashMap<>();
+        for (MeasurementKind kind : MeasurementKind.values()) {
+            if (kind.legacy != null) {
+                buckets.putIfAbsent(kind.legacy.collection(), kind.legacy.monthly());
+            }
+        }
+        buckets.forEach((collection, monthly) -> MongoErrors.call("create legacy index on " + collection, () -> {
+            Bson keys = monthly ? Indexes.ascending("patient_id", "date_tag") : Indexes.ascending("patient_id");
+            try {
+                return main.getCollection(collection).createIndex(keys, new IndexOptions().name(BUCKET_INDEX));
+            } catch (MongoCommandException e) {
+                if (e.getErrorCode() == INDEX_OPTIONS_CONFLICT) {
+                    return null;
+                }
+                throw e;
+            }
+        }));
     }
 
     public void write(List<LegacyEntry> entries, Instant now) {

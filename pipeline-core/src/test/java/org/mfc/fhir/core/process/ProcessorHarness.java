@@ -60,8 +60,12 @@ final class ProcessorHarness implements AutoCloseable {
         directory = new PatientDirectory(main, Duration.ofMinutes(5), 1000, Clock.systemUTC());
         FhirStore fhir = new FhirStore(fhirDb);
         fhir.ensureIndexes();
+        LegacyStore legacy = new LegacyStore(main);
+        if (legacyRouting) {
+            legacy.ensureIndexes();
+        }
         processor = new ReadingProcessor(r -> results.get(r.payload().path("case").asText()), directory, fhir,
-                new LegacyStore(main), parked, new EmergencyAlarmStore(main),
+                legacy, parked, new EmergencyAlarmStore(main),
                 new ReadingProcessor.Options(legacyRouting, "test"), Clock.systemUTC());
         reprocessor = new ParkedReprocessor(parked, directory, processor);
     }

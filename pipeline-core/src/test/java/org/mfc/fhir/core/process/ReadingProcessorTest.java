@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +55,23 @@ class ReadingProcessorTest {
             out.add(h.message(r.family(), r));
         }
         return out;
+    }
+
+    @Test
+    void givenLegacyRouting_whenStarted_thenEveryBucketCollectionIsIndexedOnItsKeyAndAgainIsANoOp() {
+        new LegacyStore(h.main).ensureIndexes();
+
+        Map<String, Object> keys = new HashMap<>();
+        for (String collection : List.of("blood_pressure_histories", "step_histories", "sleep_data_histories")) {
+            for (Document index : h.main.getCollection(collection).listIndexes()) {
+                if ("fhir_pipeline_bucket".equals(index.getString("name"))) {
+                    keys.put(collection, index.get("key", Document.class).keySet());
+                }
+            }
+        }
+        assertThat(keys).containsEntry("blood_pressure_histories", java.util.Set.of("patient_id"))
+                .containsEntry("step_histories", java.util.Set.of("patient_id", "date_tag"))
+                .containsEntry("sleep_data_histories", java.util.Set.of("patient_id", "date_tag"));
     }
 
     @Test

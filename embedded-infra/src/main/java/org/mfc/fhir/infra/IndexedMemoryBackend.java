@@ -1,0 +1,233 @@
+package org.mfc.fhir.infra;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+
+/**
+ * mongo-java-server's in-memory backend with the index use a real MongoDB has: a non-unique index is a real lookup
+ * structure (the stock backend keeps none, so every query on it scans the collection), and a query that holds an
+ * indexed equality among other conditions ({@code {_id: x, $or: [...]}}, {@code {$and: [{patient_id: p}, ...]}})
+ * reads only the documents that index names, then applies the whole query to them. Results are those of a full
+ * scan: narrowing happens only on equalities with a string or ObjectId value (no numeric, array or null
+ * normalisation to get wrong), and every candidate is matched against the complete query. Without it, writes that
+ * filter on a bucket key cost a scan of the collection, and the stand-in, not the pipeline, bounds every benchmark.
+ */
+final class IndexedMemoryBackend extends MemoryBackend {
+
+    @Override
+    public MemoryDatabase openOrCreateDatabase(String databaseName) {
+        return new IndexedDatabase(databaseName, getCursorRegistry());
+    }
+
+    private static final class IndexedDatabase extends MemoryDatabase {
+
+        IndexedDatabase(String name, CursorRegistry cursors) {
+            super(name, cursors);
+        }
+
+        @Override
+        protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
+            return new IndexedCollection(this, collectionName, options, cursorRegistry);
+        }
+
+        @Override
+        protected Index<Integer> openOrCreateSecondaryIndex(String collectionName, String indexName,
+                List<IndexKey> keys, boolean sparse) {
+            return new MultiValueIndex(indexName, keys, sparse);
+        }
+    }
+
+    private static final class IndexedCollection extends MemoryCollection {
+
+        IndexedCollection(de.bwaldvogel.mongo.MongoDatabase database, String name, CollectionOptions options,
+                CursorRegistry cursors) {
+            super(database, name, options, cursors);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
+                int batchSize, Document fieldSelector) {
+            Map<String, Object> equalities = new LinkedHashMap<>();
+            collectEqualities(query, equalities);
+            if (!equalities.isEmpty()) {
+                for (Index<Integer> index : getIndexes()) {
+                    Document narrowed = narrowedQuery(index, equalities);
+                    if (narrowed != null && !narrowed.equals(query) && index.canHandle(narrowed)) {
+                        return matchDocuments(query, index.getPositions(narrowed), orderBy, numberToSkip, limit,
+                                batchSize, fieldSelector);
+                    }
+                }
+            }
+            return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /** The query's equality conditions, from its top level and from top-level {@code $and} terms. */
+        private static void collectEqualities(Document query, Map<String, Object> out) {
+            for (Map.Entry<String, Object> e : query.entrySet()) {
+                if (e.getKey().equals("$and") && e.getValue() instanceof Collection<?> terms) {
+                    for (Object term : terms) {
+                        if (term instanceof Document d) {
+                            collectEqualities(d, out);
+                        }
+                    }
+                } else if (!e.getKey().startsWith("$") && isExact(e.getValue())) {
+                    out.putIfAbsent(e.getKey(), e.getValue());
+                }
+            }
+        }
+
+        private static Document narrowedQuery(Index<Integer> index, Map<String, Object> equalities) {
+            Document narrowed = new Document();
+            for (IndexKey key : index.getKeys()) {
+                Object value = equalities.get(key.getKey());
+                if (value == null) {
+                    return null;
+                }
+                narrowed.put(key.getKey(), value);
+            }
+            return narrowed;
+        }
+    }
+
+    /** Values whose equality has no normalisation subtleties (numbers, arrays, documents and null do). */
+    static boolean isExact(Object value) {
+        return value instanceof String || value instanceof de.bwaldvogel.mongo.bson.ObjectId;
+    }
+
+    /**
+     * A non-unique index: key values to the positions of the documents holding them, each document known by its
+     * {@code _id} so that a removal finds its own position.
+     */
+    private static final class MultiValueIndex extends Index<Integer> {
+
+        private final Map<KeyValue, Map<Object, Integer>> positions = new HashMap<>();
+        private long count;
+
+        MultiValueIndex(String name, List<IndexKey> keys, boolean sparse) {
+            super(name, keys, sparse);
+        }
+
+        @Override
+        public Integer getPosition(Document document) {
+            return null;
+        }
+
+        @Override
+        public void checkAdd(Document document, MongoCollection<Integer> collection) {
+            // Not unique: nothing to refuse.
+        }
+
+        @Override
+        public synchronized void add(Document document, Integer position, MongoCollection<Integer> collection) {
+            Object id = document.get("_id");
+            for (KeyValue key : getKeyValues(document)) {
+                if (positions.computeIfAbsent(key, k -> new HashMap<>()).put(id, position) == null) {
+                    count++;
+                }
+            }
+        }
+
+        @Override
+        public synchronized Integer remove(Document document) {
+            Object id = document.get("_id");
+            Integer removed = null;
+            for (KeyValue key : getKeyValues(document)) {
+                Map<Object, Integer> holders = positions.get(key);
+                if (holders != null) {
+                    Integer position = holders.remove(id);
+                    if (position != null) {
+                        removed = position;
+                        count--;
+                    }
+                    if (holders.isEmpty()) {
+                        positions.remove(key);
+                    }
+                }
+            }
+            return removed;
+        }
+
+        @Override
+        public synchronized boolean canHandle(Document query) {
+            if (!query.keySet().equals(keySet())) {
+                return false;
+            }
+            for (Object value : query.values()) {
+                if (!isExact(value)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized Iterable<Integer> getPositions(Document query) {
+            List<Object> values = new ArrayList<>();
+            for (String key : keys()) {
+                values.add(query.get(key));
+            }
+            Map<Object, Integer> holders = positions.get(new KeyValue(values));
+            if (holders == null) {
+                return List.of();
+            }
+            // In storage order, as a scan visits them: updateOne and findOne pick the same document a scan would.
+            List<Integer> inOrder = new ArrayList<>(holders.values());
+            inOrder.sort(null);
+            return inOrder;
+        }
+
+        @Override
+        public synchronized long getCount() {
+            return count;
+        }
+
+        @Override
+        public long getDataSize() {
+            return getCount();
+        }
+
+        @Override
+        public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Integer> collection) {
+            // Not unique: nothing to refuse.
+        }
+
+        @Override
+        public synchronized void updateInPlace(Document oldDocument, Document newDocument, Integer position,
+                MongoCollection<Integer> collection) {
+            Set<KeyValue> before = getKeyValues(oldDocument);
+            Set<KeyValue> after = getKeyValues(newDocument);
+            if (!before.equals(after) || !java.util.Objects.equals(oldDocument.get("_id"), newDocument.get("_id"))) {
+                remove(oldDocument);
+                add(newDocument, position, collection);
+            }
+        }
+
+        @Override
+        public boolean isUnique() {
+            return false;
+        }
+
+        @Override
+        public synchronized void drop() {
+            positions.clear();
+            count = 0;
+        }
+    }
+}

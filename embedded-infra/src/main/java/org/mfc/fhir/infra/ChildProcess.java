@@ -53,9 +53,21 @@ public final class ChildProcess implements AutoCloseable {
      * {@code workDir/kafka-broker.log}, and two loopback ports chosen now and kept across restarts.
      */
     public static ChildProcess kafkaBroker(Path workDir) {
-        int[] ports = FreePorts.orFree(0, 0);
-        List<String> args = List.of("--port", String.valueOf(ports[0]), "--controller-port", String.valueOf(ports[1]),
-                "--log-dir", workDir.resolve("kafka-logs").toAbsolutePath().toString());
+        return kafkaBroker(workDir, 0, 0);
+    }
+
+    /**
+     * As {@link #kafkaBroker(Path)}, bound to {@code port} ({@code 0}: a free one) and advertising
+     * {@code advertisedPort} to clients ({@code 0}: the bound port), for a TCP proxy in front of the broker.
+     */
+    public static ChildProcess kafkaBroker(Path workDir, int port, int advertisedPort) {
+        int[] ports = FreePorts.orFree(port, 0);
+        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(ports[0]),
+                "--controller-port", String.valueOf(ports[1]),
+                "--log-dir", workDir.resolve("kafka-logs").toAbsolutePath().toString()));
+        if (advertisedPort != 0) {
+            args.addAll(List.of("--advertised-port", String.valueOf(advertisedPort)));
+        }
         return new ChildProcess("kafka-broker", KafkaBrokerMain.class, "512m", args, KafkaBrokerMain.READY_PREFIX,
                 createDirectories(workDir).resolve("kafka-broker.log"));
     }

@@ -67,15 +67,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * ports ({@code 0} picks a free one). The directory survives {@link #close()}.
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort) {
-        return start(logDir, false, port, controllerPort);
+        return start(logDir, false, port, controllerPort, 0);
+    }
+
+    /**
+     * As {@link #start(Path, int, int)}, but the broker tells clients to reach it on {@code advertisedPort} (on
+     * 127.0.0.1) instead of the port it binds: a TCP proxy listening there (for network fault tests) then carries
+     * every connection, not only the bootstrap one. The proxy must be listening before the broker starts, since the
+     * readiness check already goes through the advertised address. {@code 0} advertises the bound port.
+     */
+    public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort, int advertisedPort) {
+        return start(logDir, false, port, controllerPort, advertisedPort);
     }
 
     private static EmbeddedKafkaBroker start(Path logDir, boolean ownsLogDir, int port, int controllerPort) {
-        return OwnClassLoader.callWith(() -> startWithOwnClassLoader(logDir, ownsLogDir, port, controllerPort));
+        return start(logDir, ownsLogDir, port, controllerPort, 0);
+    }
+
+    private static EmbeddedKafkaBroker start(Path logDir, boolean ownsLogDir, int port, int controllerPort,
+            int advertisedPort) {
+        return OwnClassLoader.callWith(
+                () -> startWithOwnClassLoader(logDir, ownsLogDir, port, controllerPort, advertisedPort));
     }
 
     private static EmbeddedKafkaBroker startWithOwnClassLoader(Path logDir, boolean ownsLogDir, int port,
-            int controllerPort) {
+            int controllerPort, int advertisedPort) {
         BrokerLogLevels.quietBroker();
         long startNanos = System.nanoTime();
         int[] ports = FreePorts.orFree(port, controllerPort);
@@ -83,7 +99,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int quorumPort = ports[1];
         KafkaRaftServer server = null;
         try {
-            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, quorumPort), false);
+            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, quorumPort,
+                    advertisedPort == 0 ? brokerPort : advertisedPort), false);
             formatIfNeeded(logDir);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
@@ -135,7 +152,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path logDir, int port, int controllerPort) {
+    private static Properties brokerProperties(Path logDir, int port, int controllerPort, int advertisedPort) {
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
@@ -143,7 +160,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
                 Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:"
                         + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + advertisedPort),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),

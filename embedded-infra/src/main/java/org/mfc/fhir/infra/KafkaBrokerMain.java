@@ -8,8 +8,9 @@ import java.util.concurrent.CountDownLatch;
  * Runs an {@link EmbeddedKafkaBroker} as its own process, for fault tests that kill the broker with SIGKILL and for
  * local runs from a shell.
  *
- * <p>Usage: {@code --port N --controller-port N --log-dir DIR} (ports 0 = free ones; without a log dir a temporary
- * one is used and deleted at exit). Prints exactly one line {@code KAFKA_READY 127.0.0.1:PORT} on stdout once the
+ * <p>Usage: {@code --port N --controller-port N --log-dir DIR [--advertised-port N]} (ports 0 = free ones; without a
+ * log dir a temporary one is used and deleted at exit; an advertised port, e.g. a TCP proxy's, is what clients are
+ * told to connect to after bootstrap). Prints exactly one line {@code KAFKA_READY 127.0.0.1:PORT} on stdout once the
  * broker accepts clients: a parent process waits for that line instead of polling the port. SIGTERM shuts the
  * broker down cleanly; restarting with the same log dir and ports continues where it left off.
  */
@@ -18,19 +19,22 @@ public final class KafkaBrokerMain {
     /** The prefix of the one line printed on stdout when the broker is ready. */
     public static final String READY_PREFIX = "KAFKA_READY ";
 
-    private static final String USAGE = "KafkaBrokerMain --port N --controller-port N --log-dir DIR";
+    private static final String USAGE =
+            "KafkaBrokerMain --port N --controller-port N --log-dir DIR [--advertised-port N]";
 
     private KafkaBrokerMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         MainLogging.useJBossLogManagerIfPresent();
-        MainArgs options = MainArgs.parse(args, Set.of("port", "controller-port", "log-dir"), USAGE);
+        MainArgs options = MainArgs.parse(args, Set.of("port", "controller-port", "log-dir", "advertised-port"),
+                USAGE);
         ParentWatch.exitWithParent();
         int port = options.intValue("port", 0);
         int controllerPort = options.intValue("controller-port", 0);
+        int advertisedPort = options.intValue("advertised-port", 0);
         EmbeddedKafkaBroker broker = options.value("log-dir")
-                .map(dir -> EmbeddedKafkaBroker.start(Path.of(dir), port, controllerPort))
+                .map(dir -> EmbeddedKafkaBroker.start(Path.of(dir), port, controllerPort, advertisedPort))
                 .orElseGet(EmbeddedKafkaBroker::start);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,21 +3,17 @@ package org.mfc.fhir.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -31,11 +27,8 @@ import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.LegacyRegistry;
 import org.mfc.fhir.core.testing.TestJwt;
-import org.mfc.fhir.infra.PipelineInfra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 
@@ -53,51 +46,25 @@ class Ava4BloodPressureEndToEndIT {
     private static final String FHIR_DB = "MFC_FHIR_R5_E2E_SLICE";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static PipelineInfra infra;
-    private static MongoClient mongo;
+    private static PackagedPipeline pipeline;
     private static MongoDatabase fhir;
     private static MongoDatabase main;
-    private static ServiceProcess worker;
     private static ServiceProcess ingest;
     private static String firstIngestId;
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        infra = PipelineInfra.shared();
-        mongo = MongoClients.create(infra.mongoConnectionString());
-        main = mongo.getDatabase(MAIN_DB);
-        fhir = mongo.getDatabase(FHIR_DB);
-        LegacyRegistry.seedBloodPressurePatient(main);
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-        }
-        Map<String, String> env = Map.of(
-                // The API verifies bearer tokens against this run's generated public key.
-                "JWT_PUBLIC_KEY_LOCATION", TestJwt.shared().publicKeyPem().toAbsolutePath().toString(),
-                "KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrapServers(),
-                "MONGODB_URI", infra.mongoConnectionString(),
-                "MONGODB_MAIN_DB", MAIN_DB,
-                "MONGODB_FHIR_DB", FHIR_DB,
-                "FHIR_QUEUE_NAME", TOPIC,
-                "FHIR_CONSUMER_GROUP", GROUP);
-        Path logs = Path.of("target", "service-logs");
-        int workerPort = freePort();
-        worker = ServiceProcess.start("fhir-parser-worker", workerPort, withPort(env, "WORKER_HTTP_PORT", workerPort),
-                logs);
-        int ingestPort = freePort();
-        ingest = ServiceProcess.start("ingest-api", ingestPort, withPort(env, "INGEST_HTTP_PORT", ingestPort), logs);
+        pipeline = PackagedPipeline.start(new PackagedPipeline.Settings(MAIN_DB, FHIR_DB, TOPIC, GROUP,
+                List.of(new NewTopic(TOPIC, 3, (short) 1)), Map.of(), LegacyRegistry::seedBloodPressurePatient));
+        main = pipeline.main;
+        fhir = pipeline.fhir;
+        ingest = pipeline.ingest;
     }
 
     @AfterAll
     static void stopPipeline() {
-        if (ingest != null) {
-            ingest.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (mongo != null) {
-            mongo.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -237,7 +204,7 @@ class Ava4BloodPressureEndToEndIT {
 
     /** The worker's group has committed every record of the topic. */
     private static boolean workerCaughtUp() {
-        try (Admin admin = admin()) {
+        try (Admin admin = pipeline.admin()) {
             return ConsumerLag.of(admin, TOPIC, GROUP) == 0;
         }
     }
@@ -257,23 +224,5 @@ class Ava4BloodPressureEndToEndIT {
 
     private static JsonNode resource(Document envelope) throws Exception {
         return Json.mapper().readTree(envelope.get("resource_data", Document.class).toJson());
-    }
-
-    private static Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers());
-        return Admin.create(p);
-    }
-
-    private static Map<String, String> withPort(Map<String, String> env, String portVariable, int port) {
-        Map<String, String> out = new java.util.HashMap<>(env);
-        out.put(portVariable, Integer.toString(port));
-        return out;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +54,19 @@ abstract class FaultRunSupport {
         LoadRun load = new LoadRun(stack.fleet, () -> headers);
         ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
         Instant[] healed = {null};
+        List<FaultTimeline.Event> events = new CopyOnWriteArrayList<>();
+        long loadStart = System.nanoTime();
         for (Step s : schedule) {
             faults.schedule(() -> {
                 try {
+                    double began = (System.nanoTime() - loadStart) / 1e9;
+                    events.add(new FaultTimeline.Event(began, s.what()));
                     s.action().run();
+                    double ended = (System.nanoTime() - loadStart) / 1e9;
+                    if (ended - began > 1) {
+                        // A restart returns once the process is ready: mark that too, recovery is judged from it.
+                        events.add(new FaultTimeline.Event(ended, s.what() + " (done)"));
+                    }
                     healed[0] = Instant.now();
                 } catch (Exception e) {
                     throw new IllegalStateException("fault step failed: " + s.what(), e);
@@ -71,6 +81,7 @@ abstract class FaultRunSupport {
         load.retryUnacknowledged(() -> ingestUrl(stack), 5);
         Instant drainStart = Instant.now();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(stack) == 0);
+        Duration drain = Duration.between(drainStart, Instant.now());
         StoredAudit.Verdict verdict;
         try (MongoClient client = stack.mongoClient()) {
             // The last batch is committed after its writes; give the audit the same view the next reader gets.
@@ -83,8 +94,49 @@ abstract class FaultRunSupport {
             }
         }
         double recovery = healed[0] == null ? 0 : Duration.between(healed[0], drainStart).toMillis() / 1000.0;
+        List<FaultTimeline.Second> seconds = FaultTimeline.seconds(load);
+        int degraded = FaultTimeline.degradedSeconds(seconds, events, SLOW_MS);
+        double recovered = FaultTimeline.recoverySeconds(seconds, events, SLOW_MS);
+        FaultTimeline.write(RUNS_DIR.resolve(slug(fault)), fault, seconds, events);
         summary(fault, load, verdict, Duration.between(start, Instant.now()), recovery);
+        summaryCsv(new SummaryRow(fault, RATE, load.achievedRate, load.sent, load.statusSummary(), verdict,
+                degraded, recovered, drain.toMillis() / 1000.0, Duration.between(start, Instant.now()).toSeconds()));
         return verdict;
+    }
+
+    /** Where every run writes its summary row, timeline and plot: a script assembles the report from here. */
+    static final Path RUNS_DIR = Path.of("target", "fault-runs");
+
+    /** A p99 above this, in a second of the load, counts as devices not (yet) served normally. */
+    static final double SLOW_MS = 1000;
+
+    /** One run's line in {@code target/fault-runs/summary.csv}. */
+    record SummaryRow(String fault, int targetRate, double achievedRate, long requests, String statuses,
+            StoredAudit.Verdict v, int degradedSeconds, double recoverySeconds, double drainSeconds,
+            long runSeconds) {
+    }
+
+    static final String SUMMARY_CSV_HEADER = "fault,target_rate,achieved_rate,requests,statuses,acknowledged,stored,"
+            + "lost,stored_unacknowledged,unexplained,legacy_duplicates,legacy_missing,degraded_s,"
+            + "recovery_after_heal_s,drain_after_load_s,run_s";
+
+    static void summaryCsv(SummaryRow r) throws IOException {
+        Path file = RUNS_DIR.resolve("summary.csv");
+        Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
+            Files.writeString(file, SUMMARY_CSV_HEADER + "\n");
+        }
+        StoredAudit.Verdict v = r.v();
+        Files.writeString(file, String.format(Locale.ROOT, "%s,%d,%.1f,%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%.1f,%d%n",
+                r.fault().replace(',', ';'), r.targetRate(), r.achievedRate(), r.requests(),
+                r.statuses().replace(", ", " ").replace(',', ' '), v.acknowledged(), v.stored(), v.lost(),
+                v.storedUnacknowledged(), v.unexplained(), v.legacyDuplicates(), v.legacyMissing(),
+                r.degradedSeconds(), r.recoverySeconds(), r.drainSeconds(), r.runSeconds()),
+                StandardOpenOption.APPEND);
+    }
+
+    static String slug(String fault) {
+        return fault.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
     static URI ingestUrl(FaultStack stack) {
@@ -109,7 +161,7 @@ abstract class FaultRunSupport {
 
     private static void summary(String fault, LoadRun load, StoredAudit.Verdict v, Duration total, double recovery)
             throws IOException {
-        Path file = Path.of("target", "fault-runs", "summary.md");
+        Path file = RUNS_DIR.resolve("summary.md");
         Files.createDirectories(file.getParent());
         if (!Files.exists(file)) {
             Files.writeString(file, "| fault | load (req/s) | requests | statuses seen by clients (all attempts)"

@@ -3,6 +3,7 @@ package org.mfc.fhir.e2e;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.mfc.fhir.bench.Ava4Fleet;
 import org.mfc.fhir.core.testing.TestJwt;
 import org.mfc.fhir.infra.ChildProcess;
+import org.mfc.fhir.infra.FreePorts;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -35,6 +37,9 @@ final class FaultStack implements AutoCloseable {
 
     final ChildProcess kafka;
     final ChildProcess mongo;
+    /** The proxies the services reach Kafka and MongoDB through, or {@code null} when they connect directly. */
+    ProxiedLink kafkaLink;
+    ProxiedLink mongoLink;
     final List<ServiceProcess> workers = new ArrayList<>();
     ServiceProcess ingest;
     final Ava4Fleet fleet;
@@ -54,11 +59,45 @@ final class FaultStack implements AutoCloseable {
      */
     static FaultStack start(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv)
             throws Exception {
-        ChildProcess kafka = ChildProcess.kafkaBroker(dir.resolve("kafka")).start();
-        ChildProcess mongo = ChildProcess.mongoServer(dir.resolve("mongo")).start();
+        return start(dir, workerCount, fleet, extraEnv, false);
+    }
+
+    /**
+     * As {@link #start(Path, int, Ava4Fleet, Map)}, with the services reaching Kafka and MongoDB through TCP proxies
+     * ({@link #kafkaLink}, {@link #mongoLink}). The broker advertises the proxy's port, so every Kafka connection of
+     * the services (not only the bootstrap one) goes through it. The test's own clients connect directly.
+     */
+    static FaultStack startBehindProxies(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv)
+            throws Exception {
+        return start(dir, workerCount, fleet, extraEnv, true);
+    }
+
+    private static FaultStack start(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv,
+            boolean proxied) throws Exception {
+        ProxiedLink kafkaLink = null;
+        ProxiedLink mongoLink = null;
+        ChildProcess kafka;
+        ChildProcess mongo;
+        String kafkaAddress;
+        String mongoAddress;
+        if (proxied) {
+            int[] ports = FreePorts.orFree(0, 0);
+            int brokerPort = ports[0];
+            kafkaLink = ProxiedLink.open("kafka", ports[1], brokerPort);
+            kafka = ChildProcess.kafkaBroker(dir.resolve("kafka"), brokerPort, kafkaLink.port()).start();
+            mongo = ChildProcess.mongoServer(dir.resolve("mongo")).start();
+            mongoLink = ProxiedLink.open("mongo", FreePorts.pick(), URI.create(mongo.address()).getPort());
+            kafkaAddress = "127.0.0.1:" + kafkaLink.port();
+            mongoAddress = "mongodb://127.0.0.1:" + mongoLink.port();
+        } else {
+            kafka = ChildProcess.kafkaBroker(dir.resolve("kafka")).start();
+            mongo = ChildProcess.mongoServer(dir.resolve("mongo")).start();
+            kafkaAddress = kafka.address();
+            mongoAddress = mongo.address();
+        }
         Map<String, String> env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.address(),
-                "MONGODB_URI", mongo.address(),
+                "KAFKA_BOOTSTRAP_SERVERS", kafkaAddress,
+                "MONGODB_URI", mongoAddress,
                 "MONGODB_MAIN_DB", MAIN_DB,
                 "MONGODB_FHIR_DB", FHIR_DB,
                 "FHIR_QUEUE_NAME", TOPIC,
@@ -69,6 +108,8 @@ final class FaultStack implements AutoCloseable {
         env.put("INGEST_RATE_LIMIT_BURST", "1000000");
         env.putAll(extraEnv);
         FaultStack stack = new FaultStack(dir, kafka, mongo, fleet, env);
+        stack.kafkaLink = kafkaLink;
+        stack.mongoLink = mongoLink;
         try (MongoClient client = MongoClients.create(mongo.address())) {
             fleet.seed(client.getDatabase(MAIN_DB));
         }
@@ -123,6 +164,12 @@ final class FaultStack implements AutoCloseable {
         workers.forEach(ServiceProcess::close);
         kafka.close();
         mongo.close();
+        if (kafkaLink != null) {
+            kafkaLink.close();
+        }
+        if (mongoLink != null) {
+            mongoLink.close();
+        }
     }
 
     static int freePort() throws IOException {

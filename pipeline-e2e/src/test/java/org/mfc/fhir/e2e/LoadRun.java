@@ -31,16 +31,37 @@ final class LoadRun {
     /** Every status seen by clients (-1: no answer), over all attempts. */
     final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     final AtomicLong firstAsyncAfter = new AtomicLong();
+    /** What each device saw during the load, request by request, for the timeline of the run. */
+    final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     long sent;
     double achievedRate;
 
+    /** One answer during the load: seconds after the load started, status (-1: none), latency from intended send. */
+    record Answer(double atSeconds, int status, double latencyMs) {
+    }
+
     private final Ava4Fleet fleet;
     private final Supplier<Map<String, String>> headers;
+    private final long firstIndex;
     private final ConcurrentLinkedQueue<Long> retries = new ConcurrentLinkedQueue<>();
 
     LoadRun(Ava4Fleet fleet, Supplier<Map<String, String>> headers) {
+        this(fleet, headers, 0);
+    }
+
+    /**
+     * @param firstIndex fleet index of this run's first request: runs on one fleet with disjoint index ranges send
+     *                   distinct readings (their ledgers can then be audited together)
+     */
+    LoadRun(Ava4Fleet fleet, Supplier<Map<String, String>> headers, long firstIndex) {
         this.fleet = fleet;
         this.headers = headers;
+        this.firstIndex = firstIndex;
+    }
+
+    /** The fleet index after this run's last request: where a following run starts. */
+    long nextIndex() {
+        return firstIndex + sent;
     }
 
     /** Sends {@code rate} readings/s for {@code duration} to {@code ingestUrl} (the ingest API may be restarted). */
@@ -48,14 +69,22 @@ final class LoadRun {
         URI url = ingestUrl.get();
         try (OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 128,
                 Duration.ofSeconds(10))) {
-            var result = gen.run(rate, duration, i -> fleet.request(i, "/api/v1/ava4", headers.get()),
-                    (i, status, body) -> record(i, status));
+            // The generator sends request i at start + 20 ms + i / rate (its schedule), the origin of each latency.
+            long start = System.nanoTime() + 20_000_000L;
+            double intervalNanos = 1e9 / rate;
+            var result = gen.run(rate, duration, i -> fleet.request(firstIndex + i, "/api/v1/ava4", headers.get()),
+                    (i, status, body) -> {
+                        long now = System.nanoTime();
+                        answers.add(new Answer((now - start) / 1e9, status,
+                                Math.max(0, now - start - i * intervalNanos) / 1e6));
+                        record(firstIndex + i, status);
+                    });
             sent = result.sent();
             achievedRate = result.achievedRate();
         }
         // A request that got no answer at all (still waiting when the load ended) is, for its device, not
         // acknowledged: it retries it like any other failure.
-        for (long i = 0; i < sent; i++) {
+        for (long i = firstIndex; i < firstIndex + sent; i++) {
             if (!acknowledged.containsKey(i) && !unacknowledged.contains(i)) {
                 record(i, -1);
             }

@@ -3,23 +3,19 @@ package org.mfc.fhir.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,7 +36,6 @@ import org.mfc.fhir.core.testing.TestJwt;
 import org.mfc.fhir.infra.PipelineInfra;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 
 /**
@@ -71,6 +66,7 @@ class NoPatientDataInLogsIT {
     /** The normalised forms the pipeline derives from planted identifiers. */
     private static final List<String> DERIVED = List.of("0A1B2C3D4E5F", "A1B2C3D4E5F6");
 
+    private static PackagedPipeline pipeline;
     private static PipelineInfra infra;
     private static MongoClient mongo;
     private static ServiceProcess worker;
@@ -78,41 +74,19 @@ class NoPatientDataInLogsIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        infra = PipelineInfra.shared();
-        mongo = MongoClients.create(infra.mongoConnectionString());
-        MongoDatabase main = mongo.getDatabase(MAIN_DB);
-        LegacyRegistry.seedBloodPressurePatient(main);
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(DLQ, 1, (short) 1))).all()
-                    .get();
-        }
-        Map<String, String> env = Map.of(
-                "JWT_PUBLIC_KEY_LOCATION", TestJwt.shared().publicKeyPem().toAbsolutePath().toString(),
-                "KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrapServers(),
-                "MONGODB_URI", infra.mongoConnectionString(),
-                "MONGODB_MAIN_DB", MAIN_DB,
-                "MONGODB_FHIR_DB", FHIR_DB,
-                "FHIR_QUEUE_NAME", TOPIC,
-                "FHIR_DEAD_LETTER_TOPIC", DLQ,
-                "FHIR_CONSUMER_GROUP", GROUP);
-        Path logs = Path.of("target", "service-logs");
-        int workerPort = freePort();
-        worker = ServiceProcess.start("fhir-parser-worker", workerPort, with(env, "WORKER_HTTP_PORT", workerPort),
-                logs);
-        int ingestPort = freePort();
-        ingest = ServiceProcess.start("ingest-api", ingestPort, with(env, "INGEST_HTTP_PORT", ingestPort), logs);
+        pipeline = PackagedPipeline.start(new PackagedPipeline.Settings(MAIN_DB, FHIR_DB, TOPIC, GROUP,
+                List.of(new NewTopic(TOPIC, 2, (short) 1), new NewTopic(DLQ, 1, (short) 1)),
+                Map.of("FHIR_DEAD_LETTER_TOPIC", DLQ), LegacyRegistry::seedBloodPressurePatient));
+        infra = pipeline.infra;
+        mongo = pipeline.mongo;
+        worker = pipeline.worker;
+        ingest = pipeline.ingest;
     }
 
     @AfterAll
     static void stopPipeline() {
-        if (ingest != null) {
-            ingest.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (mongo != null) {
-            mongo.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -208,33 +182,15 @@ class NoPatientDataInLogsIT {
     }
 
     private static boolean workerCaughtUp() {
-        try (Admin admin = admin()) {
+        try (Admin admin = pipeline.admin()) {
             return ConsumerLag.of(admin, TOPIC, GROUP) == 0;
         }
     }
 
     private static long deadLetters() throws Exception {
-        try (Admin admin = admin()) {
+        try (Admin admin = pipeline.admin()) {
             return admin.listOffsets(Map.of(new TopicPartition(DLQ, 0), OffsetSpec.latest())).all().get().values()
                     .stream().mapToLong(o -> o.offset()).sum();
-        }
-    }
-
-    private static Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers());
-        return Admin.create(p);
-    }
-
-    private static Map<String, String> with(Map<String, String> env, String variable, int port) {
-        Map<String, String> out = new HashMap<>(env);
-        out.put(variable, Integer.toString(port));
-        return out;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

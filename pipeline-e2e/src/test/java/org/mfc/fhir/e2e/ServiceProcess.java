@@ -63,6 +63,11 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** The child's process id, e.g. to sample its resident memory from {@code /proc/<pid>/status}. */
+    long pid() {
+        return process.pid();
+    }
+
     static ServiceProcess start(String module, int port, Map<String, String> env, Path logDir) throws IOException {
         Path jar = repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {

@@ -3,6 +3,7 @@ package org.mfc.fhir.e2e;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,10 +44,17 @@ final class StoredAudit {
     }
 
     static Verdict audit(MongoClient client, Ava4Fleet fleet, LoadRun run) {
+        return audit(client, fleet, List.of(run));
+    }
+
+    /** One audit over several runs on the same fleet with disjoint index ranges (e.g. a backlog, then a trickle). */
+    static Verdict audit(MongoClient client, Ava4Fleet fleet, List<LoadRun> runs) {
         Map<String, Long> expected = new HashMap<>();
-        run.acknowledged.keySet().forEach(i -> expected.put(observationId(fleet, i), i));
         Set<String> attemptedButUnacked = new HashSet<>();
-        run.unacknowledged.forEach(i -> attemptedButUnacked.add(observationId(fleet, i)));
+        for (LoadRun run : runs) {
+            run.acknowledged.keySet().forEach(i -> expected.put(observationId(fleet, i), i));
+            run.unacknowledged.forEach(i -> attemptedButUnacked.add(observationId(fleet, i)));
+        }
 
         Set<String> stored = new HashSet<>();
         for (Document d : FaultStack.fhir(client).getCollection("fhir_observations")

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Backlog run, long form: the worker is stopped while devices keep sending until READINGS readings wait on the topic
+# (built through the ingest API, one AVA4 reading per request, at RATE requests/s), then it is started again. Records
+# the backlog size, drain time and rate, the worker's peak RSS (VmRSS from /proc) and the lag (records and seconds)
+# once a second, and checks every acknowledged reading is stored once. The driver is BacklogDrainIT (pipeline-e2e);
+# CI runs its shortened form (20,000 readings). The drain is bounded by 60 s + backlog / 100 readings/s; on the
+# embedded MongoDB wire stand-in the drain rate falls as the stored data grows (docs/faults/README.md), so the
+# default million does not finish in reasonable time there.
+# Results: docs/faults/backlog.{md,csv,png}.
+#
+#   READINGS=1000000 RATE=2500 scripts/fault-backlog.sh
+#   MVN_ARGS="-o -Dmaven.repo.local=/tmp/m2" scripts/fault-backlog.sh      # extra Maven arguments
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+READINGS=${READINGS:-1000000}
+RATE=${RATE:-2500}
+OUT=${OUT:-docs/faults}
+
+rm -f pipeline-e2e/target/fault-runs/backlog.*
+# shellcheck disable=SC2086
+FAULT_BACKLOG_READINGS=$READINGS FAULT_BACKLOG_RATE=$RATE ./mvnw -B ${MVN_ARGS:-} verify -pl pipeline-e2e -am \
+  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BacklogDrainIT \
+  -Dfailsafe.failIfNoSpecifiedTests=false
+mkdir -p "$OUT"
+cp pipeline-e2e/target/fault-runs/backlog.md pipeline-e2e/target/fault-runs/backlog.csv \
+  pipeline-e2e/target/fault-runs/backlog.png "$OUT/"
+printf '\nReproduce: `READINGS=%s RATE=%s scripts/fault-backlog.sh`\n' "$READINGS" "$RATE" >>"$OUT/backlog.md"
+echo "written: $OUT/backlog.md $OUT/backlog.csv $OUT/backlog.png"

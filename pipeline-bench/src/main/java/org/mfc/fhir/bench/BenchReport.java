@@ -106,10 +106,20 @@ public final class BenchReport {
             add(series, r.mode() + " p99.9", r.targetRate(), r.p999());
         }
         series.values().forEach(data::addSeries);
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "offered load (requests/s)",
-                "latency (ms, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+        saveLogChart(Path.of(base + ".png"), title, "offered load (requests/s)", "latency (ms, log scale)", data,
+                false);
+    }
+
+    /**
+     * Writes {@code data} as a 900x520 PNG line chart with a logarithmic y axis, the look every benchmark plot
+     * shares. {@code lastIsReference}: the last series is a reference line (a target), drawn without markers.
+     */
+    static void saveLogChart(Path png, String title, String xLabel, String yLabel, XYSeriesCollection data,
+            boolean lastIsReference) throws IOException {
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogarithmicAxis y = new LogarithmicAxis("latency (ms, log scale)");
+        LogarithmicAxis y = new LogarithmicAxis(yLabel);
         y.setAllowNegativesFlag(false);
         plot.setRangeAxis(y);
         plot.setBackgroundPaint(Color.WHITE);
@@ -119,8 +129,11 @@ public final class BenchReport {
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
         }
+        if (lastIsReference && data.getSeriesCount() > 0) {
+            renderer.setSeriesShapesVisible(data.getSeriesCount() - 1, false);
+        }
         plot.setRenderer(renderer);
-        ChartUtils.saveChartAsPNG(Path.of(base + ".png").toFile(), chart, 900, 520);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 520);
     }
 
     private static void add(Map<String, XYSeries> series, String name, double x, double y) {

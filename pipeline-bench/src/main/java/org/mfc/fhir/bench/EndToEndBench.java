@@ -1,7 +1,5 @@
 package org.mfc.fhir.bench;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,13 +21,6 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.bson.Document;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -163,23 +154,9 @@ public final class EndToEndBench {
         target.add(series[0].getMinX(), 1000);
         target.add(series[0].getMaxX(), 1000);
         data.addSeries(target);
-        JFreeChart chart = ChartFactory.createXYLineChart(
+        BenchReport.saveLogChart(Path.of(out + ".png"),
                 "End to end: POST to stored Observation (" + Runtime.getRuntime().availableProcessors() + " cores)",
-                "offered load (readings/s)", "ms, log scale", data, PlotOrientation.VERTICAL, true, false, false);
-        XYPlot plot = chart.getXYPlot();
-        LogarithmicAxis y = new LogarithmicAxis("ms, log scale");
-        y.setAllowNegativesFlag(false);
-        plot.setRangeAxis(y);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        renderer.setSeriesShapesVisible(data.getSeriesCount() - 1, false);
-        plot.setRenderer(renderer);
-        ChartUtils.saveChartAsPNG(Path.of(out + ".png").toFile(), chart, 900, 520);
+                "offered load (readings/s)", "ms, log scale", data, true);
     }
 
     private record Freshness(long count, double spanSeconds, Histogram received) {

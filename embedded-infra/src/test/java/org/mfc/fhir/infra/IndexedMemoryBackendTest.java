@@ -147,4 +147,32 @@ class IndexedMemoryBackendTest {
         assertThat(find(indexedClient, c, Filters.eq("_id", "p20")).get(0).get("last", Document.class).get("t"))
                 .isEqualTo(20);
     }
+
+    @Test
+    void givenDocumentsOfEveryValueType_whenStoredUpdatedAndDeleted_thenReadBackAndNaturalOrderAsStock() {
+        String c = "kinds";
+        for (int i = 0; i < 30; i++) {
+            Document doc = new Document("_id", "d" + i).append("int", i).append("long", 5_000_000_000L + i)
+                    .append("double", i / 3.0).append("flag", i % 2 == 0).append("none", null)
+                    .append("when", new java.util.Date(1_700_000_000_000L + i)).append("oid", new ObjectId())
+                    .append("text", "ก" + i).append("list", List.of(1, "two", new Document("three", 3.0)))
+                    .append("nested", new Document("a", new Document("b", List.of(List.of(i)))));
+            onBoth(c, col -> col.insertOne(doc));
+        }
+        onBoth(c, col -> col.updateOne(Filters.eq("_id", "d3"), Updates.push("list", "four")));
+        onBoth(c, col -> col.deleteOne(Filters.eq("_id", "d7")));
+        onBoth(c, col -> col.deleteOne(Filters.eq("_id", "d8")));
+        onBoth(c, col -> col.insertOne(new Document("_id", "late").append("int", 99)));
+
+        assertSameAnswer(c, new Document());
+        for (Bson natural : List.of(Sorts.ascending("$natural"), Sorts.descending("$natural"))) {
+            List<Object> stockOrder = new ArrayList<>();
+            List<Object> indexedOrder = new ArrayList<>();
+            stockClient.getDatabase("t").getCollection(c).find().sort(natural)
+                    .forEach(d -> stockOrder.add(d.get("_id")));
+            indexedClient.getDatabase("t").getCollection(c).find().sort(natural)
+                    .forEach(d -> indexedOrder.add(d.get("_id")));
+            assertThat(indexedOrder).hasSize(29).isEqualTo(stockOrder);
+        }
+    }
 }

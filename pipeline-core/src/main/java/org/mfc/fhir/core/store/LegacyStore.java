@@ -13,6 +13,8 @@ import org.mfc.fhir.core.model.MeasurementKind;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoCommandException;
+import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -34,6 +36,7 @@ public final class LegacyStore {
     public static final String ENTRY_ID_FIELD = "fhir_observation_id";
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
     private static final String BUCKET_INDEX = "fhir_pipeline_bucket";
     /** MongoDB's code for "an index with these keys exists under another name". */
     private static final int INDEX_OPTIONS_CONFLICT = 85;
@@ -69,47 +72,40 @@ public final class LegacyStore {
         }));
     }
 
+    /**
+     * Appends the entries to their buckets and moves {@code patients.last_*} forward. Per bucket collection, the
+     * steady state costs one update per entry: a push that matches only a bucket without the entry. When every push
+     * matched, that is all. Otherwise (a bucket not created yet, an entry already there from a replay, a higher
+     * daily count for an entry already there) the collection's full sequence runs: create the missing buckets,
+     * replace lower daily counts, push the entries still absent. Every step of it matches nothing that is already
+     * right, so running it after the pushes adds no second entry.
+     */
     public void write(List<LegacyEntry> entries, Instant now) {
         if (entries.isEmpty()) {
             return;
         }
-        Map<String, List<WriteModel<Document>>> byCollection = new LinkedHashMap<>();
+        Map<String, BucketWrites> byCollection = new LinkedHashMap<>();
         List<WriteModel<Document>> lastValues = new ArrayList<>();
         Date nowDate = Date.from(now);
         for (LegacyEntry e : entries) {
             var target = e.kind().legacy;
-            Bson bucket = e.dateTag() == null ? Filters.eq("patient_id", e.patientId())
-                    : Filters.and(Filters.eq("patient_id", e.patientId()), Filters.eq("date_tag", e.dateTag()));
-            List<WriteModel<Document>> writes = byCollection.computeIfAbsent(target.collection(),
-                    k -> new ArrayList<>());
-            // Make sure the bucket exists, then push only if no entry carries this Observation id.
-            writes.add(new UpdateOneModel<>(bucket, Updates.combine(
-                    Updates.setOnInsert("data", List.of()), Updates.setOnInsert("created_at", nowDate),
-                    Updates.setOnInsert("updated_at", nowDate), Updates.setOnInsert("__v", 0)), UPSERT));
-            Object dailyValue = dailyMaximum(e);
-            if (dailyValue != null) {
-                // Cumulative daily count: the day's entry (same Observation id) is replaced in place by a higher
-                // count; a lower count or a replay matches nothing.
-                String valueField = target.fields().get(MeasurementKind.VALUE);
-                writes.add(new UpdateOneModel<>(Filters.and(bucket, Filters.elemMatch("data", Filters.and(
-                        Filters.eq(ENTRY_ID_FIELD, e.entryId()), Filters.lt(valueField, dailyValue)))),
-                        Updates.combine(Updates.set("data.$", e.entry()), Updates.set("updated_at", nowDate),
-                                Updates.inc("__v", 1))));
-            }
-            writes.add(new UpdateOneModel<>(Filters.and(bucket, Filters.ne("data." + ENTRY_ID_FIELD, e.entryId())),
-                    Updates.combine(Updates.push("data", e.entry()), Updates.set("updated_at", nowDate),
-                            Updates.inc("__v", 1))));
+            byCollection.computeIfAbsent(target.collection(), k -> new BucketWrites()).add(e, nowDate);
             if (target.lastField() != null) {
                 lastValues.add(lastValue(e, target.lastField(), target.prefix() + "_import_date"));
             }
         }
         byCollection.forEach((collection, writes) -> MongoErrors.call("write legacy " + collection, () -> {
+            MongoCollection<Document> target = main.getCollection(collection);
+            BulkWriteResult pushed = target.bulkWrite(writes.pushes, ORDERED);
+            if (pushed.getMatchedCount() == writes.pushes.size()) {
+                return pushed;
+            }
             try {
-                return main.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(true));
+                return target.bulkWrite(writes.full, ORDERED);
             } catch (MongoBulkWriteException ex) {
                 if (MongoErrors.onlyDuplicateKeys(ex)) {
                     // A unique index on the bucket key and a concurrent first write: retry puts the entry in.
-                    return main.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(true));
+                    return target.bulkWrite(writes.full, ORDERED);
                 }
                 throw ex;
             }
@@ -117,6 +113,37 @@ public final class LegacyStore {
         if (!lastValues.isEmpty()) {
             MongoErrors.call("write legacy patients.last_*", () -> main.getCollection("patients")
                     .bulkWrite(lastValues, new BulkWriteOptions().ordered(false)));
+        }
+    }
+
+    /** One bucket collection's writes for a batch: the pushes alone, and the full idempotent sequence. */
+    private static final class BucketWrites {
+        final List<WriteModel<Document>> pushes = new ArrayList<>();
+        final List<WriteModel<Document>> full = new ArrayList<>();
+
+        void add(LegacyEntry e, Date now) {
+            var target = e.kind().legacy;
+            Bson bucket = e.dateTag() == null ? Filters.eq("patient_id", e.patientId())
+                    : Filters.and(Filters.eq("patient_id", e.patientId()), Filters.eq("date_tag", e.dateTag()));
+            // Make sure the bucket exists, then push only if no entry carries this Observation id.
+            full.add(new UpdateOneModel<>(bucket, Updates.combine(
+                    Updates.setOnInsert("data", List.of()), Updates.setOnInsert("created_at", now),
+                    Updates.setOnInsert("updated_at", now), Updates.setOnInsert("__v", 0)), UPSERT));
+            Object dailyValue = dailyMaximum(e);
+            if (dailyValue != null) {
+                // Cumulative daily count: the day's entry (same Observation id) is replaced in place by a higher
+                // count; a lower count or a replay matches nothing.
+                String valueField = target.fields().get(MeasurementKind.VALUE);
+                full.add(new UpdateOneModel<>(Filters.and(bucket, Filters.elemMatch("data", Filters.and(
+                        Filters.eq(ENTRY_ID_FIELD, e.entryId()), Filters.lt(valueField, dailyValue)))),
+                        Updates.combine(Updates.set("data.$", e.entry()), Updates.set("updated_at", now),
+                                Updates.inc("__v", 1))));
+            }
+            var push = new UpdateOneModel<Document>(Filters.and(bucket, Filters.ne("data." + ENTRY_ID_FIELD,
+                    e.entryId())), Updates.combine(Updates.push("data", e.entry()), Updates.set("updated_at", now),
+                            Updates.inc("__v", 1)));
+            pushes.add(push);
+            full.add(push);
         }
     }
 

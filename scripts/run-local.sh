@@ -10,6 +10,8 @@
 #   MONGO_STORAGE [file]: "memory" keeps MongoDB data in memory only (benchmarks)
 #   SKIP_BUILD [unset]: set to 1 to run the jars as they are, without checking whether sources changed
 #   INGEST_JAVA_OPTS [-Xmx512m]  WORKER_JAVA_OPTS [-Xmx512m]: JVM options of the two services
+#   MONGO_JAVA_OPTS [-Xmx1g]: JVM options of the MongoDB wire server (with MONGO_STORAGE=memory its heap holds
+#                     every stored document: benchmarks raise it)
 #   START_WORKER [1]: 0 starts everything but the worker (the ingest benchmark measures the API and broker alone;
 #                     readings then wait on the topic until a worker runs)
 set -euo pipefail
@@ -30,6 +32,7 @@ export ENABLE_ASYNC_FHIR=${ENABLE_ASYNC_FHIR:-true}
 START_WORKER=${START_WORKER:-1}
 INGEST_JAVA_OPTS=${INGEST_JAVA_OPTS:--Xmx512m}
 WORKER_JAVA_OPTS=${WORKER_JAVA_OPTS:--Xmx512m}
+MONGO_JAVA_OPTS=${MONGO_JAVA_OPTS:--Xmx1g}
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT}"
 
@@ -104,7 +107,7 @@ else
   say "starting the MongoDB wire server (file-backed: $RUN_DIR/mongo.h2)..."
   MONGO_ARGS=(--file "$RUN_DIR/mongo.h2")
 fi
-"$JAVA" -Xmx1g $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.MongoServerMain \
+"$JAVA" $MONGO_JAVA_OPTS $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.MongoServerMain \
   --port "$MONGO_PORT" "${MONGO_ARGS[@]}" >"$LOG_DIR/mongo.log" 2>&1 &
 PIDS+=($!)
 say "starting the Kafka broker (KRaft, log in $RUN_DIR/kafka)..."

@@ -224,8 +224,16 @@ final class IndexedMemoryBackend extends MemoryBackend {
      */
     private static final class MultiValueIndex extends Index<Integer> {
 
-        private final Map<KeyValue, Map<Object, Integer>> positions = new HashMap<>();
+        /**
+         * Per key value: the one document holding it ({@link Holder}), or a map of document id to position when
+         * several do. Most key values of a large collection (a time, a message id) belong to one document, and a map
+         * per value would cost more than the document itself.
+         */
+        private final Map<KeyValue, Object> positions = new HashMap<>();
         private long count;
+
+        private record Holder(Object id, Integer position) {
+        }
 
         MultiValueIndex(String name, List<IndexKey> keys, boolean sparse) {
             super(name, keys, sparse);
@@ -245,7 +253,21 @@ final class IndexedMemoryBackend extends MemoryBackend {
         public synchronized void add(Document document, Integer position, MongoCollection<Integer> collection) {
             Object id = document.get("_id");
             for (KeyValue key : getKeyValues(document)) {
-                if (positions.computeIfAbsent(key, k -> new HashMap<>()).put(id, position) == null) {
+                Object current = positions.get(key);
+                if (current == null) {
+                    positions.put(key, new Holder(id, position));
+                    count++;
+                } else if (current instanceof Holder one) {
+                    if (java.util.Objects.equals(one.id(), id)) {
+                        positions.put(key, new Holder(id, position));
+                    } else {
+                        Map<Object, Integer> several = new HashMap<>(4);
+                        several.put(one.id(), one.position());
+                        several.put(id, position);
+                        positions.put(key, several);
+                        count++;
+                    }
+                } else if (holders(current).put(id, position) == null) {
                     count++;
                 }
             }
@@ -256,19 +278,32 @@ final class IndexedMemoryBackend extends MemoryBackend {
             Object id = document.get("_id");
             Integer removed = null;
             for (KeyValue key : getKeyValues(document)) {
-                Map<Object, Integer> holders = positions.get(key);
-                if (holders != null) {
-                    Integer position = holders.remove(id);
+                Object current = positions.get(key);
+                if (current instanceof Holder one) {
+                    if (java.util.Objects.equals(one.id(), id)) {
+                        positions.remove(key);
+                        removed = one.position();
+                        count--;
+                    }
+                } else if (current != null) {
+                    Map<Object, Integer> several = holders(current);
+                    Integer position = several.remove(id);
                     if (position != null) {
                         removed = position;
                         count--;
                     }
-                    if (holders.isEmpty()) {
-                        positions.remove(key);
+                    if (several.size() == 1) {
+                        var last = several.entrySet().iterator().next();
+                        positions.put(key, new Holder(last.getKey(), last.getValue()));
                     }
                 }
             }
             return removed;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<Object, Integer> holders(Object several) {
+            return (Map<Object, Integer>) several;
         }
 
         @Override
@@ -290,12 +325,15 @@ final class IndexedMemoryBackend extends MemoryBackend {
             for (String key : keys()) {
                 values.add(query.get(key));
             }
-            Map<Object, Integer> holders = positions.get(new KeyValue(values));
-            if (holders == null) {
+            Object current = positions.get(new KeyValue(values));
+            if (current == null) {
                 return List.of();
             }
+            if (current instanceof Holder one) {
+                return List.of(one.position());
+            }
             // In storage order, as a scan visits them: updateOne and findOne pick the same document a scan would.
-            List<Integer> inOrder = new ArrayList<>(holders.values());
+            List<Integer> inOrder = new ArrayList<>(holders(current).values());
             inOrder.sort(null);
             return inOrder;
         }

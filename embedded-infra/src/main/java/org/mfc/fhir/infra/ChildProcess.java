@@ -84,11 +84,23 @@ public final class ChildProcess implements AutoCloseable {
 
     /** An in-memory Mongo child (not started yet): a restart starts empty. Output in {@code workDir}. */
     public static ChildProcess mongoServerInMemory(Path workDir) {
-        return mongo(workDir, List.of("--port", String.valueOf(FreePorts.pick())));
+        return mongoServerInMemory(workDir, "256m");
+    }
+
+    /**
+     * As {@link #mongoServerInMemory(Path)}, with a heap of {@code maxHeap} ({@code -Xmx} syntax): the heap holds
+     * every stored document.
+     */
+    public static ChildProcess mongoServerInMemory(Path workDir, String maxHeap) {
+        return mongo(workDir, List.of("--port", String.valueOf(FreePorts.pick())), maxHeap);
     }
 
     private static ChildProcess mongo(Path workDir, List<String> args) {
-        return new ChildProcess("mongo-server", MongoServerMain.class, "256m", args, MongoServerMain.READY_PREFIX,
+        return mongo(workDir, args, "256m");
+    }
+
+    private static ChildProcess mongo(Path workDir, List<String> args, String maxHeap) {
+        return new ChildProcess("mongo-server", MongoServerMain.class, maxHeap, args, MongoServerMain.READY_PREFIX,
                 createDirectories(workDir).resolve("mongo-server.log"));
     }
 

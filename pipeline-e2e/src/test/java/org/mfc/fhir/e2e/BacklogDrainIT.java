@@ -25,6 +25,8 @@ import com.mongodb.client.MongoClient;
  * acknowledged reading exactly once. The backlog is built through the ingest API, one AVA4 reading per request, so
  * the records on the topic are exactly those devices produce. `FAULT_BACKLOG_READINGS` (default 20,000 in CI) and
  * `FAULT_BACKLOG_RATE` (requests/s while building it) size the run; `scripts/fault-backlog.sh` runs the long form.
+ * MongoDB is the in-memory wire server (this run never restarts it; the file-backed one scans instead of using
+ * indexes and would bound the drain), with a heap of `FAULT_BACKLOG_MONGO_HEAP` (default 1g) for what is stored.
  */
 class BacklogDrainIT extends FaultRunSupport {
 
@@ -36,6 +38,8 @@ class BacklogDrainIT extends FaultRunSupport {
     static final int TRICKLE_SECONDS = 15;
     /** Drain no slower than this many readings/s on average, or the run fails (bounds the CI time too). */
     static final int MIN_DRAIN_RATE = 100;
+    static final int DEVICES = intEnv("FAULT_BACKLOG_DEVICES", 50);
+    static final String MONGO_HEAP = System.getenv().getOrDefault("FAULT_BACKLOG_MONGO_HEAP", "1g");
 
     @TempDir
     Path dir;
@@ -43,7 +47,7 @@ class BacklogDrainIT extends FaultRunSupport {
     @Test
     void givenWorkerStoppedWhileBacklogBuilds_whenResumed_thenDrainsKeepsUpBoundedAndStoresEachReadingOnce()
             throws Exception {
-        try (FaultStack stack = FaultStack.start(dir, 1, fleet(), Map.of())) {
+        try (FaultStack stack = FaultStack.startWithInMemoryMongo(dir, 1, fleet(DEVICES), Map.of(), MONGO_HEAP)) {
             Map<String, String> headers = FaultStack.fleetHeaders();
             BacklogTimeline timeline = new BacklogTimeline();
             stack.workers.get(0).close();

@@ -45,7 +45,12 @@ abstract class FaultRunSupport {
     }
 
     static Ava4Fleet fleet() {
-        return new Ava4Fleet(50, Instant.now().getEpochSecond() - 24 * 3600);
+        return fleet(50);
+    }
+
+    /** {@code devices} AVA4 boxes, each with its cuff and patient; request i comes from box i mod devices. */
+    static Ava4Fleet fleet(int devices) {
+        return new Ava4Fleet(devices, Instant.now().getEpochSecond() - 24 * 3600);
     }
 
     /** Runs the load with the schedule, retries, drains and returns the verdict (also written to the summary). */

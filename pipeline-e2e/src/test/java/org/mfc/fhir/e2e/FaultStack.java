@@ -59,7 +59,17 @@ final class FaultStack implements AutoCloseable {
      */
     static FaultStack start(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv)
             throws Exception {
-        return start(dir, workerCount, fleet, extraEnv, false);
+        return start(dir, workerCount, fleet, extraEnv, false, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, Ava4Fleet, Map)}, with an in-memory MongoDB child of heap {@code mongoHeap}
+     * instead of the file-backed one: for runs that never restart MongoDB and store more than the file store
+     * handles at speed (the backlog run).
+     */
+    static FaultStack startWithInMemoryMongo(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv,
+            String mongoHeap) throws Exception {
+        return start(dir, workerCount, fleet, extraEnv, false, mongoHeap);
     }
 
     /**
@@ -69,11 +79,12 @@ final class FaultStack implements AutoCloseable {
      */
     static FaultStack startBehindProxies(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv)
             throws Exception {
-        return start(dir, workerCount, fleet, extraEnv, true);
+        return start(dir, workerCount, fleet, extraEnv, true, null);
     }
 
+    /** {@code inMemoryMongoHeap}: null for the file-backed MongoDB child, else the in-memory one's heap. */
     private static FaultStack start(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv,
-            boolean proxied) throws Exception {
+            boolean proxied, String inMemoryMongoHeap) throws Exception {
         ProxiedLink kafkaLink = null;
         ProxiedLink mongoLink = null;
         ChildProcess kafka;
@@ -91,7 +102,8 @@ final class FaultStack implements AutoCloseable {
             mongoAddress = "mongodb://127.0.0.1:" + mongoLink.port();
         } else {
             kafka = ChildProcess.kafkaBroker(dir.resolve("kafka")).start();
-            mongo = ChildProcess.mongoServer(dir.resolve("mongo")).start();
+            mongo = (inMemoryMongoHeap == null ? ChildProcess.mongoServer(dir.resolve("mongo"))
+                    : ChildProcess.mongoServerInMemory(dir.resolve("mongo"), inMemoryMongoHeap)).start();
             kafkaAddress = kafka.address();
             mongoAddress = mongo.address();
         }

@@ -48,6 +48,14 @@ final class StoredAudit {
     }
 
     /** One audit over several runs on the same fleet with disjoint index ranges (e.g. a backlog, then a trickle). */
+    /**
+     * Documents per reply when reading everything back. A real MongoDB caps a reply at 16 MiB by itself; the stand-in
+     * answers a find without a batch size in one reply, which past a million documents exceeds the driver's limit.
+     * Ids are about 60 bytes each; a bucket of a long run holds hundreds of entries (tens of kilobytes).
+     */
+    private static final int AUDIT_BATCH = 5_000;
+    private static final int BUCKET_BATCH = 50;
+
     static Verdict audit(MongoClient client, Ava4Fleet fleet, List<LoadRun> runs) {
         Map<String, Long> expected = new HashMap<>();
         Set<String> attemptedButUnacked = new HashSet<>();
@@ -58,7 +66,7 @@ final class StoredAudit {
 
         Set<String> stored = new HashSet<>();
         for (Document d : FaultStack.fhir(client).getCollection("fhir_observations")
-                .find(Filters.eq("code", "85354-9")).projection(Projections.include("_id"))) {
+                .find(Filters.eq("code", "85354-9")).projection(Projections.include("_id")).batchSize(AUDIT_BATCH)) {
             stored.add(d.getString("_id"));
         }
         int lost = 0;
@@ -79,7 +87,8 @@ final class StoredAudit {
             }
         }
         Map<String, Integer> legacyCounts = new HashMap<>();
-        for (Document bucket : FaultStack.main(client).getCollection("blood_pressure_histories").find()) {
+        for (Document bucket : FaultStack.main(client).getCollection("blood_pressure_histories").find()
+                .batchSize(BUCKET_BATCH)) {
             for (Document entry : bucket.getList("data", Document.class)) {
                 legacyCounts.merge(entry.getString("fhir_observation_id"), 1, Integer::sum);
             }

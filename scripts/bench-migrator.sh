@@ -7,8 +7,9 @@
 # jar, so rebuilding the module during a long run is harmless. Run it at two sizes to see that memory does not follow
 # the data size.
 #
-# The stand-in, not the migrator, limits the size here: mongo-java-server's in-memory backend exhausts a 6 GB heap
-# after ~110,000 converted entries (~250,000 stored documents) and then crawls; its H2 backend failed with "Chunk ...
+# The stand-in, not the migrator, limits the size here: mongo-java-server's in-memory backend exhausted a 6 GB heap
+# after ~110,000 converted entries (~250,000 stored documents) and then crawled (measured before the stand-in kept
+# documents as BSON, which the million-reading backlog run needed; not re-measured here); its H2 backend failed with "Chunk ...
 # not found" after ~800,000 entries (a 13.7 GB store). For a full 1,000,000-entry run point it at a real mongod:
 # BENCH_MONGODB_URI=mongodb://host:27017 (databases AMY_BENCH and FHIR_BENCH are written there).
 #

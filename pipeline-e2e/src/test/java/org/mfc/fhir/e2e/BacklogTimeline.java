@@ -1,7 +1,5 @@
 package org.mfc.fhir.e2e;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,17 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.ValueMarker;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.RectangleInsets;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -144,39 +132,12 @@ final class BacklogTimeline {
             }
             seconds.add(p.atSeconds(), Math.max(0, p.sample().seconds()));
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Backlog drain: lag and worker memory",
-                "seconds after the worker was stopped", "lag (records)", new XYSeriesCollection(records),
-                PlotOrientation.VERTICAL, true, false, false);
-        XYPlot plot = chart.getXYPlot();
         XYSeriesCollection right = new XYSeriesCollection();
         right.addSeries(rss);
         right.addSeries(seconds);
-        plot.setRangeAxis(1, new NumberAxis("worker RSS (MiB) / time lag (s)"));
-        plot.mapDatasetToRangeAxis(1, 1);
-        plot.setDataset(1, right);
-        XYLineAndShapeRenderer left = new XYLineAndShapeRenderer(true, false);
-        left.setSeriesPaint(0, new Color(0x1f77b4));
-        left.setSeriesStroke(0, new BasicStroke(2f));
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-        r.setSeriesPaint(0, new Color(0xd62728));
-        r.setSeriesPaint(1, new Color(0x2ca02c));
-        r.setSeriesStroke(0, new BasicStroke(1.5f));
-        r.setSeriesStroke(1, new BasicStroke(1.5f));
-        plot.setRenderer(0, left);
-        plot.setRenderer(1, r);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        for (int i = 0; i < marks.size(); i++) {
-            ValueMarker m = new ValueMarker(marks.get(i).atSeconds(), Color.GRAY, new BasicStroke(1f));
-            m.setLabel(marks.get(i).what());
-            m.setLabelFont(m.getLabelFont().deriveFont(9f));
-            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-            m.setLabelOffset(new RectangleInsets(4 + 11 * i, 2, 2, 2));
-            plot.addDomainMarker(m);
-        }
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1100, 560);
+        TimelineChart.save(png, "Backlog drain: lag and worker memory", "seconds after the worker was stopped",
+                new NumberAxis("lag (records)"), new XYSeriesCollection(records), "worker RSS (MiB) / time lag (s)",
+                right, marks.stream().map(m -> new TimelineChart.Step(m.atSeconds(), m.what())).toList());
     }
 
     private double markAt(String what) {

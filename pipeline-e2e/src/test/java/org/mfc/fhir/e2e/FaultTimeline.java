@@ -1,28 +1,14 @@
 package org.mfc.fhir.e2e;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogarithmicAxis;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.ValueMarker;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.RectangleInsets;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -114,47 +100,13 @@ final class FaultTimeline {
         XYSeriesCollection latency = new XYSeriesCollection();
         latency.addSeries(p50);
         latency.addSeries(p99);
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "seconds after the load started",
-                "latency (ms, log scale)", latency, PlotOrientation.VERTICAL, true, false, false);
-        XYPlot plot = chart.getXYPlot();
-        LogarithmicAxis y = new LogarithmicAxis("latency from intended send (ms, log scale)");
-        y.setAllowNegativesFlag(false);
-        plot.setRangeAxis(0, y);
         XYSeriesCollection counts = new XYSeriesCollection();
         counts.addSeries(ok);
         counts.addSeries(failed);
-        // Map the counts (which include zeros) to their own linear axis before adding them: the log axis refuses 0.
-        plot.setRangeAxis(1, new NumberAxis("answers per second"));
-        plot.mapDatasetToRangeAxis(1, 1);
-        plot.setDataset(1, counts);
-        XYLineAndShapeRenderer latencyRenderer = new XYLineAndShapeRenderer(true, false);
-        latencyRenderer.setSeriesPaint(0, new Color(0x1f77b4));
-        latencyRenderer.setSeriesPaint(1, new Color(0xd62728));
-        XYLineAndShapeRenderer countRenderer = new XYLineAndShapeRenderer(true, false);
-        countRenderer.setSeriesPaint(0, new Color(0x2ca02c));
-        countRenderer.setSeriesPaint(1, new Color(0xff7f0e));
-        for (XYLineAndShapeRenderer r : Arrays.asList(latencyRenderer, countRenderer)) {
-            r.setSeriesStroke(0, new BasicStroke(1.5f));
-            r.setSeriesStroke(1, new BasicStroke(1.5f));
-        }
-        plot.setRenderer(0, latencyRenderer);
-        plot.setRenderer(1, countRenderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        for (int i = 0; i < events.size(); i++) {
-            Event e = events.get(i);
-            ValueMarker m = new ValueMarker(e.atSeconds(), Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
-                    BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
-            m.setLabel(e.what());
-            m.setLabelFont(m.getLabelFont().deriveFont(9f));
-            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-            // Steps close together would print over each other: stagger their labels downwards.
-            m.setLabelOffset(new RectangleInsets(4 + 11 * (i % 8), 2, 2, 2));
-            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-            plot.addDomainMarker(m);
-        }
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1100, 560);
+        LogarithmicAxis y = new LogarithmicAxis("latency from intended send (ms, log scale)");
+        y.setAllowNegativesFlag(false);
+        TimelineChart.save(png, title, "seconds after the load started", y, latency, "answers per second", counts,
+                events.stream().map(e -> new TimelineChart.Step(e.atSeconds(), e.what())).toList());
     }
 
     private static double percentile(double[] sorted, double p) {

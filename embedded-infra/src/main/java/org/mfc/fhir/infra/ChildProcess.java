@@ -28,6 +28,9 @@ public final class ChildProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Heap of a Mongo child unless asked otherwise: enough for the tests' data. */
+    private static final String MONGO_HEAP = "256m";
+
     private final String name;
     private final String mainClass;
     private final String maxHeap;
@@ -79,12 +82,12 @@ public final class ChildProcess implements AutoCloseable {
     public static ChildProcess mongoServer(Path workDir) {
         List<String> args = List.of("--port", String.valueOf(FreePorts.pick()),
                 "--file", workDir.resolve("mongo.mv").toAbsolutePath().toString());
-        return mongo(workDir, args);
+        return mongo(workDir, args, MONGO_HEAP);
     }
 
     /** An in-memory Mongo child (not started yet): a restart starts empty. Output in {@code workDir}. */
     public static ChildProcess mongoServerInMemory(Path workDir) {
-        return mongoServerInMemory(workDir, "256m");
+        return mongoServerInMemory(workDir, MONGO_HEAP);
     }
 
     /**
@@ -93,10 +96,6 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess mongoServerInMemory(Path workDir, String maxHeap) {
         return mongo(workDir, List.of("--port", String.valueOf(FreePorts.pick())), maxHeap);
-    }
-
-    private static ChildProcess mongo(Path workDir, List<String> args) {
-        return mongo(workDir, args, "256m");
     }
 
     private static ChildProcess mongo(Path workDir, List<String> args, String maxHeap) {

@@ -64,12 +64,20 @@ public interface MigrationConfig {
      * 2-core machine (scripts/bench-migrator.sh); set it from a benchmark against the real deployment.
      */
     @WithName("expected-rate")
-    @WithDefault("2000")
+    @WithDefault("10000")
     int expectedRate();
+
+    /**
+     * Batches written at once, each on its own connection ({@code MIGRATION_WRITERS}); checkpoints still follow the
+     * source order. More than one lets a database that inserts on several cores work while the next batch is mapped.
+     */
+    @WithName("writers")
+    @WithDefault("2")
+    int writers();
 
     default MigrationSettings settings() {
         int t = threads() > 0 ? threads() : Runtime.getRuntime().availableProcessors();
         return new MigrationSettings(mainDb(), fhirDb(), batchSize(), reportDir(), maxRejectShare(),
-                progressInterval(), t, expectedRate());
+                progressInterval(), t, expectedRate(), writers());
     }
 }

@@ -12,24 +12,26 @@ import java.time.Duration;
  * @param progressInterval how often a long run logs a progress line
  * @param threads          threads that map readings to FHIR JSON (the CPU-heavy part)
  * @param expectedRate     entries/s used by {@code analyze} to estimate the duration of {@code convert}
+ * @param writers          batches written at once, each on its own connection (checkpoints stay in source order)
  */
 public record MigrationSettings(String mainDb, String fhirDb, int batchSize, Path reportDir, double maxRejectShare,
-        Duration progressInterval, int threads, int expectedRate) {
+        Duration progressInterval, int threads, int expectedRate, int writers) {
 
     public MigrationSettings {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
         }
         threads = Math.max(1, threads);
+        writers = Math.max(1, writers);
     }
 
     public MigrationSettings withMaxRejectShare(double share) {
         return new MigrationSettings(mainDb, fhirDb, batchSize, reportDir, share, progressInterval, threads,
-                expectedRate);
+                expectedRate, writers);
     }
 
     public MigrationSettings withBatchSize(int size) {
         return new MigrationSettings(mainDb, fhirDb, size, reportDir, maxRejectShare, progressInterval, threads,
-                expectedRate);
+                expectedRate, writers);
     }
 }

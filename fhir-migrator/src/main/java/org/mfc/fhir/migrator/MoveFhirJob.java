@@ -94,7 +94,8 @@ public final class MoveFhirJob {
         }
         Tally done = Tally.fromDocument(cp == null ? null : cp.get("counts", Document.class));
         Object last = cp == null ? null : cp.get("last_id");
-        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, OP, collection, last, done);
+        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, OP, collection, last, done,
+                settings.writers());
                 MongoCursor<Document> cursor = main.getCollection(collection)
                         .find(last == null ? new Document() : Filters.gt("_id", last)).sort(Sorts.ascending("_id"))
                         .iterator()) {

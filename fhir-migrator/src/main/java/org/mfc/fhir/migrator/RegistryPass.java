@@ -33,14 +33,16 @@ final class RegistryPass {
     private final Checkpoints checkpoints;
     private final RejectLog rejectLog;
     private final int batchSize;
+    private final int writers;
     private final Instant runStart;
     private final PatientMapper patients = new PatientMapper();
     private final OrganizationMapper organizations = new OrganizationMapper();
     private final RegistryDeviceMapper registryDevices = new RegistryDeviceMapper();
 
     RegistryPass(MongoDatabase main, FhirStore store, Checkpoints checkpoints, RejectLog rejectLog, int batchSize,
-            Instant runStart) {
+            int writers, Instant runStart) {
         this.main = main;
+        this.writers = writers;
         this.store = store;
         this.checkpoints = checkpoints;
         this.rejectLog = rejectLog;
@@ -59,7 +61,7 @@ final class RegistryPass {
         var find = main.getCollection(collection).find(last == null ? new Document() : Filters.gt("_id", last))
                 .sort(Sorts.ascending("_id"));
         try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, ConvertJob.OP, collection, last,
-                tally); MongoCursor<Document> cursor = find.iterator()) {
+                tally, writers); MongoCursor<Document> cursor = find.iterator()) {
             Batch batch = new Batch();
             while (cursor.hasNext()) {
                 Document doc = cursor.next();

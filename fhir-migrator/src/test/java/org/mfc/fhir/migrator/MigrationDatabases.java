@@ -29,7 +29,8 @@ final class MigrationDatabases implements AutoCloseable {
     }
 
     static MigrationSettings settings(String mainDb, String fhirDb, Path reportDir, int batchSize) {
-        return new MigrationSettings(mainDb, fhirDb, batchSize, reportDir, 0.05, Duration.ofSeconds(5), 2, 20_000);
+        return new MigrationSettings(mainDb, fhirDb, batchSize, reportDir, 0.05, Duration.ofSeconds(5), 2, 20_000,
+                2);
     }
 
     MongoDatabase db(String name) {

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # Migrator benchmark: generates a synthetic legacy database (default 1,000,000 history entries) into a Mongo wire
-# server (mongo-java-server in its own JVM, H2 file-backed by default: a million entries plus their ~2.3 million
-# FHIR documents do not fit the in-memory backend's heap; MONGO_FILE=memory for small in-memory runs), runs
-# `convert` on it with a bounded heap, and reports entries/s (from the job's own report) and the peak RSS of the
-# migrator (/usr/bin/time -v, or VmHWM from /proc when GNU time is absent). The migrator runs from a copy of its
-# jar, so rebuilding the module during a long run is harmless. Run it at two sizes to see that memory does not follow
-# the data size.
+# server (mongo-java-server in its own JVM, the indexed in-memory stand-in by default; MONGO_FILE=<path> for the H2
+# file-backed one), runs `convert` on it with a bounded heap, and reports entries/s (from the job's own report) and
+# the peak RSS of the migrator (/usr/bin/time -v, or VmHWM from /proc when GNU time is absent). The migrator runs
+# from a copy of its jar, so rebuilding the module during a long run is harmless. Run it at two sizes to see that
+# memory does not follow the data size.
 #
-# The stand-in, not the migrator, limits the size here: mongo-java-server's in-memory backend exhausted a 6 GB heap
-# after ~110,000 converted entries (~250,000 stored documents) and then crawled (measured before the stand-in kept
-# documents as BSON, which the million-reading backlog run needed; not re-measured here); its H2 backend failed with "Chunk ...
-# not found" after ~800,000 entries (a 13.7 GB store). For a full 1,000,000-entry run point it at a real mongod:
-# BENCH_MONGODB_URI=mongodb://host:27017 (databases AMY_BENCH and FHIR_BENCH are written there).
+# The in-memory stand-in holds the source and every converted document in its heap: a million entries (the source
+# buckets plus ~1.2 million FHIR documents) take ~8 GB, hence MONGO_HEAP [14g]. MONGO_JAVA_OPTS
+# [-XX:MaxTenuringThreshold=0]: everything the stand-in stores lives until it exits, and promoting it at its first
+# collection saves copying each stored document between survivor spaces (a fifth of the stand-in's GC time).
+# Against a real mongod: BENCH_MONGODB_URI=mongodb://host:27017 (databases AMY_BENCH and FHIR_BENCH are written).
 #
 #   scripts/bench-migrator.sh                              # 1,000,000 entries, 2,000 patients
 #   ENTRIES=200000 scripts/bench-migrator.sh
 #   ENTRIES=1000000 PATIENTS=5000 BATCH=2000 MIGRATOR_HEAP=512m scripts/bench-migrator.sh
 #   MIGRATOR_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/convert.jfr" scripts/bench-migrator.sh   # profile
+#   MONGO_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/mongo.jfr" scripts/bench-migrator.sh   # the stand-in's
 #   MVN_ARGS="-o -Dmaven.repo.local=/tmp/m2" scripts/bench-migrator.sh   # arguments for the Maven wrapper (build)
 #
 # Besides entries/s (wall clock, bound by whichever of the migrator and the database is slower), the line reports
@@ -34,7 +34,8 @@ BATCH=${BATCH:-1000}
 SEED=${SEED:-42}
 MIGRATOR_HEAP=${MIGRATOR_HEAP:-512m}
 MIGRATOR_JAVA_OPTS=${MIGRATOR_JAVA_OPTS:-}
-MONGO_HEAP=${MONGO_HEAP:-4g}
+MONGO_HEAP=${MONGO_HEAP:-14g}
+MONGO_JAVA_OPTS=${MONGO_JAVA_OPTS:--XX:MaxTenuringThreshold=0}
 OUT=${OUT:-docs/benchmarks/migrator.md}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=fhir-migrator/target/quarkus-app/quarkus-run.jar
@@ -53,7 +54,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' INT TERM
 
-MONGO_FILE=${MONGO_FILE:-$WORK/mongo.mv}
+MONGO_FILE=${MONGO_FILE:-memory}
 cp -r fhir-migrator/target/quarkus-app "$WORK/app"
 JAR="$WORK/app/quarkus-run.jar"
 if [ -n "${BENCH_MONGODB_URI:-}" ]; then
@@ -62,7 +63,8 @@ if [ -n "${BENCH_MONGODB_URI:-}" ]; then
 else
   MONGO_ARGS=(--port 0)
   if [ "$MONGO_FILE" != memory ]; then MONGO_ARGS+=(--file "$MONGO_FILE"); fi
-  "$JAVA" "-Xmx$MONGO_HEAP" -cp "embedded-infra/target/embedded-infra.jar:embedded-infra/target/lib/*" \
+  # shellcheck disable=SC2086
+  "$JAVA" "-Xmx$MONGO_HEAP" $MONGO_JAVA_OPTS -cp "embedded-infra/target/embedded-infra.jar:embedded-infra/target/lib/*" \
     org.mfc.fhir.infra.MongoServerMain "${MONGO_ARGS[@]}" >"$WORK/mongo.out" 2>&1 &
   MONGO_PID=$!
   for _ in $(seq 1 60); do grep -q MONGO_READY "$WORK/mongo.out" && break; sleep 0.5; done

@@ -101,8 +101,7 @@ final class IndexedMemoryBackend extends MemoryBackend {
 
         @Override
         public Set<KeyValue> getKeyValues(Document document) {
-            Set<KeyValue> key = plain.keyValues(document);
-            return key != null ? key : super.getKeyValues(document);
+            return plain.keyValues(document, super::getKeyValues);
         }
     }
 
@@ -275,8 +274,7 @@ final class IndexedMemoryBackend extends MemoryBackend {
 
         @Override
         public Set<KeyValue> getKeyValues(Document document) {
-            Set<KeyValue> key = plain.keyValues(document);
-            return key != null ? key : super.getKeyValues(document);
+            return plain.keyValues(document, super::getKeyValues);
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -16,7 +17,7 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * map, several streams and a path split per field, on every insert and for every index (twice for the unique
  * {@code _id} index), which made key extraction a sixth of the stand-in's work in a bulk insert. Those three value
  * types are their own normalised form there, so the key is identical; any other case (a dotted path, an array, a
- * number, null or a missing field) answers null and the caller runs the stock code.
+ * number, null or a missing field) goes to the stock code.
  */
 final class PlainIndexKeys {
 
@@ -36,16 +37,19 @@ final class PlainIndexKeys {
         this.fields = names;
     }
 
-    /** @return the document's one key, or null when the stock computation must decide */
-    Set<KeyValue> keyValues(Document document) {
+    /**
+     * @param stock the index's own computation, for every other case
+     * @return the document's keys in the index
+     */
+    Set<KeyValue> keyValues(Document document, Function<Document, Set<KeyValue>> stock) {
         if (fields == null) {
-            return null;
+            return stock.apply(document);
         }
         Object[] values = new Object[fields.length];
         for (int i = 0; i < fields.length; i++) {
             Object value = document.get(fields[i]);
             if (!(value instanceof String || value instanceof ObjectId || value instanceof Instant)) {
-                return null;
+                return stock.apply(document);
             }
             values[i] = value;
         }

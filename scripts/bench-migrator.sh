@@ -7,7 +7,7 @@
 # memory does not follow the data size.
 #
 # The in-memory stand-in holds the source and every converted document in its heap: a million entries (the source
-# buckets plus ~1.2 million FHIR documents) take ~8 GB, hence MONGO_HEAP [14g]. MONGO_JAVA_OPTS
+# buckets plus the FHIR documents converted from them) leave ~5.5 GB live, hence MONGO_HEAP [14g]. MONGO_JAVA_OPTS
 # [-XX:MaxTenuringThreshold=0]: everything the stand-in stores lives until it exits, and promoting it at its first
 # collection saves copying each stored document between survivor spaces (a fifth of the stand-in's GC time).
 # Against a real mongod: BENCH_MONGODB_URI=mongodb://host:27017 (databases AMY_BENCH and FHIR_BENCH are written).

@@ -28,6 +28,11 @@ final class StoredBson {
     /** A buffer this large is not kept for the next document (one huge document must not pin memory per thread). */
     private static final int KEEP_BUFFER_BYTES = 1 << 20;
     private static final String[] INDEX_KEYS = new String[1024];
+    private static final Map<Class<?>, Byte> COMMON_TYPES = Map.of(String.class, BsonConstants.TYPE_UTF8_STRING,
+            Document.class, BsonConstants.TYPE_EMBEDDED_DOCUMENT, ArrayList.class, BsonConstants.TYPE_ARRAY,
+            Double.class, BsonConstants.TYPE_DOUBLE, Integer.class, BsonConstants.TYPE_INT32,
+            Long.class, BsonConstants.TYPE_INT64, Boolean.class, BsonConstants.TYPE_BOOLEAN,
+            Instant.class, BsonConstants.TYPE_UTC_DATETIME, ObjectId.class, BsonConstants.TYPE_OBJECT_ID);
     private static final ThreadLocal<ByteBuf> BUFFER = ThreadLocal.withInitial(() -> Unpooled.buffer(4096));
 
     static {
@@ -84,38 +89,18 @@ final class StoredBson {
     }
 
     /**
-     * {@link BsonEncoder#determineType}, with the classes a stored document is made of tested first and by class:
-     * that method asks {@code instanceof Map} and {@code instanceof Collection} of every value, and on JDK 17 an
+     * {@link BsonEncoder#determineType}, looked up by exact class for the classes a stored document is made of: that
+     * method asks {@code instanceof Map} and {@code instanceof Collection} of every value, and on JDK 17 an
      * interface test of a class that does not implement it rewrites a per-class cache, which two threads encoding
-     * at once (the wire server decodes and stores on several) keep invalidating between their cores.
+     * at once (the wire server decodes and stores on several) keep invalidating between their cores. Any other
+     * class (or null) goes to that method.
      */
     private static byte type(Object value) {
-        if (value instanceof String) {
-            return BsonConstants.TYPE_UTF8_STRING;
-        } else if (value instanceof Document) {
-            return BsonConstants.TYPE_EMBEDDED_DOCUMENT;
-        } else if (value instanceof ArrayList) {
-            return BsonConstants.TYPE_ARRAY;
-        } else if (value instanceof Double) {
-            return BsonConstants.TYPE_DOUBLE;
-        } else if (value instanceof Integer) {
-            return BsonConstants.TYPE_INT32;
-        } else if (value instanceof Long) {
-            return BsonConstants.TYPE_INT64;
-        } else if (value instanceof Boolean) {
-            return BsonConstants.TYPE_BOOLEAN;
-        } else if (value instanceof Instant) {
-            return BsonConstants.TYPE_UTC_DATETIME;
-        } else if (value instanceof ObjectId) {
-            return BsonConstants.TYPE_OBJECT_ID;
-        }
-        return BsonEncoder.determineType(value);
+        Byte common = value == null ? null : COMMON_TYPES.get(value.getClass());
+        return common != null ? common : BsonEncoder.determineType(value);
     }
 
     private static List<?> asList(Object array) {
-        if (array instanceof ArrayList<?> list) {
-            return list;
-        }
         if (array instanceof List<?> list) {
             return list;
         }

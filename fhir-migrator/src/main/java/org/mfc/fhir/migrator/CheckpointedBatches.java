@@ -37,7 +37,7 @@ final class CheckpointedBatches implements AutoCloseable {
     /**
      * @param resumeAfter the checkpoint's {@code last_id}, or null for a first run
      * @param done        the counts so far (from the checkpoint); every written batch's counts are added to it
-     * @param writers     batches written at once (at least 1)
+     * @param writers     batches written at once (at least 1; {@link MigrationSettings} ensures it)
      */
     CheckpointedBatches(Checkpoints checkpoints, String op, String collection, Object resumeAfter, Tally done,
             int writers) {
@@ -46,9 +46,9 @@ final class CheckpointedBatches implements AutoCloseable {
         this.collection = collection;
         this.last = resumeAfter;
         this.done = done;
-        this.writers = Math.max(1, writers);
+        this.writers = writers;
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(this.writers,
+        this.pool = Executors.newFixedThreadPool(writers,
                 r -> new Thread(r, "migrate-writer-" + op + "-" + n.incrementAndGet()));
     }
 

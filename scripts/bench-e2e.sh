@@ -30,6 +30,6 @@ grep -q "pipeline is up" "$dir/run-local.out" || { cat "$dir/run-local.out"; exi
 
 "$JAVA" -Xmx1g -cp pipeline-bench/target/pipeline-bench.jar org.mfc.fhir.bench.EndToEndBench \
   --url "http://127.0.0.1:$PORT" --kafka "127.0.0.1:$((PORT + 2))" --mongo "mongodb://127.0.0.1:$((PORT + 4))" \
-  --rates "$RATES" --duration "$DURATION" --warmup "${WARMUP:-15}" --devices "$DEVICES" --out "$OUT" \
+  --rates "$RATES" --duration "$DURATION" --warmup "${WARMUP:-60}" --warmup-rate "${WARMUP_RATE:-1000}" --devices "$DEVICES" --out "$OUT" \
   --token "$(scripts/mint-token.sh --subject bench --lifetime 7200 2>/dev/null)" \
   --command "scripts/bench-e2e.sh (RATES=$RATES DURATION=$DURATION)"

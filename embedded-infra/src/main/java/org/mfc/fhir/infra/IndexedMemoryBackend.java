@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DocumentWithPosition;
@@ -24,6 +25,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -202,18 +204,86 @@ final class IndexedMemoryBackend extends MemoryBackend {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
                 int batchSize, Document fieldSelector) {
+            Iterable<Integer> narrowed = narrowedPositions(query);
+            if (narrowed != null) {
+                return matchDocuments(query, narrowed, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            }
+            return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /**
+         * The positions an index names for the query's equalities (to be matched against the whole query), or null
+         * when no index narrows it beyond what the stock lookup does.
+         */
+        private Iterable<Integer> narrowedPositions(Document query) {
             Map<String, Object> equalities = new LinkedHashMap<>();
             collectEqualities(query, equalities);
             if (!equalities.isEmpty()) {
                 for (Index<Integer> index : getIndexes()) {
                     Document narrowed = narrowedQuery(index, equalities);
                     if (narrowed != null && !narrowed.equals(query) && index.canHandle(narrowed)) {
-                        return matchDocuments(query, index.getPositions(narrowed), orderBy, numberToSkip, limit,
-                                batchSize, fieldSelector);
+                        return index.getPositions(narrowed);
                     }
                 }
             }
-            return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            return null;
+        }
+
+        /**
+         * A single-document update of the plain form ({@link InPlaceUpdate}) changes the stored document itself;
+         * any other update, an upsert that matches nothing, or an update the stock path would refuse for the
+         * matched document takes the stock path. The document chosen is the one the stock path chooses: the first
+         * match in the order the same lookup visits.
+         */
+        @Override
+        public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
+                boolean multi, boolean upsert, Oplog oplog) {
+            InPlaceUpdate inPlace = multi ? null : InPlaceUpdate.of(update, arrayFilters, getIndexes(),
+                    getIdField());
+            if (inPlace == null) {
+                return super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog);
+            }
+            Integer position = firstMatch(selector);
+            if (position == null && upsert) {
+                return super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog);
+            }
+            List<Object> modified = new ArrayList<>(1);
+            if (position != null) {
+                Document document = getDocument(position);
+                if (!inPlace.appliesTo(document)) {
+                    return super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog);
+                }
+                if (inPlace.apply(document)) {
+                    slots.set(position, document);
+                    modified.add(document.get(getIdField()));
+                }
+            }
+            oplog.handleUpdate(getFullName(), selector, update, modified);
+            Document result = new Document();
+            result.put("n", position == null ? 0 : 1);
+            result.put("nModified", modified.size());
+            return result;
+        }
+
+        private Integer firstMatch(Document query) {
+            Iterable<Integer> candidates = narrowedPositions(query);
+            if (candidates == null) {
+                for (Index<Integer> index : getIndexes()) {
+                    if (index.canHandle(query)) {
+                        candidates = index.getPositions(query);
+                        break;
+                    }
+                }
+            }
+            if (candidates == null) {
+                candidates = () -> IntStream.range(0, slots.size()).boxed().iterator();
+            }
+            for (Integer position : candidates) {
+                if (slots.get(position) != null && documentMatchesQuery(getDocument(position), query)) {
+                    return position;
+                }
+            }
+            return null;
         }
 
         /** The query's equality conditions, from its top level and from top-level {@code $and} terms. */

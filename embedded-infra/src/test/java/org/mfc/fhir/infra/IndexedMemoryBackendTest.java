@@ -14,14 +14,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.result.UpdateResult;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -173,6 +176,76 @@ class IndexedMemoryBackendTest {
             indexedClient.getDatabase("t").getCollection(c).find().sort(natural)
                     .forEach(d -> indexedOrder.add(d.get("_id")));
             assertThat(indexedOrder).hasSize(29).isEqualTo(stockOrder);
+        }
+    }
+
+    /** The update's result on one server: matched and modified counts, or the error code it failed with. */
+    private static String outcome(MongoClient client, String collection, Bson filter, Bson update, boolean upsert) {
+        try {
+            UpdateResult r = client.getDatabase("t").getCollection(collection).updateOne(filter, update,
+                    new UpdateOptions().upsert(upsert));
+            return "matched " + r.getMatchedCount() + ", modified " + r.getModifiedCount() + ", upserted "
+                    + (r.getUpsertedId() != null);
+        } catch (MongoException e) {
+            return "error " + e.getCode();
+        }
+    }
+
+    @Test
+    void givenRandomPlainAndOtherUpdates_whenAppliedOnBoth_thenResultsDocumentsAndFieldOrderAreIdentical() {
+        String c = "inplace";
+        onBoth(c, col -> col.createIndex(Indexes.ascending("patient_id")));
+        Random random = new Random(11);
+        List<Bson> updates = List.of(
+                Updates.combine(Updates.push("data", new Document("id", "x").append("v", 1.5)),
+                        Updates.set("updated_at", new java.util.Date(1_700_000_000_000L)), Updates.inc("__v", 1)),
+                Updates.set("note", "same"),
+                Updates.set("note", List.of(1, 2)),
+                Updates.inc("__v", 0),
+                Updates.inc("__v", 2_147_483_647),
+                Updates.inc("__v", 0.5),
+                Updates.inc("note", 1),
+                Updates.push("note", 1),
+                Updates.push("fresh", new Document("a", 1)),
+                Updates.combine(Updates.setOnInsert("data", List.of()), Updates.setOnInsert("__v", 0)),
+                Updates.combine(Updates.set("note", "a"), Updates.push("note", "b")),
+                Updates.set("patient_id", "moved"),
+                Updates.set("_id", "other"),
+                Updates.set("last.t", 3),
+                Updates.unset("note"),
+                Updates.pushEach("data", List.of(new Document("id", "y")), new PushOptions().slice(-2)),
+                Updates.set("bad", new Document("$x", 1)),
+                Updates.set("nothing", null));
+        for (int i = 0; i < 12; i++) {
+            Document doc = new Document("_id", "b" + i).append("patient_id", "p" + (i % 4))
+                    .append("data", new ArrayList<>(List.of(new Document("id", "e" + i))));
+            if (i % 3 == 0) {
+                doc.append("__v", i).append("note", "same");
+            }
+            onBoth(c, col -> col.insertOne(doc));
+        }
+        for (int step = 0; step < 400; step++) {
+            Bson update = updates.get(random.nextInt(updates.size()));
+            String patient = "p" + random.nextInt(5);
+            Bson filter = switch (random.nextInt(4)) {
+                case 0 -> Filters.eq("patient_id", patient);
+                case 1 -> Filters.and(Filters.eq("patient_id", patient), Filters.ne("data.id", "x"));
+                case 2 -> Filters.eq("_id", "b" + random.nextInt(14));
+                default -> Filters.gte("__v", random.nextInt(10));
+            };
+            boolean upsert = random.nextInt(8) == 0;
+            assertThat(outcome(indexedClient, c, filter, update, upsert))
+                    .as("step %d: %s on %s", step, update, filter)
+                    .isEqualTo(outcome(stockClient, c, filter, update, upsert));
+            assertSameAnswer(c, new Document());
+        }
+        // Field order too: a field added by an update comes where the stock path puts it.
+        for (Document d : indexedClient.getDatabase("t").getCollection(c).find().sort(Sorts.ascending("_id"))) {
+            if (d.get("_id") instanceof String id) {
+                Document stockDoc = stockClient.getDatabase("t").getCollection(c).find(Filters.eq("_id", id))
+                        .first();
+                assertThat(new ArrayList<>(d.keySet())).isEqualTo(new ArrayList<>(stockDoc.keySet()));
+            }
         }
     }
 }

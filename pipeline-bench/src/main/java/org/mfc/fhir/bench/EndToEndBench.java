@@ -38,7 +38,8 @@ import com.mongodb.client.model.Projections;
  * <pre>
  * EndToEndBench --url http://127.0.0.1:8080 --kafka 127.0.0.1:9092 --mongo mongodb://127.0.0.1:27017
  *               --rates 1000,2000,3000 --duration 30 --devices 1000 --out docs/benchmarks/end-to-end [--token JWT]
- *               [--warmup 15]   (seconds at the first rate before the measured steps, not reported)
+ *               [--warmup 15]   (seconds of load before the measured steps, not reported)
+ *               [--warmup-rate 1000]   (readings/s during the warm-up; the first rate when not given)
  * </pre>
  */
 public final class EndToEndBench {
@@ -50,6 +51,7 @@ public final class EndToEndBench {
                 .map(String::trim).map(Integer::parseInt).toList();
         Duration duration = Duration.ofSeconds(Long.parseLong(a.getOrDefault("duration", "30")));
         Duration warmup = Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup", "0")));
+        int warmupRate = Integer.parseInt(a.getOrDefault("warmup-rate", String.valueOf(rates.get(0))));
         int devices = Integer.parseInt(a.getOrDefault("devices", "1000"));
         String topic = a.getOrDefault("topic", "fhir.readings");
         String group = a.getOrDefault("group", "fhir-parser-worker");
@@ -59,7 +61,7 @@ public final class EndToEndBench {
             headers.put("Authorization", "Bearer " + a.get("token"));
         }
         long totalRequests = rates.stream().mapToLong(r -> r * duration.toSeconds()).sum()
-                + rates.get(0) * warmup.toSeconds();
+                + warmupRate * warmup.toSeconds();
         Ava4Fleet fleet = new Ava4Fleet(devices, Instant.now().getEpochSecond() - totalRequests / devices - 3600);
         StringBuilder md = new StringBuilder("# End to end: POST to stored Observation\n\nReproduce: `")
                 .append(a.getOrDefault("command", "scripts/bench-e2e.sh")).append("`\n\n")
@@ -78,8 +80,9 @@ public final class EndToEndBench {
             fleet.seed(main);
             long offset = 0;
             if (warmup.toSeconds() > 0) {
-                // Cold JVMs (JIT) under load would otherwise count in the first step's freshness.
-                var w = gen.run(rates.get(0), warmup, i -> fleet.request(i, "/api/v1/ava4", headers));
+                // Cold JVMs (JIT) under load would otherwise count in the first step's freshness. The warm-up runs
+                // below the knee so that the JIT compilers of five JVMs get CPU time to finish.
+                var w = gen.run(warmupRate, warmup, i -> fleet.request(i, "/api/v1/ava4", headers));
                 offset = w.sent();
                 while (ConsumerLag.of(admin, topic, group) > 0) {
                     TimeUnit.MILLISECONDS.sleep(200);

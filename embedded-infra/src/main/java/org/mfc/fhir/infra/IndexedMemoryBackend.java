@@ -265,6 +265,13 @@ final class IndexedMemoryBackend extends MemoryBackend {
             return result;
         }
 
+        /** {@link PlainQueryMatch} where it decides, else the stock matcher. */
+        @Override
+        protected boolean documentMatchesQuery(Document document, Document query) {
+            Boolean plain = PlainQueryMatch.matches(document, query);
+            return plain != null ? plain : super.documentMatchesQuery(document, query);
+        }
+
         private Integer firstMatch(Document query) {
             Iterable<Integer> candidates = narrowedPositions(query);
             if (candidates == null) {

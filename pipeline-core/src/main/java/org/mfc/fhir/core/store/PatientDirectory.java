@@ -8,6 +8,9 @@ import java.util.Date;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.bson.Document;
@@ -32,7 +35,9 @@ import com.mongodb.client.model.UpdateOptions;
  * Device to patient, by the resolution order of legacy-db.md section 1, over a registry whose identifiers are
  * noisy (case, separators, surrounding spaces): look-ups match every spelling of the normalised id. Results,
  * including "unknown", are cached for {@code ttl}, which is therefore the longest time a registry change takes to
- * be noticed.
+ * be noticed. A device that keeps sending is looked up again in the background before its answer expires (one
+ * thread, {@link ExpiringCache}), so readings do not wait for the registry once it is known: a match by pattern
+ * reads the whole registry collection, and a fleet's worth of them expiring together stalled the worker.
  */
 public final class PatientDirectory {
 
@@ -53,7 +58,19 @@ public final class PatientDirectory {
 
     public PatientDirectory(MongoDatabase main, Duration ttl, int maxEntries, Clock clock) {
         this.main = main;
-        this.cache = new ExpiringCache<>(maxEntries, ttl, clock);
+        this.cache = new ExpiringCache<>(maxEntries, ttl, clock, refresher(maxEntries));
+    }
+
+    /** One daemon thread that reloads answers ahead of their expiry; at most {@code queued} waiting. */
+    private static ThreadPoolExecutor refresher(int queued) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queued), r -> {
+                    Thread t = new Thread(r, "registry-refresh");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     public Optional<Resolution> resolve(Reading reading) {

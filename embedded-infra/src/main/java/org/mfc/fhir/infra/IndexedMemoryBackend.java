@@ -52,6 +52,8 @@ import io.netty.channel.Channel;
 final class IndexedMemoryBackend extends MemoryBackend {
 
     static final int WRITE_BATCH_DOCUMENTS = 100;
+    /** A collection of at most this many documents keeps those a full scan decoded as live documents. */
+    static final int LIVE_AFTER_SCAN_MAX_DOCUMENTS = 20_000;
 
     @Override
     public Document handleCommand(Channel channel, String database, String command, Document query) {
@@ -108,8 +110,9 @@ final class IndexedMemoryBackend extends MemoryBackend {
     }
 
     /**
-     * Documents are kept as BSON bytes until their first update, then as live documents, updated in place as the
-     * stock backend does. Inserted-once documents (Observations, Provenance: nearly all of a large database) then take
+     * Documents are kept as BSON bytes until their first update (in a collection of at most
+     * {@value #LIVE_AFTER_SCAN_MAX_DOCUMENTS} documents, or their first full scan), then as live documents, updated in
+     * place as the stock backend does. Inserted-once documents (Observations, Provenance: nearly all of a large database) then take
      * a few hundred bytes to a few kilobytes instead of a tree of maps several times that size, so a database of
      * millions of documents fits in a heap of a few gigabytes; documents written again and again (legacy buckets,
      * patients) skip a decode and encode on every write.
@@ -192,9 +195,26 @@ final class IndexedMemoryBackend extends MemoryBackend {
             if (isNaturalDescending(orderBy)) {
                 positions = positions.map(i -> slots.size() - 1 - i);
             }
-            Stream<Document> documents = positions.filter(i -> slots.get(i) != null).mapToObj(this::getDocument);
+            boolean keepDecoded = count() <= LIVE_AFTER_SCAN_MAX_DOCUMENTS;
+            Stream<Document> documents = positions.filter(i -> slots.get(i) != null)
+                    .mapToObj(i -> keepDecoded ? liveDocument(i) : getDocument(i));
             return matchDocumentsFromStream(documents, query, orderBy, numberToSkip, limit, batchSize,
                     fieldSelector);
+        }
+
+        /**
+         * The document at a position, kept decoded from now on: a collection small enough is read by scans again and
+         * again (the legacy registry, matched by pattern), and decoding every document on every scan cost more than
+         * the matching. A decoded document is what the stock backend keeps for every position.
+         */
+        private Document liveDocument(int position) {
+            Object slot = slots.get(position);
+            if (slot instanceof byte[] bson) {
+                Document document = decode(bson);
+                slots.set(position, document);
+                return document;
+            }
+            return (Document) slot;
         }
 
         private static Document decode(byte[] bson) {

@@ -3,6 +3,7 @@ package org.mfc.fhir.infra;
 import java.util.List;
 import java.util.Map;
 
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
 
@@ -12,10 +13,11 @@ import de.bwaldvogel.mongo.bson.ObjectId;
  * through streams, so the guard of a legacy append ({@code {patient_id: p, "data.fhir_observation_id": {$ne: id}}})
  * cost more than the append, and grew with the bucket.
  * <p>
- * Decided here, and only when every term of the query is: an equality on a top-level field with a string or
- * ObjectId value, {@code $ne} with such a value on a top-level field or on {@code a.b}, and {@code $and} of those.
- * A stored value outside strings, ObjectIds, null and (for {@code a.b}) an array of documents leaves the query
- * undecided ({@code null}), and the caller asks the stock matcher; so the answer is always the stock one.
+ * Decided here, and only when every term of the query is: an equality on a top-level field with a string, ObjectId
+ * or boolean value, {@code $ne} with such a value on a top-level field or on {@code a.b}, a regular expression on a
+ * top-level field (the registry look-ups), and {@code $and} and {@code $or} of those. A stored value outside those
+ * types, null and (for {@code a.b}) an array of documents leaves the query undecided ({@code null}), and the caller
+ * asks the stock matcher; so the answer is always the stock one.
  */
 final class PlainQueryMatch {
 
@@ -41,13 +43,19 @@ final class PlainQueryMatch {
 
     private static Boolean term(Document document, String key, Object condition) {
         if (key.equals("$and")) {
-            return and(document, condition);
+            return all(document, condition, true);
+        }
+        if (key.equals("$or")) {
+            return all(document, condition, false);
         }
         if (key.isEmpty() || key.charAt(0) == '$') {
             return null;
         }
         if (isPlainValue(condition)) {
             return key.indexOf('.') < 0 ? equalsStored(condition, document.get(key)) : null;
+        }
+        if (condition instanceof BsonRegularExpression regex) {
+            return key.indexOf('.') < 0 ? regexStored(regex, document.get(key)) : null;
         }
         if (condition instanceof Document operator && operator.size() == 1
                 && isPlainValue(operator.get("$ne"))) {
@@ -57,11 +65,12 @@ final class PlainQueryMatch {
         return null;
     }
 
-    private static Boolean and(Document document, Object terms) {
+    /** {@code $and} ({@code conjunction}) or {@code $or} of queries, every one of them decided. */
+    private static Boolean all(Document document, Object terms, boolean conjunction) {
         if (!(terms instanceof List<?> list) || list.isEmpty()) {
             return null;
         }
-        boolean all = true;
+        boolean result = conjunction;
         for (Object term : list) {
             if (!(term instanceof Document query)) {
                 return null;
@@ -70,9 +79,9 @@ final class PlainQueryMatch {
             if (matched == null) {
                 return null;
             }
-            all &= matched;
+            result = conjunction ? result && matched : result || matched;
         }
-        return all;
+        return result;
     }
 
     /**
@@ -114,19 +123,30 @@ final class PlainQueryMatch {
         return null;
     }
 
-    /** A stored value against a string or ObjectId: equal, not equal, or null for a value not decided here. */
+    /** A stored value against a plain value: equal, not equal, or null for a value not decided here. */
     private static Boolean equalsStored(Object value, Object stored) {
         if (stored == null) {
             return false;
         }
-        if (stored instanceof String || stored instanceof ObjectId) {
+        if (isPlainValue(stored)) {
             return value.equals(stored);
         }
         return null;
     }
 
+    /** A regular expression against a stored value: found in a string, absent, or null for a value not decided. */
+    private static Boolean regexStored(BsonRegularExpression regex, Object stored) {
+        if (stored == null) {
+            return false;
+        }
+        if (stored instanceof String text) {
+            return regex.matcher(text).find();
+        }
+        return null;
+    }
+
     private static boolean isPlainValue(Object value) {
-        return value instanceof String || value instanceof ObjectId;
+        return value instanceof String || value instanceof ObjectId || value instanceof Boolean;
     }
 
     /** A field name: no further dot, not an array index, not an operator. */

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import de.bwaldvogel.mongo.backend.DefaultQueryMatcher;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
 
@@ -58,10 +59,25 @@ class PlainQueryMatchTest {
     }
 
     @Test
+    void givenRegistryLookUp_whenFieldsAreStringsOrBooleans_thenDecidedHere() {
+        BsonRegularExpression mac = new BsonRegularExpression("^\\s*AA[:\\-.]?BB\\s*$", "i");
+        Document lookUp = new Document("$and", List.of(
+                new Document("$or", List.of(new Document("mac_bps", mac), new Document("mac_gluc", mac))),
+                new Document("is_deleted", new Document("$ne", true))));
+
+        assertThat(PlainQueryMatch.matches(new Document("mac_bps", " aa:bb ").append("is_deleted", false), lookUp))
+                .isTrue();
+        assertThat(PlainQueryMatch.matches(new Document("mac_gluc", "AABB").append("is_deleted", true), lookUp))
+                .isFalse();
+        assertThat(PlainQueryMatch.matches(new Document("mac_bps", "AACC"), lookUp)).isFalse();
+    }
+
+    @Test
     void givenOperatorsNotDecidedHere_whenMatched_thenLeftToTheStockMatcher() {
         Document document = new Document("patient_id", P1).append("n", 3);
         assertThat(PlainQueryMatch.matches(document, new Document("n", new Document("$lt", 5)))).isNull();
         assertThat(PlainQueryMatch.matches(document, new Document("$or", List.of(new Document("n", 3))))).isNull();
+        assertThat(PlainQueryMatch.matches(document, new Document("$nor", List.of(new Document("n", "x"))))).isNull();
         assertThat(PlainQueryMatch.matches(document, new Document("patient_id", P1)
                 .append("$where", "true"))).isNull();
         assertThat(PlainQueryMatch.matches(document, new Document())).isNull();
@@ -77,6 +93,8 @@ class PlainQueryMatchTest {
         putMaybe(d, "patient_id", this::randomScalar);
         putMaybe(d, "date_tag", this::randomScalar);
         putMaybe(d, "data", this::randomData);
+        putMaybe(d, "mac", () -> pick(" aa:bb ", "AABB", "AA-BB-", "x", null, 7, new ArrayList<>(List.of("AABB"))));
+        putMaybe(d, "flag", () -> pick(true, false, "true", null, 1));
         return d;
     }
 
@@ -84,6 +102,10 @@ class PlainQueryMatchTest {
         if (random.nextInt(6) > 0) {
             d.put(field, value.get());
         }
+    }
+
+    private Object pick(Object... values) {
+        return values[random.nextInt(values.length)];
     }
 
     private Object randomScalar() {
@@ -146,6 +168,20 @@ class PlainQueryMatchTest {
     }
 
     private Document randomTerm() {
+        return switch (random.nextInt(4)) {
+            case 0 -> switch (random.nextInt(5)) {
+                case 0 -> new Document("mac", new BsonRegularExpression("^\\s*AA[:\\-.]?BB\\s*$", "i"));
+                case 1 -> new Document("mac", new BsonRegularExpression("^\\s*AA[:\\-.]?BB\\s*$", ""));
+                case 2 -> new Document("flag", new Document("$ne", true));
+                case 3 -> new Document("flag", random.nextBoolean());
+                default -> new Document("data.e", new BsonRegularExpression("x", ""));
+            };
+            case 1 -> new Document("$or", List.of(randomPlainTerm(), randomPlainTerm()));
+            default -> randomPlainTerm();
+        };
+    }
+
+    private Document randomPlainTerm() {
         Object value = random.nextInt(3) == 0 ? (random.nextBoolean() ? P1 : P2) : (random.nextBoolean() ? "x" : "y");
         return switch (random.nextInt(9)) {
             case 0, 1 -> new Document("patient_id", value);

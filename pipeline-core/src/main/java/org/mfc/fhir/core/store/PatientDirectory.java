@@ -232,8 +232,9 @@ public final class PatientDirectory {
     }
 
     private boolean livePatient(ObjectId id) {
-        return main.getCollection("patients").countDocuments(Filters.and(Filters.eq("_id", id),
-                Filters.ne("is_deleted", true))) > 0;
+        // find, not countDocuments: a count is an aggregation, heavier than the one-document read it needs.
+        return main.getCollection("patients").find(Filters.and(Filters.eq("_id", id),
+                Filters.ne("is_deleted", true))).projection(Projections.include("_id")).first() != null;
     }
 
     private static Bson anyOf(List<String> fields, Pattern re) {

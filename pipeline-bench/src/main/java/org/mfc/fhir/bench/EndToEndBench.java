@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +70,8 @@ public final class EndToEndBench {
                 .append(a.getOrDefault("command", "scripts/bench-e2e.sh")).append("`\n\n")
                 .append("| offered req/s | achieved req/s | 2xx | errors | stored Observations | worker records/s"
                         + " | max lag (records) | max lag (s) | drain after load (s) | freshness p50 ms | p99 ms"
-                        + " | p99.9 ms | max ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + " | p99.9 ms | max ms | seconds over 1 s |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         XYSeries p50 = new XYSeries("freshness p50");
         XYSeries p99 = new XYSeries("freshness p99");
         XYSeries lagSeconds = new XYSeries("max lag (records / offered rate)");
@@ -89,57 +93,74 @@ public final class EndToEndBench {
                 }
                 System.out.printf("warm-up: %d requests, %d 2xx%n", w.sent(), w.count2xx());
             }
+            // Freshness is read from the database once, after the last step: a query between steps (a scan of
+            // every stored Observation in the stand-in) would load the database just before the next step starts.
+            List<Step> steps = new ArrayList<>();
             for (int rate : rates) {
                 long base = offset;
-                try {
-                    AtomicLong maxLag = new AtomicLong();
-                    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-                    sampler.scheduleAtFixedRate(() -> maxLag.accumulateAndGet(ConsumerLag.of(admin, topic, group),
-                            Math::max), 0, 1, TimeUnit.SECONDS);
-                    Instant stepStart = Instant.now();
-                    var r = gen.run(rate, duration, i -> fleet.request(base + i, "/api/v1/ava4", headers));
-                    Instant loadEnd = Instant.now();
-                    long lagAtEnd;
-                    while ((lagAtEnd = ConsumerLag.of(admin, topic, group)) > 0
-                            && Duration.between(loadEnd, Instant.now()).toSeconds() < 300) {
-                        TimeUnit.MILLISECONDS.sleep(200);
-                    }
-                    double drain = Duration.between(loadEnd, Instant.now()).toMillis() / 1000.0;
-                    sampler.shutdownNow();
-                    offset += r.sent();
-                    Freshness f = freshness(fhir, stepStart);
-                    double workerRate = f.count / Math.max(0.001, f.spanSeconds);
-                    // A lag of N records at R records/s offered is N/R seconds of readings waiting.
-                    double maxLagSeconds = maxLag.get() / (double) rate;
-                    p50.add(rate, Math.max(1, f.received.getValueAtPercentile(50)));
-                    p99.add(rate, Math.max(1, f.received.getValueAtPercentile(99)));
-                    lagSeconds.add(rate, Math.max(1, maxLagSeconds * 1000));
-                    md.append(String.format(Locale.ROOT,
-                            "| %d | %.0f | %d | %d | %d | %.0f | %d | %.2f | %.1f | %.0f | %.0f | %.0f | %.0f |%n",
-                            rate, r.achievedRate(), r.count2xx(), r.errors(), f.count, workerRate, maxLag.get(),
-                            maxLagSeconds, drain,
-                            f.received.getValueAtPercentile(50) / 1.0, f.received.getValueAtPercentile(99) / 1.0,
-                            f.received.getValueAtPercentile(99.9) / 1.0, f.received.getMaxValue() / 1.0));
-                    System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, stored %d, worker %.0f/s, max lag %d, drain"
-                            + " %.1f s, freshness p50 %d ms p99 %d ms (lag left %d)%n", rate, r.count2xx(), f.count,
-                            workerRate,
-                            maxLag.get(), drain, f.received.getValueAtPercentile(50),
-                            f.received.getValueAtPercentile(99), lagAtEnd);
-                } catch (RuntimeException e) {
-                    // The database stopped answering the benchmark's own queries: the pipeline is past what it can
-                    // hold here. Record that and stop; the steps measured so far are kept.
-                    md.append(String.format(Locale.ROOT, "| %d | not completed: %s |%n", rate,
-                            e.getClass().getSimpleName()));
-                    System.out.printf(Locale.ROOT, "%d req/s: not completed (%s)%n", rate, e);
-                    break;
+                AtomicLong maxLag = new AtomicLong();
+                ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+                sampler.scheduleAtFixedRate(() -> maxLag.accumulateAndGet(ConsumerLag.of(admin, topic, group),
+                        Math::max), 0, 1, TimeUnit.SECONDS);
+                Instant stepStart = Instant.now();
+                var r = gen.run(rate, duration, i -> fleet.request(base + i, "/api/v1/ava4", headers));
+                Instant loadEnd = Instant.now();
+                long lagAtEnd;
+                while ((lagAtEnd = ConsumerLag.of(admin, topic, group)) > 0
+                        && Duration.between(loadEnd, Instant.now()).toSeconds() < 300) {
+                    TimeUnit.MILLISECONDS.sleep(200);
                 }
+                double drain = Duration.between(loadEnd, Instant.now()).toMillis() / 1000.0;
+                sampler.shutdownNow();
+                offset += r.sent();
+                steps.add(new Step(rate, r, stepStart, maxLag.get(), lagAtEnd, drain));
+                System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, max lag %d, drain %.1f s (lag left %d)%n", rate,
+                        r.count2xx(), maxLag.get(), drain, lagAtEnd);
+            }
+            List<Freshness> measured;
+            try {
+                measured = freshness(fhir, steps);
+            } catch (RuntimeException e) {
+                // The database stopped answering the benchmark's own query: the pipeline is past what it can hold
+                // here. The load side of every step is still reported.
+                md.append(String.format(Locale.ROOT, "| freshness not read: %s |%n", e.getClass().getSimpleName()));
+                System.out.printf(Locale.ROOT, "freshness not read (%s)%n", e);
+                measured = List.of();
+            }
+            for (int k = 0; k < measured.size(); k++) {
+                Step step = steps.get(k);
+                Freshness f = measured.get(k);
+                int rate = step.rate();
+                var r = step.load();
+                double workerRate = f.count / Math.max(0.001, f.spanSeconds);
+                // A lag of N records at R records/s offered is N/R seconds of readings waiting.
+                double maxLagSeconds = step.maxLag() / (double) rate;
+                p50.add(rate, Math.max(1, f.received.getValueAtPercentile(50)));
+                p99.add(rate, Math.max(1, f.received.getValueAtPercentile(99)));
+                lagSeconds.add(rate, Math.max(1, maxLagSeconds * 1000));
+                md.append(String.format(Locale.ROOT,
+                        "| %d | %.0f | %d | %d | %d | %.0f | %d | %.2f | %.1f | %.0f | %.0f | %.0f | %.0f"
+                                + " | %d of %d |%n",
+                        rate, r.achievedRate(), r.count2xx(), r.errors(), f.count, workerRate, step.maxLag(),
+                        maxLagSeconds, step.drain(),
+                        f.received.getValueAtPercentile(50) / 1.0, f.received.getValueAtPercentile(99) / 1.0,
+                        f.received.getValueAtPercentile(99.9) / 1.0, f.received.getMaxValue() / 1.0,
+                        f.secondsOver(1000), f.worstPerSecond.size()));
+                System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, stored %d, worker %.0f/s, max lag %d, drain"
+                        + " %.1f s, freshness p50 %d ms p99 %d ms (lag left %d)%n", rate, r.count2xx(), f.count,
+                        workerRate, step.maxLag(), step.drain(), f.received.getValueAtPercentile(50),
+                        f.received.getValueAtPercentile(99), step.lagAtEnd());
+                System.out.printf(Locale.ROOT, "%d req/s: longest wait per second of receipt (ms) from %s: %s%n",
+                        rate, f.worstPerSecond.isEmpty() ? "-" : Instant.ofEpochSecond(f.worstPerSecond.firstKey()),
+                        f.timeline());
             }
         }
         md.append("\nFreshness = the time the worker stored the Observation (`recorded_datetime`) minus the time the"
                 + " ingest API received the reading (`issued`). Worker records/s = stored Observations of the step"
                 + " divided by the span of their `recorded_datetime`. Max lag = the worker group's lag sampled every"
-                + " second during the step; in seconds, divided by the offered rate.\n\n![plot](" + out.getFileName()
-                + ".png)\n");
+                + " second during the step; in seconds, divided by the offered rate. Seconds over 1 s = seconds of the"
+                + " step (by receipt time) in which some reading waited more than 1 s to be stored.\n\n![plot]("
+                + out.getFileName() + ".png)\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(Path.of(out + ".md"), md.toString());
         if (p50.getItemCount() > 0) {
@@ -162,27 +183,76 @@ public final class EndToEndBench {
                 "offered load (readings/s)", "ms, log scale", data, true);
     }
 
-    private record Freshness(long count, double spanSeconds, Histogram received) {
+    /**
+     * {@code worstPerSecond}: per second of receipt, the longest a reading received in it waited to be stored; the
+     * lag as it moved through the step.
+     */
+    private record Freshness(long count, double spanSeconds, Histogram received, SortedMap<Long, Long> worstPerSecond) {
+
+        /** Seconds of the step in which some reading waited longer than {@code limitMs} to be stored. */
+        long secondsOver(long limitMs) {
+            return worstPerSecond.values().stream().filter(ms -> ms > limitMs).count();
+        }
+
+        String timeline() {
+            StringBuilder sb = new StringBuilder();
+            worstPerSecond.values().forEach(ms -> sb.append(' ').append(ms));
+            return sb.toString().trim();
+        }
     }
 
-    /** Blood-pressure panels stored since {@code since}: one per request. */
-    private static Freshness freshness(MongoDatabase fhir, Instant since) {
-        Histogram h = new Histogram(3_600_000L, 3);
-        long first = Long.MAX_VALUE;
-        long last = 0;
-        long count = 0;
-        for (Document d : fhir.getCollection("fhir_observations")
-                .find(Filters.and(Filters.eq("code", "85354-9"), Filters.gte("recorded_datetime", Date.from(since))))
-                .projection(Projections.include("recorded_datetime", "resource_data.issued"))) {
-            long recorded = d.getDate("recorded_datetime").getTime();
-            String issued = d.get("resource_data", Document.class).getString("issued");
-            long received = Instant.parse(issued).toEpochMilli();
-            h.recordValue(Math.max(0, Math.min(3_600_000L, recorded - received)));
-            first = Math.min(first, recorded);
-            last = Math.max(last, recorded);
-            count++;
+    /** One load step: what the generator sent and the lag seen while the worker caught up. */
+    private record Step(int rate, OpenLoopGenerator.StepResult load, Instant start, long maxLag, long lagAtEnd,
+            double drain) {
+    }
+
+    /**
+     * Blood-pressure panels (one per request) stored since the first step, each counted in the step whose load it
+     * was received in: the last step started at or before its receipt time.
+     */
+    private static List<Freshness> freshness(MongoDatabase fhir, List<Step> steps) {
+        int n = steps.size();
+        List<Histogram> histograms = new ArrayList<>();
+        List<SortedMap<Long, Long>> worst = new ArrayList<>();
+        long[] first = new long[n];
+        long[] last = new long[n];
+        long[] count = new long[n];
+        for (int k = 0; k < n; k++) {
+            histograms.add(new Histogram(3_600_000L, 3));
+            worst.add(new TreeMap<>());
+            first[k] = Long.MAX_VALUE;
         }
-        return new Freshness(count, (last - first) / 1000.0, h);
+        // In windows of ten seconds of storage time: the stand-in answers a find in one reply, whatever its size.
+        Instant end = Instant.now().plusSeconds(1);
+        for (Instant from = steps.get(0).start(); from.isBefore(end); from = from.plusSeconds(10)) {
+            for (Document d : fhir.getCollection("fhir_observations")
+                    .find(Filters.and(Filters.eq("code", "85354-9"), Filters.gte("recorded_datetime", Date.from(from)),
+                            Filters.lt("recorded_datetime", Date.from(from.plusSeconds(10)))))
+                    .projection(Projections.include("recorded_datetime", "resource_data.issued"))) {
+                long recorded = d.getDate("recorded_datetime").getTime();
+                String issued = d.get("resource_data", Document.class).getString("issued");
+                long received = Instant.parse(issued).toEpochMilli();
+                int k = n - 1;
+                while (k > 0 && steps.get(k).start().toEpochMilli() > received) {
+                    k--;
+                }
+                if (steps.get(k).start().toEpochMilli() > received) {
+                    continue;
+                }
+                long waited = Math.max(0, Math.min(3_600_000L, recorded - received));
+                histograms.get(k).recordValue(waited);
+                worst.get(k).merge(received / 1000, waited, Math::max);
+                first[k] = Math.min(first[k], recorded);
+                last[k] = Math.max(last[k], recorded);
+                count[k]++;
+            }
+        }
+        List<Freshness> out = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            out.add(new Freshness(count[k], count[k] == 0 ? 0 : (last[k] - first[k]) / 1000.0, histograms.get(k),
+                    worst.get(k)));
+        }
+        return out;
     }
 
     private static Admin admin(String bootstrap) {

@@ -110,12 +110,12 @@ final class IndexedMemoryBackend extends MemoryBackend {
     }
 
     /**
-     * Documents are kept as BSON bytes until their first update (in a collection of at most
-     * {@value #LIVE_AFTER_SCAN_MAX_DOCUMENTS} documents, or their first full scan), then as live documents, updated in
-     * place as the stock backend does. Inserted-once documents (Observations, Provenance: nearly all of a large database) then take
-     * a few hundred bytes to a few kilobytes instead of a tree of maps several times that size, so a database of
-     * millions of documents fits in a heap of a few gigabytes; documents written again and again (legacy buckets,
-     * patients) skip a decode and encode on every write.
+     * Documents are kept as BSON bytes until their first update, then as live documents, updated in place as the
+     * stock backend does (in a collection of at most {@value #LIVE_AFTER_SCAN_MAX_DOCUMENTS} documents, also from
+     * their first full scan on). Inserted-once documents (Observations, Provenance: nearly all of a large database)
+     * then take a few hundred bytes to a few kilobytes instead of a tree of maps several times that size, so a
+     * database of millions of documents fits in a heap of a few gigabytes; documents written again and again (legacy
+     * buckets, patients) skip a decode and encode on every write.
      */
     private static final class IndexedCollection extends MemoryCollection {
 

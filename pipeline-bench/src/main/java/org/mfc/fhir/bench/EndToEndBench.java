@@ -132,7 +132,7 @@ public final class EndToEndBench {
                 Freshness f = measured.get(k);
                 int rate = step.rate();
                 var r = step.load();
-                double workerRate = f.count / Math.max(0.001, f.spanSeconds);
+                double workerRate = f.count / Math.max(0.001, f.spanSeconds());
                 // A lag of N records at R records/s offered is N/R seconds of readings waiting.
                 double maxLagSeconds = step.maxLag() / (double) rate;
                 p50.add(rate, Math.max(1, f.received.getValueAtPercentile(50)));
@@ -184,10 +184,29 @@ public final class EndToEndBench {
     }
 
     /**
-     * {@code worstPerSecond}: per second of receipt, the longest a reading received in it waited to be stored; the
-     * lag as it moved through the step.
+     * The readings of one step as stored: how long each waited from receipt to storage ({@code received}), and per
+     * second of receipt the longest wait ({@code worstPerSecond}), the lag as it moved through the step.
      */
-    private record Freshness(long count, double spanSeconds, Histogram received, SortedMap<Long, Long> worstPerSecond) {
+    private static final class Freshness {
+        final Histogram received = new Histogram(3_600_000L, 3);
+        final SortedMap<Long, Long> worstPerSecond = new TreeMap<>();
+        long count;
+        private long firstStored = Long.MAX_VALUE;
+        private long lastStored;
+
+        void record(long storedMs, long receivedMs) {
+            long waited = Math.max(0, Math.min(3_600_000L, storedMs - receivedMs));
+            received.recordValue(waited);
+            worstPerSecond.merge(receivedMs / 1000, waited, Math::max);
+            firstStored = Math.min(firstStored, storedMs);
+            lastStored = Math.max(lastStored, storedMs);
+            count++;
+        }
+
+        /** From the first to the last storage time of the step. */
+        double spanSeconds() {
+            return count == 0 ? 0 : (lastStored - firstStored) / 1000.0;
+        }
 
         /** Seconds of the step in which some reading waited longer than {@code limitMs} to be stored. */
         long secondsOver(long limitMs) {
@@ -212,15 +231,9 @@ public final class EndToEndBench {
      */
     private static List<Freshness> freshness(MongoDatabase fhir, List<Step> steps) {
         int n = steps.size();
-        List<Histogram> histograms = new ArrayList<>();
-        List<SortedMap<Long, Long>> worst = new ArrayList<>();
-        long[] first = new long[n];
-        long[] last = new long[n];
-        long[] count = new long[n];
+        List<Freshness> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            histograms.add(new Histogram(3_600_000L, 3));
-            worst.add(new TreeMap<>());
-            first[k] = Long.MAX_VALUE;
+            out.add(new Freshness());
         }
         // In windows of ten seconds of storage time: the stand-in answers a find in one reply, whatever its size.
         Instant end = Instant.now().plusSeconds(1);
@@ -239,18 +252,8 @@ public final class EndToEndBench {
                 if (steps.get(k).start().toEpochMilli() > received) {
                     continue;
                 }
-                long waited = Math.max(0, Math.min(3_600_000L, recorded - received));
-                histograms.get(k).recordValue(waited);
-                worst.get(k).merge(received / 1000, waited, Math::max);
-                first[k] = Math.min(first[k], recorded);
-                last[k] = Math.max(last[k], recorded);
-                count[k]++;
+                out.get(k).record(recorded, received);
             }
-        }
-        List<Freshness> out = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            out.add(new Freshness(count[k], count[k] == 0 ? 0 : (last[k] - first[k]) / 1000.0, histograms.get(k),
-                    worst.get(k)));
         }
         return out;
     }

@@ -19,8 +19,9 @@ import org.jboss.logging.Logger;
  * With a refresher, an entry read after a random point between half and three quarters of its life is reloaded on
  * the refresher while the current value is still answered, so that keys read steadily never make a caller wait for
  * the loader: without it, every key cached in the same second (a fleet's devices after a start) expires in the same
- * second, and the callers then wait for all the look-ups at once; the random point spreads their reloads. A value is still never answered past {@code ttl} after it was loaded: an entry not
- * refreshed in time expires and is loaded by the caller, as without a refresher.
+ * second, and the callers then wait for all the look-ups at once; the random point spreads their reloads. A value
+ * is still never answered past {@code ttl} after it was loaded: an entry not refreshed in time expires and is loaded
+ * by the caller, as without a refresher.
  */
 public final class ExpiringCache<K, V> {
 

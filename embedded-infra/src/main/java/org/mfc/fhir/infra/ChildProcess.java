@@ -76,6 +76,20 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * A Kafka broker child (not started yet) whose {@link #address()} is a listener that admits only clients
+     * authenticated with SCRAM-SHA-512 as {@code scram}'s user (client settings: {@link EmbeddedKafkaBroker.Scram#
+     * clientSettings()}). Log and output in {@code workDir} as for {@link #kafkaBroker(Path)}.
+     */
+    public static ChildProcess kafkaBrokerWithScram(Path workDir, String user, String password) {
+        int[] ports = FreePorts.orFree(0, 0, 0);
+        List<String> args = List.of("--port", String.valueOf(ports[0]), "--controller-port", String.valueOf(ports[1]),
+                "--scram-port", String.valueOf(ports[2]), "--scram-user", user, "--scram-password", password,
+                "--log-dir", workDir.resolve("kafka-logs").toAbsolutePath().toString());
+        return new ChildProcess("kafka-broker-scram", KafkaBrokerMain.class, "512m", args,
+                KafkaBrokerMain.READY_PREFIX, createDirectories(workDir).resolve("kafka-broker.log"));
+    }
+
+    /**
      * A file-backed Mongo child (not started yet): data in {@code workDir/mongo.mv} (kept across restarts), output in
      * {@code workDir/mongo-server.log}, one loopback port chosen now.
      */

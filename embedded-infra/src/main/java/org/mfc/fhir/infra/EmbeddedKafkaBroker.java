@@ -18,6 +18,10 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -41,20 +45,46 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+    /** The mechanism of the authenticated listener: what production brokers use with TLS (SASL_SSL). */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+    /**
+     * A client listener that requires SCRAM authentication, next to the plain one (which the broker itself and the
+     * creation of the user go through). Clients given {@link #saslBootstrapServers()} must authenticate as
+     * {@code user}.
+     */
+    public record Scram(int port, String user, String password) {
+
+        /** The {@code sasl.jaas.config} a client of this listener sets. */
+        public String jaasConfig() {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"" + password + "\";";
+        }
+
+        /** The client settings (besides {@code bootstrap.servers}) that authenticate on this listener. */
+        public Map<String, String> clientSettings() {
+            return Map.of("security.protocol", SASL_LISTENER, SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM,
+                    SaslConfigs.SASL_JAAS_CONFIG, jaasConfig());
+        }
+    }
 
     private final KafkaRaftServer server;
     private final Path logDir;
     private final boolean ownsLogDir;
     private final int port;
     private final int controllerPort;
+    private final Scram scram;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, boolean ownsLogDir, int port, int controllerPort) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, boolean ownsLogDir, int port, int controllerPort,
+            Scram scram) {
         this.server = server;
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.scram = scram;
     }
 
     /** Starts a broker on free loopback ports and a temporary log directory that {@link #close()} deletes. */
@@ -67,7 +97,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * ports ({@code 0} picks a free one). The directory survives {@link #close()}.
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort) {
-        return start(logDir, false, port, controllerPort, 0);
+        return start(logDir, false, port, controllerPort, 0, null);
     }
 
     /**
@@ -77,35 +107,50 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * readiness check already goes through the advertised address. {@code 0} advertises the bound port.
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort, int advertisedPort) {
-        return start(logDir, false, port, controllerPort, advertisedPort);
+        return start(logDir, false, port, controllerPort, advertisedPort, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, int)}, with a second client listener on {@code scram.port()} ({@code 0}: a free
+     * one) that only admits clients authenticated with SCRAM as {@code scram.user()}: the set-up of a secured
+     * cluster's clients, for tests of the services' Kafka security settings.
+     */
+    public static EmbeddedKafkaBroker startWithScram(Path logDir, int port, int controllerPort, Scram scram) {
+        return start(logDir, false, port, controllerPort, 0, scram);
     }
 
     private static EmbeddedKafkaBroker start(Path logDir, boolean ownsLogDir, int port, int controllerPort) {
-        return start(logDir, ownsLogDir, port, controllerPort, 0);
+        return start(logDir, ownsLogDir, port, controllerPort, 0, null);
     }
 
     private static EmbeddedKafkaBroker start(Path logDir, boolean ownsLogDir, int port, int controllerPort,
-            int advertisedPort) {
+            int advertisedPort, Scram scram) {
         return OwnClassLoader.callWith(
-                () -> startWithOwnClassLoader(logDir, ownsLogDir, port, controllerPort, advertisedPort));
+                () -> startWithOwnClassLoader(logDir, ownsLogDir, port, controllerPort, advertisedPort, scram));
     }
 
     private static EmbeddedKafkaBroker startWithOwnClassLoader(Path logDir, boolean ownsLogDir, int port,
-            int controllerPort, int advertisedPort) {
+            int controllerPort, int advertisedPort, Scram requestedScram) {
         BrokerLogLevels.quietBroker();
         long startNanos = System.nanoTime();
-        int[] ports = FreePorts.orFree(port, controllerPort);
+        int[] ports = FreePorts.orFree(port, controllerPort, requestedScram == null ? 0 : requestedScram.port());
         int brokerPort = ports[0];
         int quorumPort = ports[1];
+        Scram scram = requestedScram == null ? null
+                : new Scram(ports[2], requestedScram.user(), requestedScram.password());
         KafkaRaftServer server = null;
         try {
             KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, quorumPort,
-                    advertisedPort == 0 ? brokerPort : advertisedPort), false);
+                    advertisedPort == 0 ? brokerPort : advertisedPort, scram), false);
             formatIfNeeded(logDir);
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDir, ownsLogDir, brokerPort, quorumPort);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, logDir, ownsLogDir, brokerPort, quorumPort,
+                    scram);
             broker.awaitAcceptingClients();
+            if (scram != null) {
+                broker.createScramUser();
+            }
             LOG.debugf("Kafka broker %s ready in %d ms (log dir %s)", broker.bootstrapServers(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), logDir);
             return broker;
@@ -130,6 +175,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return port;
     }
 
+    /** {@code 127.0.0.1:PORT} of the listener that requires SCRAM; only for a broker started with it. */
+    public String saslBootstrapServers() {
+        if (scram == null) {
+            throw new IllegalStateException("this broker has no SCRAM listener");
+        }
+        return "127.0.0.1:" + scram.port();
+    }
+
+    /** The SCRAM listener and its user, or {@code null}. */
+    public Scram scram() {
+        return scram;
+    }
+
     public int controllerPort() {
         return controllerPort;
     }
@@ -152,7 +210,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path logDir, int port, int controllerPort, int advertisedPort) {
+    private static Properties brokerProperties(Path logDir, int port, int controllerPort, int advertisedPort,
+            Scram scram) {
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
@@ -186,7 +245,56 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("num.network.threads", "2"),
                 Map.entry("num.io.threads", "4"),
                 Map.entry("num.recovery.threads.per.data.dir", "1")));
+        if (scram != null) {
+            props.put("listeners", props.get("listeners") + "," + SASL_LISTENER + "://127.0.0.1:" + scram.port());
+            props.put("advertised.listeners", props.get("advertised.listeners") + "," + SASL_LISTENER
+                    + "://127.0.0.1:" + scram.port());
+            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ","
+                    + SASL_LISTENER + ":" + SASL_LISTENER);
+            props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            props.put("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                    + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         return props;
+    }
+
+    /**
+     * Stores the SCRAM credential through the plain listener, then waits until the authenticated listener admits the
+     * user: the credential reaches the broker through the metadata log a moment after the call returns.
+     */
+    private void createScramUser() {
+        Map<String, Object> plain = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+        try (Admin admin = Admin.create(plain)) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(scram.user(),
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), scram.password())))
+                    .all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the SCRAM user", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create the SCRAM user on " + bootstrapServers(), e);
+        }
+        Map<String, Object> authenticated = new java.util.HashMap<>(scram.clientSettings());
+        authenticated.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrapServers());
+        authenticated.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        authenticated.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try (Admin admin = Admin.create(authenticated)) {
+                admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the SCRAM listener", e);
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("SCRAM listener " + saslBootstrapServers()
+                            + " does not admit its user", e);
+                }
+            }
+        }
     }
 
     /** Formats the storage with a random cluster id, unless a previous run already did (then its log is kept). */

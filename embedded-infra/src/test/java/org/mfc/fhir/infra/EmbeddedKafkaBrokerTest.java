@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EmbeddedKafkaBrokerTest {
@@ -62,5 +67,34 @@ class EmbeddedKafkaBrokerTest {
                     .extracting(ConsumerRecord::value).hasSize(5);
         }
         assertThat(logDir).exists();
+    }
+
+    @Test
+    void scramListenerAdmitsItsUserAndRefusesEveryoneElse(@TempDir Path dir) throws Exception {
+        EmbeddedKafkaBroker.Scram scram = new EmbeddedKafkaBroker.Scram(0, "pipeline", "s3cret");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startWithScram(dir.resolve("kafka"), 0, 0, scram)) {
+            Map<String, Object> authenticated = new HashMap<>(broker.scram().clientSettings());
+            authenticated.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.saslBootstrapServers());
+            try (Admin admin = Admin.create(authenticated)) {
+                assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)).hasSize(1);
+            }
+
+            Map<String, Object> wrongPassword = new HashMap<>(authenticated);
+            wrongPassword.put("sasl.jaas.config", new EmbeddedKafkaBroker.Scram(0, "pipeline", "guess").jaasConfig());
+            try (Admin admin = Admin.create(wrongPassword)) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                        () -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+
+            // A client without the security settings is not admitted on the SCRAM port.
+            Map<String, Object> plain = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.saslBootstrapServers(), AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+            try (Admin admin = Admin.create(plain)) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                        () -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS))).isNotNull();
+            }
+        }
     }
 }

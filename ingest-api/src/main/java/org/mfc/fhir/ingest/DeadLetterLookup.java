@@ -14,6 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.mfc.fhir.core.host.KafkaClientSettings;
+
+import io.smallrye.common.annotation.Identifier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +41,11 @@ public class DeadLetterLookup {
 
     @Inject
     QueueStatsService queue;
+
+    /** The full {@code kafka.*} configuration the channels get (security settings included). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     public Result find(String ingestId) {
         long deadline = System.nanoTime() + config.adminTimeout().toNanos();
@@ -88,18 +96,20 @@ public class DeadLetterLookup {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         int timeout = (int) config.adminTimeout().toMillis();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, queue.bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-api-dead-letter-lookup");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // A look-up must not create the dead-letter topic as a side effect.
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
-        p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(timeout, 1000));
-        p.put(ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(timeout, 2000));
+        Properties p = KafkaClientSettings.consumer(kafkaConfig, Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, queue.bootstrapServers(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "ingest-api-dead-letter-lookup",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                // A look-up must not create the dead-letter topic as a side effect.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout,
+                ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(timeout, 1000),
+                ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(timeout, 2000)));
+        // A look-up reads by assignment and commits nothing: the shared configuration's group id does not apply.
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return new KafkaConsumer<>(p);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +21,9 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.mfc.fhir.core.host.KafkaClientSettings;
+
+import io.smallrye.common.annotation.Identifier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +44,11 @@ public class QueueStatsService {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    /** The full {@code kafka.*} configuration the channels get (security settings included). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     /** The readings channel's own broker address when it has one: the queue is where readings are published. */
     @ConfigProperty(name = "mp.messaging.outgoing.readings-out.bootstrap.servers")
@@ -172,15 +179,14 @@ public class QueueStatsService {
     private synchronized Admin admin() {
         if (admin == null) {
             int timeout = (int) timeoutMs();
-            Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-            p.put(AdminClientConfig.CLIENT_ID_CONFIG, "ingest-api-admin");
-            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
-            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
-            p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(timeout, 1000));
-            p.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(timeout, 2000));
-            p.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
-            admin = Admin.create(p);
+            admin = Admin.create(KafkaClientSettings.admin(kafkaConfig, Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, "ingest-api-admin",
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout,
+                    AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(timeout, 1000),
+                    AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(timeout, 2000),
+                    AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100)));
         }
         return admin;
     }

@@ -23,7 +23,7 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 ./mvnw -B -q -DskipTests -pl embedded-infra,ingest-api,fhir-parser-worker,pipeline-bench -am install
 dir=$(mktemp -d /tmp/bench-e2e.XXXXXX)
 SKIP_BUILD=1 RUN_DIR="$dir" INGEST_HTTP_PORT=$PORT WORKER_HTTP_PORT=$((PORT + 1)) KAFKA_PORT=$((PORT + 2)) \
-  KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) MONGO_STORAGE=${MONGO_STORAGE:-memory} \
+  KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) INGEST_MANAGEMENT_PORT=$((PORT + 5)) WORKER_MANAGEMENT_PORT=$((PORT + 6)) MONGO_STORAGE=${MONGO_STORAGE:-memory} \
   MONGO_JAVA_OPTS=${MONGO_JAVA_OPTS:--Xms8g -Xmx8g -XX:MaxTenuringThreshold=0} \
   INGEST_RATE_LIMIT_PER_SECOND=1000000 INGEST_RATE_LIMIT_BURST=1000000 scripts/run-local.sh >"$dir/run-local.out" 2>&1 &
 STACK_PID=$!
@@ -34,5 +34,5 @@ grep -q "pipeline is up" "$dir/run-local.out" || { cat "$dir/run-local.out"; exi
 "$JAVA" -Xmx1g -cp pipeline-bench/target/pipeline-bench.jar org.mfc.fhir.bench.EndToEndBench \
   --url "http://127.0.0.1:$PORT" --kafka "127.0.0.1:$((PORT + 2))" --mongo "mongodb://127.0.0.1:$((PORT + 4))" \
   --rates "$RATES" --duration "$DURATION" --warmup "${WARMUP:-60}" --warmup-rate "${WARMUP_RATE:-1000}" --devices "$DEVICES" --out "$OUT" \
-  --token "$(scripts/mint-token.sh --subject bench --lifetime 7200 2>/dev/null)" \
+  --token "$(scripts/mint-token.sh --subject bench --scope "system/Observation.write fleet" --lifetime 7200 2>/dev/null)" \
   --command "scripts/bench-e2e.sh (RATES=$RATES DURATION=$DURATION)"

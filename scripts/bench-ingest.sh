@@ -35,7 +35,7 @@ run_mode() {
   local mode=$1 async=$2 rates=$3 dir
   dir=$(mktemp -d /tmp/bench-ingest.XXXXXX)
   SKIP_BUILD=1 RUN_DIR="$dir" INGEST_HTTP_PORT=$PORT WORKER_HTTP_PORT=$((PORT + 1)) KAFKA_PORT=$((PORT + 2)) \
-    KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) ENABLE_ASYNC_FHIR=$async MONGO_STORAGE=memory \
+    KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) INGEST_MANAGEMENT_PORT=$((PORT + 5)) WORKER_MANAGEMENT_PORT=$((PORT + 6)) ENABLE_ASYNC_FHIR=$async MONGO_STORAGE=memory \
     START_WORKER=0 \
     INGEST_RATE_LIMIT_PER_SECOND=1000000 INGEST_RATE_LIMIT_BURST=1000000 \
     scripts/run-local.sh >"$dir/run-local.out" 2>&1 &
@@ -45,7 +45,7 @@ run_mode() {
   "$JAVA" -Xmx512m -cp pipeline-bench/target/pipeline-bench.jar org.mfc.fhir.bench.IngestBench \
     --url "http://127.0.0.1:$PORT" --path /api/v1/ava4 --rates "$rates" --duration "$DURATION" --warmup "$WARMUP" \
     --devices "$DEVICES" --mode "$mode" --out "$OUT" --mongo "mongodb://127.0.0.1:$((PORT + 4))" \
-    --token "$(scripts/mint-token.sh --subject bench --lifetime 7200 2>/dev/null)" \
+    --token "$(scripts/mint-token.sh --subject bench --scope "system/Observation.write fleet" --lifetime 7200 2>/dev/null)" \
     --title "Ingest API: latency from intended send time to answer (open loop, $(nproc) cores, broker and Mongo on the same box)" \
     --command "scripts/bench-ingest.sh (RATES=$RATES SYNC_RATES=$SYNC_RATES DURATION=$DURATION)"
   stop_stack

@@ -7,11 +7,13 @@
 #
 # Usage: scripts/mint-token.sh [--scope "system/Observation.write admin"] [--device ID]... [--subject NAME]
 #                              [--lifetime SECONDS] [--issuer URL] [--audience NAME] [--keys DIR]
-#   --scope     space-separated scopes (default: system/Observation.write)
+#   --scope     space-separated scopes (default: system/Observation.write); admin for the /admin endpoints of both
+#               services; fleet lets a token without --device post for any device (trusted bridges only)
 #   --device    binds the token to a device (repeatable): a device key such as imei-865067123456789 or
-#               box-DCDA0C5A8064, or a raw id in any spelling; without --device the token may post for any device
+#               box-DCDA0C5A8064, or a raw id in any spelling. A token with neither --device nor the fleet scope
+#               may post for no device (403)
 #   --subject   token subject = the client id for rate limits and client_id in queued records (default: local-client)
-#   --lifetime  seconds until expiry (default: 3600)
+#   --lifetime  seconds until expiry (default: 3600; the services refuse more than JWT_MAX_LIFETIME, 86400)
 #   --issuer    default $JWT_ISSUER or https://auth.mfc.local (must match the API's JWT_ISSUER)
 #   --audience  default $JWT_AUDIENCE or mfc-ingest (must match the API's JWT_AUDIENCE)
 #   --keys      key directory (default: <repo>/.local/keys)
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
     --issuer) issuer="$2"; shift 2 ;;
     --audience) audience="$2"; shift 2 ;;
     --keys) keys="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -3,6 +3,7 @@ package org.mfc.fhir.ingest;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mfc.fhir.core.host.auth.Scopes;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

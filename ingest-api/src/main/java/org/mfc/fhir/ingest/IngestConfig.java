@@ -79,15 +79,10 @@ public interface IngestConfig {
     Duration adminTimeout();
 
     /**
-     * How long a verified bearer token is trusted without verifying it again ({@code INGEST_TOKEN_CACHE_TTL}); never
-     * past the token's expiry. 0 verifies every request.
+     * How often the queue gauges ({@code ingest_queue_consumers}, {@code ingest_queue_size},
+     * {@code ingest_queue_dead_letters}) are read from the broker ({@code INGEST_QUEUE_GAUGE_INTERVAL}); 0 never.
      */
-    @WithName("token-cache.ttl")
-    @WithDefault("60s")
-    Duration tokenCacheTtl();
-
-    /** Most verified tokens kept at once ({@code INGEST_TOKEN_CACHE_MAX_ENTRIES}). */
-    @WithName("token-cache.max-entries")
-    @WithDefault("100000")
-    int tokenCacheMaxEntries();
+    @WithName("queue-gauge-interval")
+    @WithDefault("10s")
+    Duration queueGaugeInterval();
 }

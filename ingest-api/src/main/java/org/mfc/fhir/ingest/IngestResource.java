@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponses;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mfc.fhir.core.host.auth.Scopes;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
 

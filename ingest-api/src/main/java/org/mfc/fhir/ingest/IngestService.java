@@ -104,7 +104,7 @@ public class IngestService {
                 }
                 readings += parsed.readings().size();
                 records.add(new IngestRecord(ingestId, i, family, topic, parsed.source().key(), caller.subject(),
-                        receivedAt.toString(), messages.get(i)));
+                        receivedAt.toString(), messages.get(i), caller.bound()));
             } else if (parsed.messageClass() == null && parsed.source() == null && problems.isEmpty()) {
                 problems.add(new FieldProblem(prefix + "$", "is not a valid " + family + " message"));
             }

@@ -14,26 +14,34 @@ class CallerTest {
     private static final DeviceIdentity WATCH = new DeviceIdentity(IdType.IMEI, "865067123456789", "Kati Watch");
 
     @Test
-    void givenNoBinding_whenChecked_thenAnyDeviceAllowed() {
-        Caller caller = new Caller("c", null);
+    void givenNoBindingWithFleetScope_whenChecked_thenAnyDeviceAllowed() {
+        Caller caller = new Caller("c", null, true);
         assertThat(caller.mayPostFor(BOX)).isTrue();
         assertThat(caller.mayPostFor(WATCH)).isTrue();
+        assertThat(caller.bound()).isFalse();
+    }
+
+    @Test
+    void givenNoBindingWithoutFleetScope_whenChecked_thenNoDeviceAllowed() {
+        Caller caller = new Caller("c", null, false);
+        assertThat(caller.mayPostFor(BOX)).isFalse();
+        assertThat(caller.mayPostFor(WATCH)).isFalse();
     }
 
     @Test
     void givenBindingByKeyOrRawSpelling_whenChecked_thenOnlyThoseDevicesAllowed() {
-        assertThat(new Caller("c", Set.of("box-DCDA0C5A8064")).mayPostFor(BOX)).isTrue();
-        assertThat(new Caller("c", Set.of("BOX-dcda0c5a8064")).mayPostFor(BOX)).isTrue();
-        assertThat(new Caller("c", Set.of("dc-da-0c-5a-80-64")).mayPostFor(BOX)).isTrue();
-        assertThat(new Caller("c", Set.of(":865067123456789 ")).mayPostFor(WATCH)).isTrue();
-        assertThat(new Caller("c", Set.of("box-DCDA0C5A8064")).mayPostFor(WATCH)).isFalse();
-        assertThat(new Caller("c", Set.of("imei-865067123456780")).mayPostFor(WATCH)).isFalse();
-        assertThat(new Caller("c", Set.of()).mayPostFor(BOX)).isFalse();
+        assertThat(new Caller("c", Set.of("box-DCDA0C5A8064"), false).mayPostFor(BOX)).isTrue();
+        assertThat(new Caller("c", Set.of("BOX-dcda0c5a8064"), false).mayPostFor(BOX)).isTrue();
+        assertThat(new Caller("c", Set.of("dc-da-0c-5a-80-64"), false).mayPostFor(BOX)).isTrue();
+        assertThat(new Caller("c", Set.of(":865067123456789 "), false).mayPostFor(WATCH)).isTrue();
+        assertThat(new Caller("c", Set.of("box-DCDA0C5A8064"), false).mayPostFor(WATCH)).isFalse();
+        assertThat(new Caller("c", Set.of("imei-865067123456780"), false).mayPostFor(WATCH)).isFalse();
+        assertThat(new Caller("c", Set.of(), false).mayPostFor(BOX)).isFalse();
     }
 
     @Test
     void givenBleAddressEqualToBoxMac_whenBoundAsBleKey_thenBoxNotAllowed() {
         // A key names the device type too: ble-X is not box-X.
-        assertThat(new Caller("c", Set.of("ble-DCDA0C5A8064")).mayPostFor(BOX)).isFalse();
+        assertThat(new Caller("c", Set.of("ble-DCDA0C5A8064"), false).mayPostFor(BOX)).isFalse();
     }
 }

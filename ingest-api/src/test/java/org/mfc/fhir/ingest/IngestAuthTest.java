@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.JwtKeyResource;
+import org.mfc.fhir.core.host.auth.VerifiedTokenCache;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.TestJwt;
 import org.mfc.fhir.infra.PipelineInfraResource;
@@ -39,7 +41,7 @@ class IngestAuthTest {
 
     @Test
     void givenSameValidTokenTwice_whenPosting_thenSecondRequestUsesTheKeptVerification() {
-        String token = TestJwt.shared().token("cache-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null);
+        String token = TestJwt.shared().token("cache-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);
         long before = tokenCache.hits();
         IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
         IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
@@ -48,7 +50,7 @@ class IngestAuthTest {
 
     @Test
     void givenTokenTamperedAfterAGoodOne_whenPosting_thenStillUnauthorized() {
-        String token = TestJwt.shared().token("tamper-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null);
+        String token = TestJwt.shared().token("tamper-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);
         IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
         String[] parts = token.split("\\.");
         String signature = parts[2];
@@ -66,7 +68,7 @@ class IngestAuthTest {
     @Test
     void givenExpiredToken_whenPosting_thenUnauthorizedAndNothingPublished() {
         String client = "expired-" + UUID.randomUUID();
-        Map<String, Object> claims = TestJwt.shared().claims(client, TestJwt.WRITE_SCOPE, null, Duration.ofMinutes(5));
+        Map<String, Object> claims = TestJwt.shared().claims(client, TestJwt.FLEET_WRITE_SCOPE, null, Duration.ofMinutes(5));
         claims.put("iat", Instant.now().minus(Duration.ofHours(2)).getEpochSecond());
         claims.put("exp", Instant.now().minus(Duration.ofHours(1)).getEpochSecond());
         assertUnauthorized(IngestTests.as(TestJwt.shared().sign(claims)));
@@ -75,15 +77,15 @@ class IngestAuthTest {
 
     @Test
     void givenTokenSignedWithAnotherKey_whenPosting_thenUnauthorized() {
-        assertUnauthorized(IngestTests.as(TestJwt.generate().token("forger", TestJwt.WRITE_SCOPE, null)));
+        assertUnauthorized(IngestTests.as(TestJwt.generate().token("forger", TestJwt.FLEET_WRITE_SCOPE, null)));
     }
 
     @Test
     void givenWrongIssuerOrAudienceOrGarbage_whenPosting_thenUnauthorized() {
-        Map<String, Object> issuer = TestJwt.shared().claims("c", TestJwt.WRITE_SCOPE, null, Duration.ofMinutes(5));
+        Map<String, Object> issuer = TestJwt.shared().claims("c", TestJwt.FLEET_WRITE_SCOPE, null, Duration.ofMinutes(5));
         issuer.put("iss", "https://evil.example");
         assertUnauthorized(IngestTests.as(TestJwt.shared().sign(issuer)));
-        Map<String, Object> audience = TestJwt.shared().claims("c", TestJwt.WRITE_SCOPE, null, Duration.ofMinutes(5));
+        Map<String, Object> audience = TestJwt.shared().claims("c", TestJwt.FLEET_WRITE_SCOPE, null, Duration.ofMinutes(5));
         audience.put("aud", "another-api");
         assertUnauthorized(IngestTests.as(TestJwt.shared().sign(audience)));
         assertUnauthorized(IngestTests.as("not.a.token"));
@@ -92,7 +94,7 @@ class IngestAuthTest {
     @Test
     void givenTokenWithoutSubject_whenPosting_thenUnauthorized() {
         // The subject is the client identity for rate limits and client_id: a token must name one.
-        Map<String, Object> claims = TestJwt.shared().claims(null, TestJwt.WRITE_SCOPE, null, Duration.ofMinutes(5));
+        Map<String, Object> claims = TestJwt.shared().claims(null, TestJwt.FLEET_WRITE_SCOPE, null, Duration.ofMinutes(5));
         claims.remove("sub");
         assertUnauthorized(IngestTests.as(TestJwt.shared().sign(claims)));
     }
@@ -131,6 +133,60 @@ class IngestAuthTest {
 
         IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
         assertThat(IngestTests.countPublished("/client_id", client)).isEqualTo(1);
+    }
+
+    @Test
+    void givenUnboundTokenWithoutFleetScope_whenPosting_thenForbiddenAndNothingPublished() {
+        String client = "unbound-" + UUID.randomUUID();
+        String token = TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null);
+
+        IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(403)
+                .contentType("application/problem+json").body("error_code", equalTo("DEVICE_NOT_ALLOWED"))
+                .body("errors[0].field", equalTo("IMEI"));
+        assertThat(IngestTests.countPublished("/client_id", client)).isZero();
+
+        String bridge = TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null);
+        IngestTests.as(bridge).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
+    }
+
+    @Test
+    void givenTokenIssuedInTheFuture_whenPosting_thenUnauthorizedAndNothingPublished() {
+        String client = "future-" + UUID.randomUUID();
+        Map<String, Object> claims = TestJwt.shared().claims(client, TestJwt.FLEET_WRITE_SCOPE, null,
+                Duration.ofMinutes(5));
+        claims.put("iat", Instant.now().plus(Duration.ofMinutes(10)).getEpochSecond());
+        claims.put("exp", Instant.now().plus(Duration.ofMinutes(20)).getEpochSecond());
+        assertUnauthorized(IngestTests.as(TestJwt.shared().sign(claims)));
+        assertThat(IngestTests.countPublished("/client_id", client)).isZero();
+    }
+
+    @Test
+    void givenLifetimeBeyondTheMaximumOrNoIssueTime_whenPosting_thenUnauthorized() {
+        // JWT_MAX_LIFETIME is 24 h by default.
+        Map<String, Object> longLived = TestJwt.shared().claims("long-lived", TestJwt.FLEET_WRITE_SCOPE, null,
+                Duration.ofDays(30));
+        assertUnauthorized(IngestTests.as(TestJwt.shared().sign(longLived)));
+        Map<String, Object> noIat = TestJwt.shared().claims("no-iat", TestJwt.FLEET_WRITE_SCOPE, null,
+                Duration.ofMinutes(5));
+        noIat.remove("iat");
+        assertUnauthorized(IngestTests.as(TestJwt.shared().sign(noIat)));
+        Map<String, Object> day = TestJwt.shared().claims("one-day", TestJwt.FLEET_WRITE_SCOPE, null,
+                Duration.ofHours(24));
+        IngestTests.as(TestJwt.shared().sign(day)).body(VITALS_A).post("/api/v1/kati/VitalSign").then()
+                .statusCode(202);
+    }
+
+    @Test
+    void givenBoxToken_whenPosting_thenTheRecordSaysItsWritesAreBoundToTheBox() {
+        String token = TestJwt.shared().token("box-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE,
+                List.of("box-08F9E0D1F7B4"));
+        String ingestId = IngestTests.as(token).body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4")
+                .then().statusCode(202).extract().path("ingest_id");
+        assertThat(IngestTests.published(ingestId, 1).get(0).path("device_bound").asBoolean()).isTrue();
+
+        String fleetId = IngestTests.device().body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4")
+                .then().statusCode(202).extract().path("ingest_id");
+        assertThat(IngestTests.published(fleetId, 1).get(0).has("device_bound")).isFalse();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.infra.PipelineInfraResource;

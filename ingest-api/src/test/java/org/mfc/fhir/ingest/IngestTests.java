@@ -38,7 +38,7 @@ final class IngestTests {
 
     /** A JSON request with a valid write token for {@link #CLIENT}. */
     static RequestSpecification device() {
-        return as(TestJwt.shared().token(CLIENT, TestJwt.WRITE_SCOPE, null));
+        return as(TestJwt.shared().token(CLIENT, TestJwt.FLEET_WRITE_SCOPE, null));
     }
 
     static RequestSpecification admin() {

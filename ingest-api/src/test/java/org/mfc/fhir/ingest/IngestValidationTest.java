@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.TestJwt;
 import org.mfc.fhir.infra.PipelineInfraResource;
@@ -58,7 +59,7 @@ class IngestValidationTest {
         }
         String client = "validation-" + UUID.randomUUID();
 
-        IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null))
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null))
                 .header("X-Request-ID", "bad-input-1").body(body).post(path)
                 .then().statusCode(status)
                 .contentType("application/problem+json")
@@ -78,7 +79,7 @@ class IngestValidationTest {
         String client = "validation-batch-" + UUID.randomUUID();
         String body = "[" + BP + "," + BP.replace("\"bp_high\":137", "\"bp_high\":\"x\"") + "]";
 
-        IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null)).body(body).post("/api/v1/ava4")
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null)).body(body).post("/api/v1/ava4")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("[1].data.value.device_list[0].bp_high"))
                 .body("errors[0].message", not(containsString("\"x\"")));
@@ -90,7 +91,7 @@ class IngestValidationTest {
     void givenValidMessage_whenPosted_thenCountedOnTopic() {
         // The positive control of the "nothing published" assertions above.
         String client = "validation-ok-" + UUID.randomUUID();
-        IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null)).body(BP).post("/api/v1/ava4")
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null)).body(BP).post("/api/v1/ava4")
                 .then().statusCode(202);
         assertThat(IngestTests.countPublished("/client_id", client)).isEqualTo(1);
     }
@@ -107,7 +108,7 @@ class IngestValidationTest {
 
     @Test
     void givenWrongContentType_whenPosted_thenUnsupportedMediaTypeProblem() {
-        given().header("Authorization", "Bearer " + TestJwt.shared().token("ct", TestJwt.WRITE_SCOPE, null))
+        given().header("Authorization", "Bearer " + TestJwt.shared().token("ct", TestJwt.FLEET_WRITE_SCOPE, null))
                 .contentType("text/plain").body(BP).post("/api/v1/ava4")
                 .then().statusCode(415).contentType("application/problem+json")
                 .body("status", equalTo(415));

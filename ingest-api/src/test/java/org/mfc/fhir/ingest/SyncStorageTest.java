@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.LegacyRegistry;
 import org.mfc.fhir.core.testing.TestJwt;
@@ -37,10 +38,43 @@ class SyncStorageTest {
         }
     }
 
+    private static List<String> observationPatients(String ingestId) {
+        List<String> patients = new ArrayList<>();
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations")
+                    .find(Filters.eq("source_message_id", ingestId)).forEach(d -> patients.add(d.getString("patient_id")));
+        }
+        return patients;
+    }
+
+    @Test
+    void givenBoxTokenNamingTheCuffOfAPatientOfAnotherBox_whenPosted_thenStoredForTheBoxPatientOnly() {
+        org.bson.types.ObjectId neighbour = new org.bson.types.ObjectId("65f0000000000000000000ac");
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            var main = mongo.getDatabase(SyncStorageProfile.MAIN_DB);
+            main.getCollection("patients").replaceOne(Filters.eq("_id", neighbour), new Document("_id", neighbour)
+                    .append("is_deleted", false), new com.mongodb.client.model.ReplaceOptions().upsert(true));
+            main.getCollection("amy_devices").replaceOne(Filters.eq("patient_id", neighbour),
+                    new Document("patient_id", neighbour).append("mac_gw", "AA:BB:CC:00:00:02")
+                            .append("mac_bps", "AA:BB:CC:DD:EE:01"), new com.mongodb.client.model.ReplaceOptions()
+                                    .upsert(true));
+        }
+        // The sample box's payload names the neighbour's cuff.
+        String body = Fixtures.text("ava4/bp_biolight.json").replace("d616f9641622", "aabbccddee01");
+        String boxToken = TestJwt.shared().token("box-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE,
+                List.of("box-08F9E0D1F7B4"));
+
+        String ingestId = IngestTests.as(boxToken).body(body).post("/api/v1/ava4").then().statusCode(201)
+                .extract().path("ingest_id");
+
+        assertThat(observationPatients(ingestId)).isNotEmpty()
+                .containsOnly(LegacyRegistry.BP_PATIENT.toHexString());
+    }
+
     @Test
     void givenAsyncDisabled_whenPosted_thenCreatedAndObservationsInFhirDatabase() {
         String client = "sync-" + UUID.randomUUID();
-        var answer = IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null))
+        var answer = IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null))
                 .body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4")
                 .then().statusCode(201)
                 .body("status", equalTo("stored"))
@@ -69,7 +103,7 @@ class SyncStorageTest {
 
     @Test
     void givenClientOverItsRateLimit_whenPosting_thenTooManyRequestsWithRetryAfter() {
-        var token = TestJwt.shared().token("rate-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null);
+        var token = TestJwt.shared().token("rate-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);
         for (int i = 0; i < 3; i++) {
             IngestTests.as(token).body(Fixtures.text("kati/online_trigger.json")).post("/api/v1/kati/onlineTrigger")
                     .then().statusCode(org.hamcrest.Matchers.not(429));
@@ -82,7 +116,7 @@ class SyncStorageTest {
         assertThat(Integer.parseInt(retryAfter)).isPositive();
 
         // Another client is not affected.
-        IngestTests.as(TestJwt.shared().token("rate-other-" + UUID.randomUUID(), TestJwt.WRITE_SCOPE, null))
+        IngestTests.as(TestJwt.shared().token("rate-other-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null))
                 .body(Fixtures.text("kati/online_trigger.json")).post("/api/v1/kati/onlineTrigger")
                 .then().statusCode(org.hamcrest.Matchers.not(429));
     }

@@ -153,7 +153,7 @@ final class FaultStack implements AutoCloseable {
     /** Headers of a device fleet's requests: JSON and a write-scoped token for the whole fleet. */
     static Map<String, String> fleetHeaders() {
         return Map.of("Content-Type", "application/json", "Authorization", "Bearer " + TestJwt.shared().sign(
-                TestJwt.shared().claims("fault-fleet", TestJwt.WRITE_SCOPE, null, java.time.Duration.ofHours(2))));
+                TestJwt.shared().claims("fault-fleet", TestJwt.FLEET_WRITE_SCOPE, null, java.time.Duration.ofHours(2))));
     }
 
     MongoClient mongoClient() {

@@ -160,7 +160,7 @@ class NoPatientDataInLogsIT {
         sent.add(body);
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ingest.baseUrl() + path))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TestJwt.shared().token("e2e-logs-client", TestJwt.WRITE_SCOPE,
+                .header("Authorization", "Bearer " + TestJwt.shared().token("e2e-logs-client", TestJwt.FLEET_WRITE_SCOPE,
                         null))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("%s %s", path, response.body()).isEqualTo(status);

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.mfc.fhir.core.model.DeviceFamily;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,6 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param deviceKey  normalised id of the reporting device: the Kafka key
  * @param clientId   authenticated client (token subject) that posted it
  * @param receivedAt when the API received the request, ISO-8601 UTC
+ * @param deviceBound the client's token was bound to the reporting device ({@code device_ids}): the message may then
+ *                   write only for patients the registry links to that device (an AVA4 box's sub-devices); false
+ *                   for a fleet-wide bridge token and in records written before this field existed
  */
 public record IngestRecord(
         @JsonProperty("ingest_id") String ingestId,
@@ -29,7 +33,15 @@ public record IngestRecord(
         @JsonProperty("device_key") String deviceKey,
         @JsonProperty("client_id") String clientId,
         @JsonProperty("received_at") String receivedAt,
-        @JsonProperty("payload") JsonNode payload) {
+        @JsonProperty("payload") JsonNode payload,
+        @JsonProperty("device_bound")
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = FalseFilter.class) boolean deviceBound) {
+
+    /** A record of a fleet-wide (unbound) client. */
+    public IngestRecord(String ingestId, int seq, DeviceFamily family, String topic, String deviceKey, String clientId,
+            String receivedAt, JsonNode payload) {
+        this(ingestId, seq, family, topic, deviceKey, clientId, receivedAt, payload, false);
+    }
 
     public IngestRecord {
         Objects.requireNonNull(ingestId, "ingest_id");
@@ -47,5 +59,18 @@ public record IngestRecord(
     @JsonIgnore
     public Instant receivedInstant() {
         return Instant.parse(receivedAt);
+    }
+
+    /** Leaves {@code device_bound: false} out of the JSON: records stay as they were for every unbound client. */
+    static final class FalseFilter {
+        @Override
+        public boolean equals(Object value) {
+            return Boolean.FALSE.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 }

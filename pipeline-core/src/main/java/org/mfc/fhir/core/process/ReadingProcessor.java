@@ -219,7 +219,8 @@ public final class ReadingProcessor {
         }
         List<ObjectId> owners = new ArrayList<>(parsed.readings().size());
         for (Reading r : parsed.readings()) {
-            Optional<PatientDirectory.Resolution> resolution = directory.resolve(r);
+            Optional<PatientDirectory.Resolution> resolution = record.deviceBound() ? directory.resolveForGateway(r)
+                    : directory.resolve(r);
             if (resolution.isEmpty() && r.patientHint() != null && r.patientHint().citizenId() != null) {
                 resolution = Optional.of(directory.registerWalkIn(r, now));
             }

@@ -77,6 +77,22 @@ public final class PatientDirectory {
         return resolve(reading.family(), reading.device(), reading.gateway(), reading.patientHint());
     }
 
+    /**
+     * As {@link #resolve(Reading)}, for a message posted with a token bound to its gateway (an AVA4 box's own
+     * token): a sub-device counts only when the registry links its patient to that gateway (the box's owner,
+     * {@code patients.ava_mac_address}, or an {@code amy_devices} document whose {@code mac_gw} is the box).
+     * Otherwise the reading belongs to the gateway's owner, as for a sub-device the registry does not know: a box's
+     * token never writes into the record of a patient the box is not linked to, whatever address the payload names.
+     */
+    public Optional<Resolution> resolveForGateway(Reading reading) {
+        DeviceIdentity gateway = reading.gateway();
+        if (gateway == null || gateway.type() != IdType.BOX_MAC || reading.device().type() != IdType.BLE_MAC) {
+            return resolve(reading);
+        }
+        return cache.get("gateway-bound|" + cacheKey(reading.family(), reading.device(), gateway, null),
+                k -> MongoErrors.call("resolve patient", () -> lookUpWithinGateway(reading.device(), gateway)));
+    }
+
     /** The patient of a device (and its gateway, and the kiosk's patient hint), by the legacy resolution order. */
     public Optional<Resolution> resolve(DeviceFamily family, DeviceIdentity device, DeviceIdentity gateway,
             PatientHint hint) {
@@ -184,6 +200,29 @@ public final class PatientDirectory {
             r = byGateway(gateway.id());
         }
         return r;
+    }
+
+    private Optional<Resolution> lookUpWithinGateway(DeviceIdentity device, DeviceIdentity gateway) {
+        Optional<Resolution> owner = byGateway(gateway.id());
+        Optional<Resolution> bySubDevice = bySubDevice(device.id());
+        if (bySubDevice.isPresent() && (owner.map(o -> o.patientId().equals(bySubDevice.get().patientId()))
+                .orElse(false) || linkedToGateway(bySubDevice.get().patientId(), gateway.id()))) {
+            return bySubDevice;
+        }
+        return owner.map(o -> new Resolution(o.patientId(), o.via() + " (sub-device not linked to the box)"));
+    }
+
+    /** Whether the registry links the patient to the box by another rule than the box's owner. */
+    private boolean linkedToGateway(ObjectId patient, String mac) {
+        Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
+        for (Document d : main.getCollection("amy_devices").find(Filters.regex("mac_gw", re))
+                .projection(Projections.include("patient_id")).limit(50)) {
+            if (patient.equals(LegacyIds.objectId(d.get("patient_id")))) {
+                return true;
+            }
+        }
+        return main.getCollection("patients").find(Filters.and(Filters.eq("_id", patient),
+                Filters.regex("ava_mac_address", re))).projection(Projections.include("_id")).first() != null;
     }
 
     private Optional<Resolution> bySubDevice(String mac) {

@@ -90,6 +90,12 @@ final class ProcessorHarness implements AutoCloseable {
                 List.of()));
     }
 
+    /** The same message as posted with a token bound to its reporting device (an AVA4 box's own token). */
+    static IngestRecord deviceBound(IngestRecord r) {
+        return new IngestRecord(r.ingestId(), r.seq(), r.family(), r.topic(), r.deviceKey(), r.clientId(),
+                r.receivedAt(), r.payload(), true);
+    }
+
     IngestRecord alert(AlertEvent event) {
         return message(DeviceFamily.KATI, new ParseResult(MessageClass.ALERT, event.device(), List.of(),
                 List.of(event), List.of()));

@@ -48,6 +48,52 @@ class ReadingProcessorTest {
                 .append("patient_id", PATIENT));
     }
 
+    /** Whose record a message's Observations landed in. */
+    private List<String> observationPatients(IngestRecord msg) {
+        List<String> out = new ArrayList<>();
+        h.fhirDb.getCollection("fhir_observations").find(Filters.eq("source_message_id", msg.ingestId()))
+                .forEach(d -> out.add(d.getString("patient_id")));
+        return out;
+    }
+
+    @Test
+    void givenBoxTokenNamingAnotherPatientsCuff_whenProcessed_thenStoredForTheBoxPatientOnly() {
+        seedRegistry(h);
+        ObjectId neighbour = new ObjectId("65f0000000000000000000aa");
+        h.main.getCollection("patients").insertOne(new Document("_id", neighbour).append("is_deleted", false));
+        // The sample cuff belongs to a patient of another box.
+        h.main.getCollection("amy_devices").insertOne(new Document("patient_id", neighbour)
+                .append("mac_gw", "AA:BB:CC:00:00:01").append("mac_bps", "d6:16:f9:64:16:22"));
+        Reading foreignCuff = SampleReadings.of(MeasurementKind.BLOOD_PRESSURE);
+
+        IngestRecord bound = ProcessorHarness.deviceBound(h.message(DeviceFamily.AVA4, foreignCuff));
+        assertThat(h.processor.process(List.of(bound)).count(RecordOutcome.Status.STORED)).isEqualTo(1);
+        assertThat(observationPatients(bound)).isNotEmpty().containsOnly(PATIENT.toHexString());
+
+        // A fleet-wide bridge's message follows the registry's sub-device rule, as before.
+        IngestRecord bridged = h.message(DeviceFamily.AVA4, foreignCuff);
+        h.processor.process(List.of(bridged));
+        assertThat(observationPatients(bridged)).isNotEmpty().containsOnly(neighbour.toHexString());
+    }
+
+    @Test
+    void givenBoxTokenNamingTheCuffOfASecondPatientOfThatBox_whenProcessed_thenStoredForThatPatient() {
+        seedRegistry(h);
+        ObjectId partner = new ObjectId("65f0000000000000000000ab");
+        h.main.getCollection("patients").insertOne(new Document("_id", partner).append("is_deleted", false));
+        h.main.getCollection("amy_devices").insertOne(new Document("patient_id", partner)
+                .append("mac_gw", "08F9E0D1F7B4").append("mac_bps", "C0:A1:B2:C3:D4:F0"));
+        Reading partnerCuff = new Reading(DeviceFamily.AVA4, MeasurementKind.BLOOD_PRESSURE,
+                new org.mfc.fhir.core.model.DeviceIdentity(org.mfc.fhir.core.model.IdType.BLE_MAC, "C0A1B2C3D4F0",
+                        "WBP BIOLIGHT"), SampleReadings.AVA4_BOX, null, SampleReadings.DEVICE_TIME, null,
+                SampleReadings.of(MeasurementKind.BLOOD_PRESSURE).values(), Map.of());
+
+        IngestRecord bound = ProcessorHarness.deviceBound(h.message(DeviceFamily.AVA4, partnerCuff));
+        h.processor.process(List.of(bound));
+
+        assertThat(observationPatients(bound)).isNotEmpty().containsOnly(partner.toHexString());
+    }
+
     private List<IngestRecord> oneMessagePerKind() {
         List<IngestRecord> out = new ArrayList<>();
         for (MeasurementKind kind : MeasurementKind.values()) {

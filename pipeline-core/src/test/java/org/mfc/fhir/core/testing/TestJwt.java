@@ -35,6 +35,8 @@ public final class TestJwt {
     public static final String ISSUER = "https://auth.mfc.local";
     public static final String AUDIENCE = "mfc-ingest";
     public static final String WRITE_SCOPE = "system/Observation.write";
+    /** Writing for any device: a token without {@code device_ids} needs the fleet scope (trusted bridges, test fleets). */
+    public static final String FLEET_WRITE_SCOPE = "system/Observation.write fleet";
 
     private static TestJwt shared;
 

@@ -1,4 +1,4 @@
-package org.mfc.fhir.ingest;
+package org.mfc.fhir.core.host.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +27,7 @@ class VerifiedTokenCacheTest {
     private static final class CountingVerifier extends JWTCallerPrincipalFactory {
         final AtomicInteger calls = new AtomicInteger();
         Instant now = NOW;
+        Instant issuedAt = NOW;
 
         @Override
         public JWTCallerPrincipal parse(String token, JWTAuthContextInfo context) throws ParseException {
@@ -41,12 +42,17 @@ class VerifiedTokenCacheTest {
             JwtClaims claims = new JwtClaims();
             claims.setSubject("device");
             claims.setExpirationTime(NumericDate.fromSeconds(exp));
+            claims.setIssuedAt(NumericDate.fromSeconds(issuedAt.getEpochSecond()));
             return new DefaultJWTCallerPrincipal(claims);
         }
     }
 
     private final CountingVerifier verifier = new CountingVerifier();
     private final JWTAuthContextInfo context = new JWTAuthContextInfo();
+
+    {
+        context.setClockSkew(60);
+    }
 
     private VerifiedTokenCache cache(Duration ttl, int max, Instant now) {
         return new VerifiedTokenCache(verifier, ttl, max, Clock.fixed(now, ZoneOffset.UTC));
@@ -66,6 +72,26 @@ class VerifiedTokenCacheTest {
 
         assertThat(verifier.calls).hasValue(1);
         assertThat(cache.hits()).isEqualTo(1);
+    }
+
+    @Test
+    void givenTokenIssuedInTheFuture_whenPosted_thenRefusedAndNotKept() {
+        VerifiedTokenCache cache = cache(Duration.ofMinutes(1), 10, NOW);
+        verifier.issuedAt = NOW.plusSeconds(3600);
+
+        assertThatThrownBy(() -> cache.parse(good(NOW.plusSeconds(7200)), context))
+                .isInstanceOf(ParseException.class).hasMessageContaining("iat");
+        assertThatThrownBy(() -> cache.parse(good(NOW.plusSeconds(7200)), context))
+                .isInstanceOf(ParseException.class);
+        assertThat(cache.hits()).isZero();
+    }
+
+    @Test
+    void givenIssueTimeWithinTheClockSkew_whenPosted_thenAccepted() throws Exception {
+        VerifiedTokenCache cache = cache(Duration.ofMinutes(1), 10, NOW);
+        verifier.issuedAt = NOW.plusSeconds(30);
+
+        assertThat(cache.parse(good(NOW.plusSeconds(600)), context).getSubject()).isEqualTo("device");
     }
 
     @Test

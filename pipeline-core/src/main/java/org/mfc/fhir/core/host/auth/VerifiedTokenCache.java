@@ -1,4 +1,4 @@
-package org.mfc.fhir.ingest;
+package org.mfc.fhir.core.host.auth;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTCallerPrincipal;
 import io.smallrye.jwt.auth.principal.JWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -19,10 +21,11 @@ import jakarta.inject.Inject;
 /**
  * Verifies a bearer token once and reuses the verification for the token's next requests: a device posts every few
  * seconds with the same token, and the RSA signature check and claim parsing were the largest share of a request's
- * CPU. Only a token that passed full verification (signature, issuer, audience, expiry) is kept, under its exact
- * string, so a changed token is a different key and is verified afresh. A kept verification ends at the earlier of
- * the token's expiry (without the verifier's clock-skew grace) and {@code ttl} after verification, so a key removed
- * from the configuration stops being honoured within {@code ttl}.
+ * CPU. Only a token that passed full verification (signature, issuer, audience, expiry, lifetime) and this class's
+ * own rule (no {@code iat} in the future beyond the clock skew) is kept, under its exact string, so a changed token is
+ * a different key and is verified afresh. A kept verification ends at the earlier of the token's expiry (without the
+ * verifier's clock-skew grace) and {@code ttl} after verification; a change of the verification keys empties the
+ * cache, so a removed key stops being honoured when the new keys are read.
  */
 @ApplicationScoped
 @Alternative
@@ -33,6 +36,7 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
     }
 
     private final JWTCallerPrincipalFactory verifier;
+    private final TokenKeys keys;
     private final long ttlMillis;
     private final int maxEntries;
     private final Clock clock;
@@ -40,13 +44,25 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
     private final LongAdder hits = new LongAdder();
 
     @Inject
-    public VerifiedTokenCache(IngestConfig config) {
-        this(new DefaultJWTCallerPrincipalFactory(), config.tokenCacheTtl(), config.tokenCacheMaxEntries(),
+    public VerifiedTokenCache(TokenConfig config,
+            @ConfigProperty(name = "mp.jwt.verify.publickey.location") String keyLocation) {
+        this(TokenKeys.watch(keyLocation, config.keysRefresh()), config.cacheTtl(), config.cacheMaxEntries(),
                 Clock.systemUTC());
     }
 
+    private VerifiedTokenCache(TokenKeys keys, Duration ttl, int maxEntries, Clock clock) {
+        this(new RotatingVerifier(keys), keys, ttl, maxEntries, clock);
+        keys.onChange(verified::clear);
+    }
+
     VerifiedTokenCache(JWTCallerPrincipalFactory verifier, Duration ttl, int maxEntries, Clock clock) {
+        this(verifier, null, ttl, maxEntries, clock);
+    }
+
+    private VerifiedTokenCache(JWTCallerPrincipalFactory verifier, TokenKeys keys, Duration ttl, int maxEntries,
+            Clock clock) {
         this.verifier = verifier;
+        this.keys = keys;
         this.ttlMillis = ttl.toMillis();
         this.maxEntries = maxEntries;
         this.clock = clock;
@@ -64,6 +80,7 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
             verified.remove(token, kept);
         }
         JWTCallerPrincipal principal = verifier.parse(token, context);
+        refuseFutureIssue(principal, now, context.getClockSkew());
         if (ttlMillis > 0 && maxEntries > 0) {
             long until = Math.min(now + ttlMillis, principal.getExpirationTime() * 1000L);
             if (verified.size() >= maxEntries) {
@@ -76,8 +93,34 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
         return principal;
     }
 
+    /**
+     * A token issued in the future (beyond the allowed clock skew) was minted by a clock or an issuer that cannot be
+     * trusted, and its lifetime cannot be judged: refused.
+     */
+    private static void refuseFutureIssue(JWTCallerPrincipal principal, long nowMillis, int skewSeconds)
+            throws ParseException {
+        long issuedAt = principal.getIssuedAtTime();
+        if (issuedAt > nowMillis / 1000 + skewSeconds) {
+            throw new ParseException("the token's iat is in the future");
+        }
+    }
+
     /** Requests answered from a kept verification, for tests and diagnosis. */
-    long hits() {
+    public long hits() {
         return hits.sum();
+    }
+
+    /** Reads the verification keys again now (tests; the schedule does it every {@code token.keys-refresh}). */
+    public void refreshKeys() {
+        if (keys != null) {
+            keys.refresh();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        if (keys != null) {
+            keys.close();
+        }
     }
 }

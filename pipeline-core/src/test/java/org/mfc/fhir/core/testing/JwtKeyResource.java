@@ -1,8 +1,6 @@
-package org.mfc.fhir.ingest;
+package org.mfc.fhir.core.testing;
 
 import java.util.Map;
-
-import org.mfc.fhir.core.testing.TestJwt;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 

@@ -5,6 +5,7 @@
 #
 # Ports and paths can be changed with environment variables (defaults in brackets):
 #   INGEST_HTTP_PORT [8080]  WORKER_HTTP_PORT [8081]  KAFKA_PORT [9092]  KAFKA_CONTROLLER_PORT [9093]
+#   INGEST_MANAGEMENT_PORT [9000]  WORKER_MANAGEMENT_PORT [9001] (health, metrics, OpenAPI)
 #   MONGO_PORT [27017]  RUN_DIR [.local/run]  (broker log and Mongo data live there and survive restarts)
 #   MONGODB_MAIN_DB [AMY]  MONGODB_FHIR_DB [MFC_FHIR_R5]  FHIR_QUEUE_NAME [fhir.readings]  ENABLE_ASYNC_FHIR [true]
 #   MONGO_STORAGE [file]: "memory" keeps MongoDB data in memory only (benchmarks)
@@ -21,6 +22,8 @@ cd "$ROOT"
 
 INGEST_HTTP_PORT=${INGEST_HTTP_PORT:-8080}
 WORKER_HTTP_PORT=${WORKER_HTTP_PORT:-8081}
+INGEST_MANAGEMENT_PORT=${INGEST_MANAGEMENT_PORT:-9000}
+WORKER_MANAGEMENT_PORT=${WORKER_MANAGEMENT_PORT:-9001}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 MONGO_PORT=${MONGO_PORT:-27017}
@@ -63,7 +66,8 @@ trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT"; do
+for p in "$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$INGEST_MANAGEMENT_PORT" "$WORKER_MANAGEMENT_PORT" "$KAFKA_PORT" \
+         "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT"; do
   port_free "$p" || { echo "port $p is in use; set the matching *_PORT variable (see the header of $0)" >&2; exit 1; }
 done
 
@@ -123,23 +127,26 @@ say "seeded a synthetic demo patient who owns the sample payload's AVA4 box and 
 # Tokens: a key pair under .local/keys is created on first run (git-ignored); the API verifies with the public half.
 scripts/mint-token.sh >/dev/null 2>&1
 export JWT_PUBLIC_KEY_LOCATION="$ROOT/.local/keys/jwt-public.pem"
-TOKEN=$(scripts/mint-token.sh --subject local-demo --lifetime 86400 2>/dev/null)
+# The demo token is bound to the sample's AVA4 box, as a box's own token is in production.
+TOKEN=$(scripts/mint-token.sh --subject local-demo --device box-08F9E0D1F7B4 --lifetime 86400 2>/dev/null)
 
 if [ "$START_WORKER" = 1 ]; then
   say "starting fhir-parser-worker on :$WORKER_HTTP_PORT..."
-  WORKER_HTTP_PORT=$WORKER_HTTP_PORT "$JAVA" $WORKER_JAVA_OPTS -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
+  WORKER_HTTP_PORT=$WORKER_HTTP_PORT WORKER_MANAGEMENT_PORT=$WORKER_MANAGEMENT_PORT \
+    "$JAVA" $WORKER_JAVA_OPTS -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
   PIDS+=($!)
 else
   say "not starting fhir-parser-worker (START_WORKER=$START_WORKER): readings stay queued on $FHIR_QUEUE_NAME"
 fi
 say "starting ingest-api on :$INGEST_HTTP_PORT..."
-INGEST_HTTP_PORT=$INGEST_HTTP_PORT "$JAVA" $INGEST_JAVA_OPTS -jar "$INGEST_JAR" >"$LOG_DIR/ingest-api.log" 2>&1 &
+INGEST_HTTP_PORT=$INGEST_HTTP_PORT INGEST_MANAGEMENT_PORT=$INGEST_MANAGEMENT_PORT \
+  "$JAVA" $INGEST_JAVA_OPTS -jar "$INGEST_JAR" >"$LOG_DIR/ingest-api.log" 2>&1 &
 PIDS+=($!)
 if [ "$START_WORKER" = 1 ]; then
-  await_ready fhir-parser-worker "http://127.0.0.1:$WORKER_HTTP_PORT/q/health/ready" 120 \
+  await_ready fhir-parser-worker "http://127.0.0.1:$WORKER_MANAGEMENT_PORT/q/health/ready" 120 \
     "$LOG_DIR/fhir-parser-worker.log"
 fi
-await_ready ingest-api "http://127.0.0.1:$INGEST_HTTP_PORT/q/health/ready" 120 "$LOG_DIR/ingest-api.log"
+await_ready ingest-api "http://127.0.0.1:$INGEST_MANAGEMENT_PORT/q/health/ready" 120 "$LOG_DIR/ingest-api.log"
 
 SAMPLE="pipeline-core/src/test/resources/payloads/ava4/bp_biolight.json"
 SHOW="scripts/show-observations.sh"
@@ -151,17 +158,21 @@ cat <<EOT
 
   POST device readings to   http://127.0.0.1:$INGEST_HTTP_PORT/api/v1/ava4   (see README, "Endpoints")
 
-  Send the AVA4 blood-pressure sample (answers 202 with an ingest_id; the token is valid for 24 h):
+  Send the AVA4 blood-pressure sample (answers 202 with an ingest_id; the token is bound to the sample's box and
+  valid for 24 h):
     curl -sS -X POST http://127.0.0.1:$INGEST_HTTP_PORT/api/v1/ava4 \\
          -H 'Content-Type: application/json' -H "Authorization: Bearer $TOKEN" \\
          --data @$SAMPLE
 
   More tokens: scripts/mint-token.sh [--scope admin] [--device ID] (see its header)
+  Admin API: http://127.0.0.1:$INGEST_HTTP_PORT/admin/queue/stats   http://127.0.0.1:$WORKER_HTTP_PORT/admin/dead-letters
+             (bearer token from: scripts/mint-token.sh --scope admin)
 
   Show the stored Observations (R5 JSON from the FHIR database $MONGODB_FHIR_DB):
     $SHOW
 
-  Health: http://127.0.0.1:$INGEST_HTTP_PORT/q/health   http://127.0.0.1:$WORKER_HTTP_PORT/q/health
+  Health: http://127.0.0.1:$INGEST_MANAGEMENT_PORT/q/health   http://127.0.0.1:$WORKER_MANAGEMENT_PORT/q/health
+  Metrics: .../q/metrics on the same ports; OpenAPI UI: http://127.0.0.1:$INGEST_MANAGEMENT_PORT/q/swagger-ui
   Press Ctrl-C to stop everything.
 
 EOT

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.jboss.logging.Logger;
+import org.mfc.fhir.core.host.auth.Scopes;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.process.ParkedReprocessor;
@@ -12,6 +13,7 @@ import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
 import org.mfc.fhir.core.store.ParkedReadingStore;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -22,10 +24,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * Operator endpoints on the worker's internal port (not exposed to devices): parked readings (list, re-process after
- * a registry fix) and the dead-letter replay. Answers hold counts, reasons and device keys, never patient data.
+ * Operator endpoints (bearer token with the scope {@code admin}, like the ingest API's): parked readings (list,
+ * re-process after a registry fix) and dead letters (list by stage and reason, replay with a filter or as a dry run).
+ * Answers hold counts, reasons and device keys, never patient data or payloads.
  */
 @Path("/admin")
+@RolesAllowed(Scopes.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
 
@@ -42,6 +46,9 @@ public class AdminResource {
 
     @Inject
     DeadLetterReplayer replayer;
+
+    @Inject
+    DeadLetterBrowser browser;
 
     @Inject
     WorkerMetrics metrics;
@@ -74,11 +81,26 @@ public class AdminResource {
         return report;
     }
 
-    /** Re-publishes the dead-letter topic's records (since the last replay) to the readings topic. */
+    /**
+     * Dead letters by stage and reason: counts over the retained topic and the newest {@code limit} matching ones
+     * (headers only). {@code stage} is exact (any case), {@code reason} a part of the reason text (any case).
+     */
+    @GET
+    @Path("/dead-letters")
+    public DeadLetterBrowser.Listing deadLetters(@QueryParam("stage") String stage,
+            @QueryParam("reason") String reason, @QueryParam("limit") @DefaultValue("100") int limit) {
+        return browser.list(new DeadLetterTopic.Filter(stage, reason), Math.max(1, Math.min(limit, 1000)));
+    }
+
+    /**
+     * Re-publishes the dead letters not replayed yet that match {@code stage} and {@code reason} (both optional) to
+     * the readings topic; {@code dry_run=true} only reports what would be re-published.
+     */
     @POST
     @Path("/dead-letters/replay")
-    public DeadLetterReplayer.Report replay() throws Exception {
-        return replayer.replay();
+    public DeadLetterReplayer.Report replay(@QueryParam("stage") String stage, @QueryParam("reason") String reason,
+            @QueryParam("dry_run") @DefaultValue("false") boolean dryRun) throws Exception {
+        return replayer.replay(new DeadLetterTopic.Filter(stage, reason), dryRun);
     }
 
     private void deadLetter(List<RecordOutcome> rejected) {

@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -21,50 +22,65 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.mfc.fhir.core.host.KafkaClientSettings;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
  * Re-publishes dead letters to the readings topic, typically after a parser or mapping fix. Reads the dead-letter
  * topic with its own consumer group ({@code worker.replay-group}), from that group's committed position up to the
- * end offsets seen when the replay starts, re-sends each record with its original key and value (acks=all), and
- * commits the group's position only after every re-sent record was acknowledged: an interrupted replay is re-run
- * from where it stopped, and a replayed record that fails again lands on the dead-letter topic again, after the
- * replay's stop point. Runs one at a time.
+ * end offsets seen when the replay starts, and re-sends each record that matches the operator's filter with its
+ * original key and value (acks=all).
+ *
+ * <p>An unfiltered replay commits the group's position only after every re-sent record was acknowledged: an
+ * interrupted replay is re-run from where it stopped, and a replayed record that fails again lands on the dead-letter
+ * topic after the replay's stop point. A filtered replay (by stage or reason) leaves the position where it is, so the
+ * letters it skipped are still there for a later replay; the ones it re-sent are sent again by the next unfiltered
+ * replay, which stores nothing twice (writes are insert-if-absent). A dry run reads the same letters, sends nothing
+ * and commits nothing. Runs one at a time.
  */
 @ApplicationScoped
 public class DeadLetterReplayer {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterReplayer.class);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+    /** Letters listed in a dry run's answer (the counts cover all of them). */
+    static final int DRY_RUN_SAMPLE = 100;
 
-    /** Counts of one replay. */
-    public record Report(int replayed, int partitions, Instant finishedAt) {
+    /**
+     * What one replay did (or, in a dry run, would do): letters examined since the last unfiltered replay, those
+     * matching the filter, counts per stage and reason, and whether the group's position moved.
+     */
+    public record Report(boolean dryRun, int examined, int matched, int replayed, int partitions,
+            boolean positionAdvanced, Map<String, Integer> byStage, Map<String, Integer> byReason,
+            List<DeadLetterTopic.Letter> sample, Instant finishedAt) {
     }
 
     @Inject
     WorkerConfig config;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    /** The full {@code kafka.*} configuration the channels get (security settings included). */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
-    public synchronized Report replay() throws Exception {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps());
-                KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(config.deadLetterTopic(), Duration.ofSeconds(10))
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    public synchronized Report replay(DeadLetterTopic.Filter filter, boolean dryRun) throws Exception {
+        try (KafkaConsumer<String, String> consumer = DeadLetterTopic.consumer(kafkaConfig, config.replayGroup(),
+                "fhir-parser-worker-dead-letter-replay");
+                KafkaProducer<String, String> producer = dryRun ? null : new KafkaProducer<>(producerProps())) {
+            List<TopicPartition> partitions = DeadLetterTopic.partitions(consumer, config.deadLetterTopic(),
+                    METADATA_TIMEOUT);
             if (partitions.isEmpty()) {
-                return new Report(0, 0, Instant.now());
+                return new Report(dryRun, 0, 0, 0, 0, false, Map.of(), Map.of(), List.of(), Instant.now());
             }
             consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions),
-                    Duration.ofSeconds(10));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, METADATA_TIMEOUT);
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions),
+                    METADATA_TIMEOUT);
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata c = committed.get(tp);
                 if (c == null) {
@@ -75,73 +91,68 @@ public class DeadLetterReplayer {
             }
             Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
             List<Future<RecordMetadata>> sends = new ArrayList<>();
-            long deadline = System.nanoTime() + config.replayTimeout().toNanos();
-            while (!done(consumer, partitions, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("replay did not reach the end offsets within "
-                            + config.replayTimeout());
+            Map<String, Integer> byStage = new TreeMap<>();
+            Map<String, Integer> byReason = new TreeMap<>();
+            List<DeadLetterTopic.Letter> sample = new ArrayList<>();
+            int[] examined = {0};
+            DeadLetterTopic.readTo(consumer, end, config.replayTimeout(), r -> {
+                examined[0]++;
+                next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                DeadLetterTopic.Letter letter = DeadLetterTopic.Letter.of(r);
+                if (!filter.matches(letter)) {
+                    return;
                 }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() >= end.get(tp)) {
-                        continue;
+                byStage.merge(String.valueOf(letter.stage()), 1, Integer::sum);
+                byReason.merge(String.valueOf(letter.reason()), 1, Integer::sum);
+                if (dryRun) {
+                    if (sample.size() < DRY_RUN_SAMPLE) {
+                        sample.add(letter);
                     }
-                    ProducerRecord<String, String> out = new ProducerRecord<>(config.readingsTopic(), r.key(),
-                            r.value());
-                    for (Header h : r.headers()) {
-                        if (h.key().equals("ingest-id")) {
-                            out.headers().add(h);
-                        }
-                    }
-                    out.headers().add("dlq-replayed-from", (r.topic() + "/" + r.partition() + "/" + r.offset())
-                            .getBytes(StandardCharsets.UTF_8));
-                    sends.add(producer.send(out));
-                    next.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                } else {
+                    sends.add(producer.send(replayOf(r)));
                 }
+            });
+            int matched = byStage.values().stream().mapToInt(Integer::intValue).sum();
+            if (dryRun) {
+                return new Report(true, examined[0], matched, 0, partitions.size(), false, byStage, byReason,
+                        sample, Instant.now());
             }
             producer.flush();
             for (Future<RecordMetadata> f : sends) {
                 f.get(30, TimeUnit.SECONDS);
             }
-            if (!next.isEmpty()) {
+            boolean advance = filter.isEmpty() && !next.isEmpty();
+            if (advance) {
                 consumer.commitSync(next);
             }
-            LOG.infof("dead-letter replay: %d record(s) re-published to %s", sends.size(), config.readingsTopic());
-            return new Report(sends.size(), partitions.size(), Instant.now());
+            LOG.infof("dead-letter replay: %d of %d letter(s) re-published to %s (stage=%s, reason filter %s)",
+                    sends.size(), examined[0], config.readingsTopic(), filter.stage() == null ? "any" : filter.stage(),
+                    filter.reason() == null ? "none" : "set");
+            return new Report(false, examined[0], matched, sends.size(), partitions.size(), advance, byStage,
+                    byReason, List.of(), Instant.now());
         }
     }
 
-    private static boolean done(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : partitions) {
-            if (consumer.position(tp) < end.get(tp)) {
-                return false;
+    private ProducerRecord<String, String> replayOf(ConsumerRecord<String, String> r) {
+        ProducerRecord<String, String> out = new ProducerRecord<>(config.readingsTopic(), r.key(), r.value());
+        for (Header h : r.headers()) {
+            if (h.key().equals("ingest-id")) {
+                out.headers().add(h);
             }
         }
-        return true;
-    }
-
-    private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.replayGroup());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return p;
+        out.headers().add("dlq-replayed-from", (r.topic() + "/" + r.partition() + "/" + r.offset())
+                .getBytes(StandardCharsets.UTF_8));
+        return out;
     }
 
     private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return p;
+        return KafkaClientSettings.producer(kafkaConfig, Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "fhir-parser-worker-dead-letter-replay",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
     }
 }

@@ -59,6 +59,9 @@ public class ReadingsConsumer {
     @Inject
     WorkerMetrics metrics;
 
+    @Inject
+    BatchTracing tracing;
+
     private final CountDownLatch shutdown = new CountDownLatch(1);
 
     void onStart(@Observes StartupEvent event) {
@@ -73,6 +76,13 @@ public class ReadingsConsumer {
     @Incoming("readings-in")
     @Blocking
     public java.util.concurrent.CompletionStage<Void> consume(KafkaRecordBatch<String, String> batch) {
+        String topic = batch.getRecords().isEmpty() ? "readings" : batch.getRecords().get(0).getTopic();
+        try (BatchTracing.BatchSpan span = tracing.start(batch.getRecords(), topic)) {
+            return store(batch);
+        }
+    }
+
+    private java.util.concurrent.CompletionStage<Void> store(KafkaRecordBatch<String, String> batch) {
         int size = batch.getRecords().size();
         List<IngestRecord> records = new ArrayList<>(size);
         List<ConsumerRecord<String, String>> sources = new ArrayList<>(size);

@@ -1,6 +1,5 @@
 package org.mfc.fhir.worker;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,10 +73,10 @@ class MongoOutageTest {
 
         ChildMongoResource.mongo().stop();
         TopicClient.send(bootstrap, ChildMongoResource.TOPIC, "box-08F9E0D1F7B4", records(5, 10));
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
+        await().atMost(WAIT).untilAsserted(() -> WorkerRequests.management().get("/q/health/ready").then().statusCode(503));
 
         ChildMongoResource.mongo().start();
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(WAIT).untilAsserted(() -> WorkerRequests.management().get("/q/health/ready").then().statusCode(200));
         await().atMost(WAIT).until(() -> fhir.getCollection("fhir_provenance").countDocuments() == 10);
 
         assertThat(fhir.getCollection("fhir_observations").countDocuments()).isEqualTo(20);

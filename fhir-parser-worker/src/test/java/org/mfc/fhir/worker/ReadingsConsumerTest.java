@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.LegacyRegistry;
 import org.mfc.fhir.infra.PipelineInfraResource;
 
@@ -39,6 +40,7 @@ import jakarta.inject.Inject;
  */
 @QuarkusTest
 @WithTestResource(value = PipelineInfraResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = JwtKeyResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class ReadingsConsumerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -164,18 +166,18 @@ class ReadingsConsumerTest {
             throws Exception {
         IngestRecord record = bloodPressure("t-parked", 1743900201L, 122, "AA:BB:CC:00:11:22", "a1b2c3d4e5f6");
         TopicClient.send(bootstrap, readingsTopic, "box-AABBCC001122", TopicClient.json(record));
-        await().atMost(WAIT).untilAsserted(() -> given().get("/admin/parked").then().statusCode(200)
+        await().atMost(WAIT).untilAsserted(() -> WorkerRequests.admin().get("/admin/parked").then().statusCode(200)
                 .body(containsString("box-AABBCC001122")).body(containsString("no patient is registered")));
-        String listing = given().get("/admin/parked").asString();
+        String listing = WorkerRequests.admin().get("/admin/parked").asString();
         assertThat(listing).doesNotContain("bp_high", "payload", "first_name", "1100000000001");
 
         main.getCollection("amy_boxes").insertOne(new Document("mac_address", "aa:bb:cc:00:11:22")
                 .append("patient_id", LegacyRegistry.BP_PATIENT));
-        given().post("/admin/parked/reprocess").then().statusCode(200)
+        WorkerRequests.admin().post("/admin/parked/reprocess").then().statusCode(200)
                 .body(containsString("\"stored\":1"));
 
         assertThat(observations("t-parked")).isEqualTo(2);
-        assertThat(given().get("/admin/parked").asString()).doesNotContain("box-AABBCC001122");
+        assertThat(WorkerRequests.admin().get("/admin/parked").asString()).doesNotContain("box-AABBCC001122");
     }
 
     @Test
@@ -233,7 +235,7 @@ class ReadingsConsumerTest {
         IngestRecord fixed = bloodPressure("t-replayed-dlq", 1743900301L, 119);
         TopicClient.send(bootstrap, deadLetterTopic, "box-08F9E0D1F7B4", TopicClient.json(fixed));
 
-        String report = given().post("/admin/dead-letters/replay").then().statusCode(200).extract().asString();
+        String report = WorkerRequests.admin().post("/admin/dead-letters/replay").then().statusCode(200).extract().asString();
 
         assertThat(report).containsPattern("\"replayed\":[1-9]");
         await().atMost(WAIT).until(() -> observations("t-replayed-dlq") == 2);
@@ -244,12 +246,24 @@ class ReadingsConsumerTest {
     }
 
     @Test
+    void givenNoTokenOrADeviceToken_whenCallingTheAdminApi_thenUnauthorizedOrForbidden() {
+        for (String[] call : new String[][] {{"GET", "/admin/parked"}, {"POST", "/admin/parked/reprocess"},
+                {"GET", "/admin/dead-letters"}, {"POST", "/admin/dead-letters/replay"}}) {
+            given().request(call[0], call[1]).then().statusCode(401);
+            WorkerRequests.device().request(call[0], call[1]).then().statusCode(403);
+        }
+        // Health and metrics are not on the API port at all.
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+    }
+
+    @Test
     void givenStoredBatch_whenMetricsScraped_thenWorkerMetersArePublished() throws Exception {
         IngestRecord record = bloodPressure("t-metrics", 1743900401L, 125);
         TopicClient.send(bootstrap, readingsTopic, "box-08F9E0D1F7B4", TopicClient.json(record));
         await().atMost(WAIT).until(() -> observations("t-metrics") == 2);
 
-        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String scrape = WorkerRequests.management().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(scrape).contains("fhir_worker_records_total{outcome=\"stored\"", "fhir_worker_batch_size",
                 "fhir_worker_stage_duration_seconds_count{stage=\"MAP\"", "fhir_worker_stage_duration_seconds_count{stage=\"PERSIST\"",
                 "fhir_worker_freshness_device_seconds_bucket", "fhir_worker_freshness_received_seconds_bucket",

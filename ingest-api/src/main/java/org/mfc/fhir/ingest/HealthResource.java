@@ -3,28 +3,24 @@ package org.mfc.fhir.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mfc.fhir.core.json.Json;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.quarkus.vertx.http.ManagementInterface;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
-import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 /**
- * A one-glance summary for humans and simple probes: the readiness checks ({@code /q/health/ready}: Kafka channel
- * and MongoDB) as {@code name: UP|DOWN}, plus whether publishing is on. 200 when everything is UP, else 503.
+ * A one-glance summary for humans and simple probes on the management port, next to {@code /q/health}: the
+ * readiness checks as {@code name: UP|DOWN}, plus whether publishing is on. 200 when everything is UP, else 503.
  */
-@Path("/health")
-@Tag(name = "operations")
-@PermitAll
+@ApplicationScoped
 public class HealthResource {
 
     @Inject
@@ -33,11 +29,21 @@ public class HealthResource {
     @Inject
     IngestConfig config;
 
-    @GET
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "health", summary = "Summary of the readiness checks (Kafka, MongoDB)")
-    public Response health() {
-        SmallRyeHealth health = reporter.getReadiness();
+    void register(@Observes ManagementInterface management) {
+        // Blocking: the readiness checks ask the broker and the database.
+        management.router().get("/health").blockingHandler(ctx -> {
+            SmallRyeHealth health = reporter.getReadiness();
+            try {
+                ctx.response().setStatusCode(health.isDown() ? 503 : 200)
+                        .putHeader("Content-Type", "application/json")
+                        .end(Json.mapper().writeValueAsString(summary(health)));
+            } catch (JsonProcessingException e) {
+                ctx.fail(e);
+            }
+        });
+    }
+
+    private Map<String, Object> summary(SmallRyeHealth health) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", health.isDown() ? "DOWN" : "UP");
         body.put("async_enabled", config.asyncEnabled());
@@ -51,6 +57,6 @@ public class HealthResource {
             }
         }
         body.put("checks", checks);
-        return Response.status(health.isDown() ? 503 : 200).entity(body).build();
+        return body;
     }
 }

@@ -12,6 +12,8 @@ import org.mfc.fhir.core.json.Json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,7 +54,9 @@ public class ReadingPublisher {
         }, failure -> {
             acked.completeExceptionally(failure);
             return CompletableFuture.completedFuture(null);
-        }).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.deviceKey()).build());
+        }).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.deviceKey()).build())
+                // The request's trace continues in the record's headers (traceparent), whichever thread sends it.
+                .addMetadata(TracingMetadata.withCurrent(Context.current()));
         try {
             emitter.send(message);
         } catch (RuntimeException e) {

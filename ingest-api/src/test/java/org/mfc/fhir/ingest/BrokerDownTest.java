@@ -9,6 +9,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.LegacyRegistry;
 import org.mfc.fhir.infra.PipelineInfra;
@@ -46,7 +47,7 @@ class BrokerDownTest {
             assertThat(mongo.getDatabase(BrokerDownProfile.FHIR_DB).getCollection("fhir_observations")
                     .countDocuments(Filters.eq("source_message_id", ingestId))).isEqualTo(2);
         }
-        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.request().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("ingest_sync_fallbacks_total\\{[^}]*reason=\"(refused|timeout)\"");
     }
 

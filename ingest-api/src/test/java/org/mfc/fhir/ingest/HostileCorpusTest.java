@@ -29,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.TestJwt;
@@ -100,7 +101,7 @@ class HostileCorpusTest {
         }
         soft.assertThat(publishedByRun(run)).as("records published by this corpus's clients").isZero();
         soft.assertThat(collectionCounts()).as("documents per collection of both databases").isEqualTo(storedBefore);
-        soft.assertThat(RestAssured.get("/q/health/ready").statusCode()).as("readiness after the corpus")
+        soft.assertThat(Management.request().get("/q/health/ready").statusCode()).as("readiness after the corpus")
                 .isEqualTo(200);
         soft.assertAll();
     }
@@ -139,7 +140,7 @@ class HostileCorpusTest {
                 : HttpRequest.BodyPublishers.ofByteArray(body);
         URI uri = URI.create(base.toString().replaceAll("/$", "") + c.get("path").asText());
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null))
+                .header("Authorization", "Bearer " + TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null))
                 .header(RequestIds.HEADER, requestId).POST(publisher);
         if (c.hasNonNull("contentType")) {
             request.header("Content-Type", c.get("contentType").asText());

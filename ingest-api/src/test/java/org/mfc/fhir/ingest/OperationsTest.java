@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.infra.PipelineInfraResource;
 
@@ -18,10 +19,19 @@ class OperationsTest {
 
     @Test
     void givenKafkaAndMongoUp_whenHealthAsked_thenUpEverywhere() {
-        get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        get("/health").then().statusCode(200).body("status", equalTo("UP")).body("async_enabled", equalTo(true))
+        Management.request().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.request().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Management.request().get("/health").then().statusCode(200).body("status", equalTo("UP")).body("async_enabled", equalTo(true))
                 .body("checks.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void givenDevicesPort_whenAskedForOperatorEndpoints_thenNotFoundThereButServedOnTheManagementPort() {
+        for (String path : new String[] {"/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi",
+                "/q/swagger-ui/", "/health"}) {
+            get(path).then().statusCode(404);
+            assertThat(Management.request().get(path).statusCode()).as(path).isEqualTo(200);
+        }
     }
 
     @Test
@@ -29,7 +39,7 @@ class OperationsTest {
         IngestTests.device().body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4").then().statusCode(202);
         IngestTests.device().body("{").post("/api/v1/ava4").then().statusCode(400);
 
-        String metrics = get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.request().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)
                 .containsPattern("ingest_requests_total\\{[^}]*family=\"AVA4\"[^}]*outcome=\"queued\"")
                 .containsPattern("ingest_requests_total\\{[^}]*family=\"AVA4\"[^}]*outcome=\"INVALID_JSON\"")
@@ -38,17 +48,26 @@ class OperationsTest {
     }
 
     @Test
+    void givenBroker_whenQueueGaugesRefreshed_thenConsumersAndQueueSizeAreScraped() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Management.request().get("/q/metrics").then().statusCode(200).extract().asString())
+                        .containsPattern("(?m)^ingest_queue_consumers(\\{[^}]*})? [0-9]")
+                        .containsPattern("(?m)^ingest_queue_size(\\{[^}]*})? [0-9]")
+                        .containsPattern("(?m)^ingest_queue_dead_letters(\\{[^}]*})? [0-9]"));
+    }
+
+    @Test
     void givenOpenApi_whenFetched_thenEveryEndpointIsDescribed() {
-        String api = get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        String api = Management.request().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
         assertThat(api).contains("/api/v1/ava4", "/api/v1/kati/{topic}", "/api/v1/qube-vital", "/api/ava4/data",
                 "/api/kati/data", "/api/qube-vital/data", "/admin/queue/stats", "/admin/ingest/{ingest_id}",
-                "/health", "bearer");
+                "bearer");
     }
 
     @Test
     void givenOpenApi_whenFetched_thenEachFamilyEndpointShowsItsFixtureSamples() throws Exception {
         var api = org.mfc.fhir.core.json.Json.mapper().readTree(
-                get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+                Management.request().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
         var kati = api.at("/paths/~1api~1v1~1kati~1{topic}/post/requestBody/content/application~1json/examples");
         assertThat(kati.get("vitalsign_full").get("value"))
                 .isEqualTo(org.mfc.fhir.core.testing.Fixtures.json("kati/vitalsign_full.json"));

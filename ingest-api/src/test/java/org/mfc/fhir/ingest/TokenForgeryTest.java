@@ -20,6 +20,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.TestJwt;
@@ -43,11 +44,11 @@ import io.restassured.response.Response;
 class TokenForgeryTest {
 
     private static final String VITALS = Fixtures.text("kati/vitalsign_full.json");
-    /** Operations the README documents as public. */
-    private static final Set<String> PUBLIC = Set.of("GET /health");
+    /** Operations the README documents as public: none on the devices' port. */
+    private static final Set<String> PUBLIC = Set.of();
 
     private static Map<String, Object> validClaims(String client) {
-        return TestJwt.shared().claims(client, TestJwt.WRITE_SCOPE, null, Duration.ofMinutes(5));
+        return TestJwt.shared().claims(client, TestJwt.FLEET_WRITE_SCOPE, null, Duration.ofMinutes(5));
     }
 
     private static String b64(byte[] bytes) {
@@ -124,7 +125,7 @@ class TokenForgeryTest {
     @Test
     void givenNoToken_whenCallingEveryDocumentedOperation_thenOnlyPublicOnesAnswerAndTheRestAreUnauthorized()
             throws Exception {
-        JsonNode doc = Json.mapper().readTree(given().queryParam("format", "json").get("/q/openapi").then()
+        JsonNode doc = Json.mapper().readTree(Management.request().queryParam("format", "json").get("/q/openapi").then()
                 .statusCode(200).extract().asByteArray());
         List<String> called = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext();) {
@@ -149,10 +150,10 @@ class TokenForgeryTest {
         }
         assertThat(called).as("operations of the OpenAPI document").contains("POST /api/v1/ava4",
                 "POST /api/v1/kati/{topic}", "POST /api/v1/qube-vital", "POST /api/ava4/data", "POST /api/kati/data",
-                "POST /api/qube-vital/data", "GET /admin/queue/stats", "GET /admin/ingest/{ingest_id}",
-                "GET /health");
-        for (String open : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi")) {
-            assertThat(given().get(open).statusCode()).as(open).isEqualTo(200);
+                "POST /api/qube-vital/data", "GET /admin/queue/stats", "GET /admin/ingest/{ingest_id}");
+        // Health, metrics and the OpenAPI document need no token: they are on the management port only.
+        for (String open : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/health")) {
+            assertThat(Management.request().get(open).statusCode()).as(open).isEqualTo(200);
         }
     }
 }

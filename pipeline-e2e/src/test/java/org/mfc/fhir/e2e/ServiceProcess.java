@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A packaged service ({@code <module>/target/quarkus-app/quarkus-run.jar}) run as a child JVM exactly as in
- * production: configuration by environment variables only. Started and awaited until its readiness check is UP.
+ * production: configuration by environment variables only. Started and awaited until its readiness check (on the
+ * service's management port, chosen here unless the environment names one) is UP.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -63,12 +65,29 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** The port of health, metrics and OpenAPI ({@code INGEST_MANAGEMENT_PORT} / {@code WORKER_MANAGEMENT_PORT}). */
+    int managementPort() {
+        return Integer.parseInt(env.get(managementPortVariable(module)));
+    }
+
+    /** The environment variable of a module's management port. */
+    static String managementPortVariable(String module) {
+        return switch (module) {
+            case "ingest-api" -> "INGEST_MANAGEMENT_PORT";
+            case "fhir-parser-worker" -> "WORKER_MANAGEMENT_PORT";
+            default -> throw new IllegalArgumentException("no management port for " + module);
+        };
+    }
+
     /** The child's process id, e.g. to sample its resident memory from {@code /proc/<pid>/status}. */
     long pid() {
         return process.pid();
     }
 
-    static ServiceProcess start(String module, int port, Map<String, String> env, Path logDir) throws IOException {
+    static ServiceProcess start(String module, int port, Map<String, String> serviceEnv, Path logDir)
+            throws IOException {
+        Map<String, String> env = new HashMap<>(serviceEnv);
+        env.computeIfAbsent(managementPortVariable(module), v -> Integer.toString(freePort()));
         Path jar = repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the module first (./mvnw verify does)");
@@ -93,13 +112,25 @@ final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort();
+    }
+
+    private static int freePort() {
+        try {
+            return FaultStack.freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     Path log() {
         return log;
     }
 
     private void awaitReady(Duration timeout) throws IOException {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -1,0 +1,186 @@
+package org.mfc.fhir.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.host.KafkaClientSettings;
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.core.testing.LegacyRegistry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.model.Filters;
+
+import io.restassured.path.json.JsonPath;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.inject.Inject;
+
+/**
+ * The operator's dead-letter tooling (list by stage and reason, replay with a filter, dry run) against the broker the
+ * concrete class gives the worker; the test's own clients use the worker's full Kafka configuration, so against a
+ * broker that requires authentication everything here authenticates the same way.
+ */
+abstract class DeadLetterToolingTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "worker.dead-letter-topic")
+    String deadLetterTopic;
+
+    @ConfigProperty(name = "worker.readings-topic")
+    String readingsTopic;
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
+    @Inject
+    MongoClient mongo;
+
+    @BeforeEach
+    void registry() {
+        LegacyRegistry.seedBloodPressurePatient(mongo.getDatabase("AMY"));
+    }
+
+    /** A dead letter as the worker writes one. */
+    private void deadLetter(String value, String stage, String reason, String ingestId) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientSettings.producer(kafkaConfig,
+                Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
+            ProducerRecord<String, String> r = new ProducerRecord<>(deadLetterTopic, "box-08F9E0D1F7B4", value);
+            r.headers().add("dlq-stage", stage.getBytes(StandardCharsets.UTF_8));
+            r.headers().add("dlq-reason", reason.getBytes(StandardCharsets.UTF_8));
+            r.headers().add("dlq-original-topic", readingsTopic.getBytes(StandardCharsets.UTF_8));
+            r.headers().add("ingest-id", ingestId.getBytes(StandardCharsets.UTF_8));
+            producer.send(r).get();
+        }
+    }
+
+    private List<ConsumerRecord<String, String>> readingsTopicRecords() {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        var props = KafkaClientSettings.consumer(kafkaConfig, Map.of(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(readingsTopic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(readingsTopic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String bloodPressure(String ingestId, long scanTime) {
+        ObjectNode payload = (ObjectNode) Fixtures.json("ava4/bp_biolight.json");
+        payload.put("time", scanTime);
+        ((ObjectNode) payload.at("/data/value/device_list/0")).put("scan_time", scanTime);
+        return TopicClient.json(new IngestRecord(ingestId, 0, DeviceFamily.AVA4, null, "box-08F9E0D1F7B4",
+                "test-client", java.time.Instant.ofEpochSecond(scanTime + 5).toString(), payload));
+    }
+
+    private long observations(String ingestId) {
+        return mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_observations")
+                .countDocuments(Filters.eq("source_message_id", ingestId));
+    }
+
+    @Test
+    void givenDeadLettersOfTwoReasons_whenListedByStageAndReason_thenCountsAndHeadersWithoutPayloads()
+            throws Exception {
+        String tag = UUID.randomUUID().toString();
+        deadLetter("{\"secret\":\"payload-" + tag + "\"}", "MAP", "out of range " + tag, "list-a-" + tag);
+        deadLetter("{}", "MAP", "out of range " + tag, "list-b-" + tag);
+        deadLetter("{}", "PARSE", "unreadable " + tag, "list-c-" + tag);
+
+        JsonPath all = WorkerRequests.admin().queryParam("reason", tag).get("/admin/dead-letters").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(all.getInt("matched")).isEqualTo(3);
+        assertThat(all.getBoolean("complete")).isTrue();
+        assertThat(all.getMap("byStage")).containsEntry("MAP", 2).containsEntry("PARSE", 1);
+
+        String map = WorkerRequests.admin().queryParam("stage", "map").queryParam("reason", tag.toUpperCase())
+                .get("/admin/dead-letters").then().statusCode(200).extract().asString();
+        JsonPath mapped = JsonPath.from(map);
+        assertThat(mapped.getInt("matched")).isEqualTo(2);
+        assertThat(mapped.getList("letters.letter.ingestId")).containsExactly("list-a-" + tag, "list-b-" + tag);
+        assertThat(mapped.getList("letters.letter.stage")).containsOnly("MAP");
+        assertThat(mapped.getList("letters.replayed")).containsOnly(false);
+        assertThat(map).doesNotContain("payload-" + tag);
+    }
+
+    @Test
+    void givenFilteredReplay_whenDryRunThenRun_thenOnlyMatchingLettersRepublishedAndStored() throws Exception {
+        String tag = UUID.randomUUID().toString();
+        String fixedId = "replay-fixed-" + tag;
+        deadLetter(bloodPressure(fixedId, 1743901001L), "MAP", "mapping bug " + tag, fixedId);
+        deadLetter("{\"not\":\"a record\"}", "PARSE", "unreadable " + tag, "replay-other-" + tag);
+
+        JsonPath dry = WorkerRequests.admin().queryParam("reason", "mapping bug " + tag).queryParam("dry_run", true)
+                .post("/admin/dead-letters/replay").then().statusCode(200).extract().jsonPath();
+        assertThat(dry.getBoolean("dryRun")).isTrue();
+        assertThat(dry.getInt("matched")).isEqualTo(1);
+        assertThat(dry.getInt("replayed")).isZero();
+        assertThat(dry.getBoolean("positionAdvanced")).isFalse();
+        assertThat(dry.getList("sample.ingestId")).containsExactly(fixedId);
+        assertThat(readingsTopicRecords()).noneMatch(r -> r.value().contains(fixedId));
+
+        JsonPath run = WorkerRequests.admin().queryParam("reason", "mapping bug " + tag)
+                .post("/admin/dead-letters/replay").then().statusCode(200).extract().jsonPath();
+        assertThat(run.getInt("replayed")).isEqualTo(1);
+        assertThat(run.getBoolean("positionAdvanced")).isFalse();
+
+        await().atMost(WAIT).until(() -> observations(fixedId) == 2);
+        List<ConsumerRecord<String, String>> readings = readingsTopicRecords();
+        assertThat(readings).filteredOn(r -> r.value().contains(fixedId)).hasSize(1);
+        assertThat(readings).noneMatch(r -> r.value().contains("a record"));
+        // A filtered replay leaves the position: the other letter is still "not replayed".
+        JsonPath listed = WorkerRequests.admin().queryParam("reason", "unreadable " + tag)
+                .get("/admin/dead-letters").then().statusCode(200).extract().jsonPath();
+        assertThat(listed.getList("letters.replayed")).containsExactly(false);
+        assertThat(mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_observations")
+                .find(Filters.eq("source_message_id", fixedId)).first()).extracting(d -> d.getString("patient_id"))
+                .isEqualTo(LegacyRegistry.BP_PATIENT.toHexString());
+    }
+
+    @Test
+    void givenStoredReading_whenWorkerConsumes_thenItsChannelsWorkOnThisBroker() throws Exception {
+        String id = "channel-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientSettings.producer(kafkaConfig,
+                Map.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
+            producer.send(new ProducerRecord<>(readingsTopic, "box-08F9E0D1F7B4", bloodPressure(id, 1743901101L)))
+                    .get();
+        }
+        await().atMost(WAIT).until(() -> observations(id) == 2);
+        Document any = mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_observations")
+                .find(Filters.eq("source_message_id", id)).first();
+        assertThat(any).isNotNull();
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Validates deploy/ without a cluster: renders each overlay and the monitoring kustomization with kubectl's
+# built-in kustomize, checks every object against the Kubernetes, KEDA and Prometheus Operator schemas
+# (deploy/tools, npm packages pinned in its package-lock.json), checks the Grafana dashboard, and runs
+# `promtool check rules` and `promtool test rules` on the alert rules (Debian's prometheus package, unpacked under
+# target/tools, never installed as a service). Output under target/deploy/.
+# Usage: scripts/validate-deploy.sh   (from anywhere; runs from the repository root)
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+out=target/deploy
+tools=target/tools
+mkdir -p "$out" "$tools"
+
+need_apt() {
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "$1 not found and cannot be fetched (needs root and apt-get): $2" >&2
+    exit 1
+  fi
+}
+
+# kubectl with kustomize built in; Debian's kubernetes-client (1.20) is too old for these kustomizations.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl not found: install kubectl 1.27 or later (kustomize v5)" >&2
+  exit 1
+fi
+
+# promtool: from Debian's prometheus package, unpacked (no daemon is installed or started).
+promtool="$(command -v promtool || true)"
+if [ -z "$promtool" ]; then
+  promtool="$repo_root/$tools/prometheus/usr/bin/promtool"
+  if [ ! -x "$promtool" ]; then
+    need_apt promtool "apt-get install prometheus"
+    (cd "$tools" && { apt-get download prometheus >/dev/null 2>&1 || { apt-get update -qq && apt-get download prometheus; }; } \
+      && dpkg-deb -x prometheus_*.deb prometheus && rm -f prometheus_*.deb)
+  fi
+fi
+
+# The schema validator's npm packages, exactly as locked.
+if [ ! -d deploy/tools/node_modules ] || [ deploy/tools/package-lock.json -nt deploy/tools/node_modules ]; then
+  (cd deploy/tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+rendered=()
+for k in deploy/overlays/local deploy/overlays/production deploy/monitoring; do
+  file="$out/$(echo "$k" | tr '/' '-').yaml"
+  kubectl kustomize "$k" >"$file"
+  rendered+=("$file")
+done
+
+node deploy/tools/validate.mjs --readme README.md --monitoring deploy/monitoring --out "$out" "${rendered[@]}"
+
+"$promtool" check rules "$out/alerts.rules.yml" "$out/dashboard-queries.rules.yml"
+(cd "$out" && "$promtool" test rules alerts.test.yml)
+echo "deploy/ OK"

@@ -108,7 +108,7 @@ class IngestAuthTest {
 
     @Test
     void givenTokenWithSeveralSpaceSeparatedScopes_whenCallingBothKinds_thenEachScopeCounts() {
-        String token = TestJwt.shared().token("ops-gateway", "openid system/Observation.write admin", null);
+        String token = TestJwt.shared().token("ops-gateway", "openid system/Observation.write fleet admin", null);
         IngestTests.as(token).body(VITALS_A).post("/api/v1/kati/VitalSign").then().statusCode(202);
         IngestTests.as(token).get("/admin/queue/stats").then().statusCode(200);
     }

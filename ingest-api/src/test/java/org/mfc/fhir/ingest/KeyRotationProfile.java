@@ -19,14 +19,20 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  */
 public class KeyRotationProfile implements QuarkusTestProfile {
 
-    static final TestJwt OLD_KEY = TestJwt.generate();
-    static final TestJwt NEW_KEY = TestJwt.generate();
+    // One directory per JVM: the profile and the test class see the same keys although each class loader runs this.
+    private static final Path DIR = Path.of(System.getProperty("java.io.tmpdir"),
+            "mfc-key-rotation-" + ProcessHandle.current().pid());
+    static final TestJwt OLD_KEY = TestJwt.inDirectory(DIR.resolve("old"));
+    static final TestJwt NEW_KEY = TestJwt.inDirectory(DIR.resolve("new"));
     static final Path KEY_FILE = keyFile();
 
     private static Path keyFile() {
         try {
-            Path file = Files.createTempDirectory("mfc-key-rotation").resolve("jwt-public.pem");
-            Files.copy(OLD_KEY.publicKeyPem(), file, StandardCopyOption.REPLACE_EXISTING);
+            Path file = DIR.resolve("jwt-public.pem");
+            if (!Files.exists(file)) {
+                Files.copy(OLD_KEY.publicKeyPem(), file, StandardCopyOption.REPLACE_EXISTING);
+                file.toFile().deleteOnExit();
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

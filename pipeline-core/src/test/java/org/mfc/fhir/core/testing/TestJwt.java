@@ -66,6 +66,14 @@ public final class TestJwt {
         }
     }
 
+    /**
+     * The pair kept in {@code dir}, created there on first use: the same pair for every class loader of this JVM
+     * (a Quarkus test profile and its test class are loaded twice).
+     */
+    public static TestJwt inDirectory(Path dir) {
+        return loadOrCreate(dir);
+    }
+
     /** The public key (X.509 PEM): the value of {@code JWT_PUBLIC_KEY_LOCATION}. */
     public Path publicKeyPem() {
         return publicKeyPem;

@@ -1,7 +1,8 @@
 // Offline checks of what `kubectl kustomize` renders from deploy/, of the alert rules and of the Grafana dashboard
 // (run by scripts/validate-deploy.sh, which then hands the files written to --out to promtool):
 //  - every rendered object validates against the Kubernetes (1.3x), KEDA and Prometheus Operator schemas of the
-//    kubernetes-models packages; a kind without a schema fails;
+//    kubernetes-models packages, and has no field their type declarations lack (strict.mjs); a kind without a
+//    schema fails;
 //  - the validator must refuse deliberately broken objects first, so a check that cannot fail is caught;
 //  - the dashboard matches deploy/monitoring/dashboard.schema.json, and its queries are written as recording rules
 //    for `promtool check rules` (PromQL syntax);
@@ -11,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 import Ajv from "ajv";
+import { unknownFields } from "./strict.mjs";
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -54,24 +56,9 @@ async function problemsOf(doc) {
   } catch (e) {
     problems.push(e.message);
   }
-  // Schemas of this vintage accept any extra field; the most common slip, a misspelt container field, is checked.
-  for (const c of containersOf(doc)) {
-    for (const field of Object.keys(c)) {
-      if (!CONTAINER_FIELDS.has(field)) problems.push(`container ${c.name}: unknown field ${field}`);
-    }
-  }
+  // The schemas accept any extra field: a misspelt one is found against the type declarations.
+  problems.push(...unknownFields(doc, module));
   return problems;
-}
-
-const CONTAINER_FIELDS = new Set(["args", "command", "env", "envFrom", "image", "imagePullPolicy", "lifecycle",
-  "livenessProbe", "name", "ports", "readinessProbe", "resizePolicy", "resources", "restartPolicy", "securityContext",
-  "startupProbe", "stdin", "stdinOnce", "terminationMessagePath", "terminationMessagePolicy", "tty", "volumeDevices",
-  "volumeMounts", "workingDir"]);
-
-function containersOf(doc) {
-  const spec = doc.kind === "Job" || doc.kind === "Deployment" || doc.kind === "StatefulSet"
-    ? doc.spec?.template?.spec : null;
-  return spec ? [...(spec.containers ?? []), ...(spec.initContainers ?? [])] : [];
 }
 
 const failures = [];
@@ -83,6 +70,9 @@ const broken = [
       ports: [{ containerPort: "http" }] }] } } } },
   { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "broken" }, spec: { selector: { matchLabels: { a: "b" } },
     template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "i", livenesProbe: {} }] } } } },
+  { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "broken" }, spec: { selector: { matchLabels: { a: "b" } },
+    template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "i",
+      readinessProbe: { httpGet: { path: "/q/health/ready", port: 9000 }, failureTreshold: 3 } }] } } } },
   { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: { name: "broken" },
     spec: { scaleTargetRef: { name: "w" }, maxReplicaCount: "six", triggers: [{ type: "kafka", metadata: {} }] } },
   { apiVersion: "batch/v1", kind: "Job", metadata: { name: "broken" }, spec: { backoffLimit: "two",

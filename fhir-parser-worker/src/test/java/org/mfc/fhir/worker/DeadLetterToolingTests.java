@@ -164,9 +164,9 @@ abstract class DeadLetterToolingTests {
         JsonPath listed = WorkerRequests.admin().queryParam("reason", "unreadable " + tag)
                 .get("/admin/dead-letters").then().statusCode(200).extract().jsonPath();
         assertThat(listed.getList("letters.replayed")).containsExactly(false);
-        assertThat(mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_observations")
-                .find(Filters.eq("source_message_id", fixedId)).first()).extracting(d -> d.getString("patient_id"))
-                .isEqualTo(LegacyRegistry.BP_PATIENT.toHexString());
+        Document stored = mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_observations")
+                .find(Filters.eq("source_message_id", fixedId)).first();
+        assertThat(stored.getString("patient_id")).isEqualTo(LegacyRegistry.BP_PATIENT.toHexString());
     }
 
     @Test

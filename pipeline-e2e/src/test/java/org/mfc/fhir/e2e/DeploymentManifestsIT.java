@@ -54,7 +54,8 @@ class DeploymentManifestsIT {
     static void start() throws Exception {
         pipeline = PackagedPipeline.start(new PackagedPipeline.Settings("AMY_E2E_DEPLOY", "MFC_FHIR_R5_E2E_DEPLOY",
                 "fhir.readings.e2e-deploy", "fhir-parser-worker-e2e-deploy",
-                List.of(new NewTopic("fhir.readings.e2e-deploy", 1, (short) 1)), Map.of(),
+                // As the Kubernetes manifests run them: JSON log lines (deploy/base/config.env).
+                List.of(new NewTopic("fhir.readings.e2e-deploy", 1, (short) 1)), Map.of("LOG_JSON", "true"),
                 LegacyRegistry::seedBloodPressurePatient));
     }
 
@@ -126,6 +127,21 @@ class DeploymentManifestsIT {
                 assertThat(m.find()).as("a health check URL of %s in %s", module, check).isTrue();
                 assertThat(m.group(1)).as("%s health check port", module).isEqualTo(defaultPort);
                 assertThat(status(service.managementUrl() + m.group(2))).as(module + " " + m.group(2)).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void givenLogJson_whenTheServicesLog_thenEveryLineIsAJsonObjectWithLevelAndMessage() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        for (ServiceProcess service : List.of(pipeline.ingest, pipeline.worker)) {
+            List<String> lines = Files.readAllLines(service.log()).stream().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).as(service.log() + " lines").isNotEmpty();
+            for (String line : lines) {
+                JsonNode entry = json.readTree(line);
+                assertThat(entry.isObject()).as(line).isTrue();
+                assertThat(entry.path("level").asText()).as(line).isNotEmpty();
+                assertThat(entry.has("message")).as(line).isTrue();
             }
         }
     }

@@ -12,6 +12,7 @@ import org.mfc.fhir.core.process.RecordOutcome;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
@@ -58,8 +59,9 @@ public class WorkerMetrics {
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofHours(6)).register(registry);
         retries = Counter.builder("fhir.worker.batch.retries")
                 .description("batch attempts that failed transiently (database or broker away)").register(registry);
-        registry.gauge("fhir.worker.consumer.lag", lag, AtomicLong::get);
-        registry.gauge("fhir.worker.parked", parked, AtomicLong::get);
+        // Strong references: a weakly held gauge disappears from the scrape once its state is collected.
+        Gauge.builder("fhir.worker.consumer.lag", lag, AtomicLong::get).strongReference(true).register(registry);
+        Gauge.builder("fhir.worker.parked", parked, AtomicLong::get).strongReference(true).register(registry);
     }
 
     void batch(BatchResult result) {

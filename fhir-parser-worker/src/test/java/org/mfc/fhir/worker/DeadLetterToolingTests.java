@@ -106,6 +106,14 @@ abstract class DeadLetterToolingTests {
                 "test-client", java.time.Instant.ofEpochSecond(scanTime + 5).toString(), payload));
     }
 
+    /**
+     * A device time of its own for each test run: the broker and the database are shared by the test classes of
+     * the JVM, and a reading with the same device, patient and time is the same Observation, stored once.
+     */
+    private static long scanTime() {
+        return 1743000000L + java.util.concurrent.ThreadLocalRandom.current().nextLong(10_000_000L);
+    }
+
     private long observations(String ingestId) {
         return mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_observations")
                 .countDocuments(Filters.eq("source_message_id", ingestId));
@@ -139,7 +147,7 @@ abstract class DeadLetterToolingTests {
     void givenFilteredReplay_whenDryRunThenRun_thenOnlyMatchingLettersRepublishedAndStored() throws Exception {
         String tag = UUID.randomUUID().toString();
         String fixedId = "replay-fixed-" + tag;
-        deadLetter(bloodPressure(fixedId, 1743901001L), "MAP", "mapping bug " + tag, fixedId);
+        deadLetter(bloodPressure(fixedId, scanTime()), "MAP", "mapping bug " + tag, fixedId);
         deadLetter("{\"not\":\"a record " + tag + "\"}", "PARSE", "unreadable " + tag, "replay-other-" + tag);
 
         JsonPath dry = WorkerRequests.admin().queryParam("reason", "mapping bug " + tag).queryParam("dry_run", true)
@@ -175,7 +183,7 @@ abstract class DeadLetterToolingTests {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientSettings.producer(kafkaConfig,
                 Map.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
-            producer.send(new ProducerRecord<>(readingsTopic, "box-08F9E0D1F7B4", bloodPressure(id, 1743901101L)))
+            producer.send(new ProducerRecord<>(readingsTopic, "box-08F9E0D1F7B4", bloodPressure(id, scanTime())))
                     .get();
         }
         await().atMost(WAIT).until(() -> observations(id) == 2);

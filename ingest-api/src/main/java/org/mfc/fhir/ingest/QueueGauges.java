@@ -40,12 +40,13 @@ public class QueueGauges {
 
     void start(@Observes StartupEvent event) {
         Gauge.builder("ingest.queue.consumers", this, g -> value(g.last == null ? null : g.last.consumerCount()))
-                .description("Members of the worker consumer group, as the broker reports them").register(registry);
+                .description("Members of the worker consumer group, as the broker reports them").strongReference(true)
+                .register(registry);
         Gauge.builder("ingest.queue.size", this, g -> value(g.last == null ? null : g.last.queueSize()))
                 .description("Records on the readings topic the worker group has not committed yet")
-                .register(registry);
+                .strongReference(true).register(registry);
         Gauge.builder("ingest.queue.dead.letters", this, g -> value(g.last == null ? null : g.last.deadLetterCount()))
-                .description("Records retained on the dead-letter topic").register(registry);
+                .description("Records retained on the dead-letter topic").strongReference(true).register(registry);
         long every = config.queueGaugeInterval().toMillis();
         if (!config.asyncEnabled() || every <= 0) {
             return;

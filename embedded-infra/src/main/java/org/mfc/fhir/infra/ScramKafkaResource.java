@@ -1,6 +1,5 @@
 package org.mfc.fhir.infra;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -53,9 +52,5 @@ public class ScramKafkaResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         // Intentionally empty: see the class comment.
-    }
-
-    static Path logFile() {
-        return broker().logFile();
     }
 }

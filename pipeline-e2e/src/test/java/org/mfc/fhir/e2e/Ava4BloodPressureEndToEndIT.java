@@ -82,6 +82,12 @@ class Ava4BloodPressureEndToEndIT {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> fhir.getCollection("fhir_observations")
                 .countDocuments(Filters.eq("source_message_id", ingestId)) == 2);
+        // The legacy entry is appended after the Observations are written (a new bucket is created, then pushed to).
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Document b = main.getCollection("blood_pressure_histories")
+                    .find(Filters.eq("patient_id", LegacyRegistry.BP_PATIENT)).first();
+            return b != null && !b.getList("data", Document.class).isEmpty();
+        });
 
         String patientId = LegacyRegistry.BP_PATIENT.toHexString();
         Document bp = fhir.getCollection("fhir_observations").find(Filters.eq("code", "85354-9")).first();

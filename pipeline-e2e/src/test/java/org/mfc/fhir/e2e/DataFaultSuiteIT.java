@@ -118,7 +118,7 @@ class DataFaultSuiteIT {
             throws Exception {
         List<DataFaultCorpus.Case> corpus = DataFaultCorpus.build(Instant.now());
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(100);
-        String token = TestJwt.shared().token("e2e-data-faults", TestJwt.WRITE_SCOPE, null);
+        String token = TestJwt.shared().token("e2e-data-faults", TestJwt.FLEET_WRITE_SCOPE, null);
         // Warm the request path so the first cases measure the pipeline, not the JIT.
         for (int i = 0; i < 20; i++) {
             canary(token, i);
@@ -257,7 +257,7 @@ class DataFaultSuiteIT {
 
     /** The worker's liveness answer, or null when it is not 200. */
     private static JsonNode live() throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.worker.baseUrl()
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.worker.managementUrl()
                 + "/q/health/live")).timeout(Duration.ofSeconds(5)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return answer.statusCode() == 200 ? Json.mapper().readTree(answer.body()) : null;

@@ -58,8 +58,8 @@ public final class MqttBrokerMain {
             }
         }, "mqtt-broker-shutdown"));
         watchParent();
-        System.out.println(READY_PREFIX + ("0.0.0.0".equals(bind) ? "127.0.0.1" : bind) + ":" + port
-                + " (" + access.size() + " accounts from " + accessFile + ")");
+        System.out.println(access.size() + " accounts from " + accessFile);
+        System.out.println(READY_PREFIX + ("0.0.0.0".equals(bind) ? "127.0.0.1" : bind) + ":" + port);
         System.out.flush();
         Thread.currentThread().join();
     }

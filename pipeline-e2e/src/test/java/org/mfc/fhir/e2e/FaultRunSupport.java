@@ -103,7 +103,7 @@ abstract class FaultRunSupport {
         int degraded = FaultTimeline.degradedSeconds(seconds, events, SLOW_MS);
         double recovered = FaultTimeline.recoverySeconds(seconds, events, SLOW_MS);
         FaultTimeline.write(RUNS_DIR.resolve(slug(fault)), fault, seconds, events);
-        summary(fault, load, verdict, Duration.between(start, Instant.now()), recovery);
+        summary(fault, load, load.statusSummary(), verdict, Duration.between(start, Instant.now()), recovery);
         summaryCsv(new SummaryRow(fault, RATE, load.achievedRate, load.sent, load.statusSummary(), verdict,
                 degraded, recovered, drain.toMillis() / 1000.0, Duration.between(start, Instant.now()).toSeconds()));
         return verdict;
@@ -164,8 +164,8 @@ abstract class FaultRunSupport {
         assertThat(v.legacyMissing()).as("acknowledged readings missing from the legacy bucket").isZero();
     }
 
-    private static void summary(String fault, LoadRun load, StoredAudit.Verdict v, Duration total, double recovery)
-            throws IOException {
+    static void summary(String fault, LoadRun load, String statuses, StoredAudit.Verdict v, Duration total,
+            double recovery) throws IOException {
         Path file = RUNS_DIR.resolve("summary.md");
         Files.createDirectories(file.getParent());
         if (!Files.exists(file)) {
@@ -175,7 +175,7 @@ abstract class FaultRunSupport {
                     + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         }
         Files.writeString(file, String.format(Locale.ROOT, "| %s | %.0f | %d | %s | %d | %d | %d | %d | %d | %d | %d"
-                + " | %.1f | %d |%n", fault, load.achievedRate, load.sent, load.statusSummary(), v.acknowledged(),
+                + " | %.1f | %d |%n", fault, load.achievedRate, load.sent, statuses, v.acknowledged(),
                 v.stored(), v.lost(), v.storedUnacknowledged(), v.unexplained(), v.legacyDuplicates(),
                 v.legacyMissing(), recovery, total.toSeconds()), StandardOpenOption.APPEND);
     }

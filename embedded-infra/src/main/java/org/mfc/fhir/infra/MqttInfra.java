@@ -40,7 +40,7 @@ public final class MqttInfra {
         if (shared == null) {
             try {
                 Path dir = Files.createTempDirectory("mqtt-infra");
-                shared = new MqttInfra(start(dir));
+                shared = new MqttInfra(brokerIn(dir).start());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -48,11 +48,7 @@ public final class MqttInfra {
         return shared;
     }
 
-    /** A broker of its own (not started) in {@code dir}, for tests that kill or restart it. */
-    public static ChildProcess start(Path dir) {
-        return ChildProcess.mqttBroker(dir, MqttBrokerJar.accessFile(), PASSWORDS).start();
-    }
-
+    /** A broker of its own (not started yet) with its data in {@code dir}, for tests that kill or restart it. */
     public static ChildProcess brokerIn(Path dir) {
         return ChildProcess.mqttBroker(dir, MqttBrokerJar.accessFile(), PASSWORDS);
     }

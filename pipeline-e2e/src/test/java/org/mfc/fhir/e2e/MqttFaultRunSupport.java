@@ -27,6 +27,11 @@ abstract class MqttFaultRunSupport extends FaultRunSupport {
 
     /** Connections the fleet's boxes share. */
     private static final int CONNECTIONS = 5;
+    /**
+     * Seconds of load: {@code FAULT_RUN_SECONDS} when given (the long forms), else 20 in CI, where three more runs
+     * must stay within a few minutes; the fault steps are placed at thirds of it.
+     */
+    static final int MQTT_LOAD_SECONDS = Integer.parseInt(System.getenv().getOrDefault("FAULT_RUN_SECONDS", "20"));
 
     static StoredAudit.Verdict runMqtt(String fault, FaultStack stack, List<Step> schedule) throws Exception {
         LoadRun load = new LoadRun(stack.fleet, Map::of);
@@ -54,7 +59,7 @@ abstract class MqttFaultRunSupport extends FaultRunSupport {
         Instant start = Instant.now();
         try (MqttFleetPublisher devices = new MqttFleetPublisher("127.0.0.1", MqttInfra.portOf(stack.mqtt),
                 MqttInfra.AVA4, MqttInfra.password(MqttInfra.AVA4), CONNECTIONS)) {
-            MqttFleetPublisher.Result r = devices.run(stack.fleet, 0, RATE, Duration.ofSeconds(LOAD_SECONDS),
+            MqttFleetPublisher.Result r = devices.run(stack.fleet, 0, RATE, Duration.ofSeconds(MQTT_LOAD_SECONDS),
                     (i, code, latencyNanos, dueNanos) -> load.answered(i, status(code),
                             (System.nanoTime() - loadStart) / 1e9, latencyNanos / 1e6));
             load.sent = r.sent();

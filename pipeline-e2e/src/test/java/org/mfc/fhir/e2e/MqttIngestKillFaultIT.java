@@ -23,7 +23,7 @@ class MqttIngestKillFaultIT extends MqttFaultRunSupport {
     void givenDevicesPublishing_whenIngestKilledAndRestarted_thenEveryAcknowledgedReadingStoredOnce()
             throws Exception {
         try (FaultStack stack = FaultStack.startWithMqtt(dir, 1, fleet(), Map.of())) {
-            int third = LOAD_SECONDS / 3;
+            int third = MQTT_LOAD_SECONDS / 3;
             StoredAudit.Verdict v = runMqtt("MQTT: ingest API kill -9, restarted 2 s later, devices publish QoS 1",
                     stack, List.of(
                             new Step(Duration.ofSeconds(third), "kill the ingest API", () -> stack.ingest.kill()),

@@ -22,7 +22,7 @@ class MqttKafkaKillFaultIT extends MqttFaultRunSupport {
     void givenDevicesPublishing_whenKafkaKilledAndRestarted_thenEveryAcknowledgedReadingStoredOnce()
             throws Exception {
         try (FaultStack stack = FaultStack.startWithMqtt(dir, 1, fleet(), Map.of("INGEST_PUBLISH_TIMEOUT", "2s"))) {
-            int third = LOAD_SECONDS / 3;
+            int third = MQTT_LOAD_SECONDS / 3;
             StoredAudit.Verdict v = runMqtt("MQTT: Kafka broker kill -9, restarted 6 s later", stack, List.of(
                     new Step(Duration.ofSeconds(third), "kill the Kafka broker", stack.kafka::kill),
                     new Step(Duration.ofSeconds(third + 6), "restart the Kafka broker", stack.kafka::restart)));

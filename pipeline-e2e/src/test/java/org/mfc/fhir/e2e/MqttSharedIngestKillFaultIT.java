@@ -23,7 +23,7 @@ class MqttSharedIngestKillFaultIT extends MqttFaultRunSupport {
             throws Exception {
         try (FaultStack stack = FaultStack.startWithMqtt(dir, 2, fleet(), Map.of())) {
             StoredAudit.Verdict v = runMqtt("MQTT: one of two ingest APIs sharing the subscription kill -9, not restarted",
-                    stack, List.of(new Step(Duration.ofSeconds(LOAD_SECONDS / 3), "kill ingest API 2",
+                    stack, List.of(new Step(Duration.ofSeconds(MQTT_LOAD_SECONDS / 3), "kill ingest API 2",
                             () -> stack.secondIngest.kill())));
 
             assertEveryAcknowledgedReadingStoredOnce(v);

@@ -132,7 +132,7 @@ public class MqttMessageHandler {
                 acknowledge(m, "rejected");
             } else {
                 // Acknowledging now would lose the message: it stays the broker's until the rejects topic has it.
-                retryLater(m, unwrap(failure));
+                schedule(m, unwrap(failure));
             }
         });
     }
@@ -150,6 +150,11 @@ public class MqttMessageHandler {
             reject(m.nextAttempt(), Stage.PUBLISH, "INTERNAL_ERROR", cause.getClass().getSimpleName(), null);
             return;
         }
+        schedule(m, cause);
+    }
+
+    /** Tries {@code m} again after a backoff, unacknowledged meanwhile. */
+    private void schedule(MqttMessage m, Throwable cause) {
         Duration wait = backoff(m.attempt());
         if (m.attempt() == 0) {
             LOG.warnf("MQTT message on %s neither queued nor stored (%s); not acknowledged, retrying in %s",

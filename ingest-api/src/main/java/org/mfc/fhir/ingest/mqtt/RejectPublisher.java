@@ -25,6 +25,12 @@ public class RejectPublisher {
 
     /** A reason names fields and rules, never values; bounded all the same. */
     private static final int MAX_REASON_CHARS = 2000;
+    /**
+     * Most payload bytes kept: a Kafka record (payload and headers) must stay under the broker's 1 MiB default
+     * {@code message.max.bytes}, or the message could never be set aside (and never acknowledged). A longer payload
+     * is over the API's own limit anyway; its first part is kept and {@code payload-truncated-from} gives its size.
+     */
+    static final int MAX_KEPT_BYTES = 900 * 1024;
 
     @Inject
     @Channel("mqtt-rejects-out")
@@ -42,7 +48,12 @@ public class RejectPublisher {
         if (m.publisher() != null) {
             headers.add("mqtt-publisher", bytes(m.publisher()));
         }
-        Message<byte[]> message = Message.of(m.payload(), () -> {
+        byte[] payload = m.payload();
+        if (payload.length > MAX_KEPT_BYTES) {
+            headers.add("payload-truncated-from", bytes(Integer.toString(payload.length)));
+            payload = java.util.Arrays.copyOf(payload, MAX_KEPT_BYTES);
+        }
+        Message<byte[]> message = Message.of(payload, () -> {
             acked.complete(null);
             return CompletableFuture.completedFuture(null);
         }, failure -> {

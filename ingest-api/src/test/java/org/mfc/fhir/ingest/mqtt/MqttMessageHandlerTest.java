@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.model.Stage;
@@ -60,7 +61,7 @@ class MqttMessageHandlerTest {
                     throw invalid;
                 }
                 return new Accepted("i-1", List.of(new IngestRecord("i-1", 0, family, topic, "box-0A0B0C0D0E0F",
-                        caller.subject(), Instant.now().toString(), null)), 1, Instant.now(), id);
+                        caller.subject(), Instant.now().toString(), Json.mapper().createObjectNode())), 1, Instant.now(), id);
             }
 
             @Override

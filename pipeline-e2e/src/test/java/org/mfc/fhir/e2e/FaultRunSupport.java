@@ -57,28 +57,10 @@ abstract class FaultRunSupport {
     static StoredAudit.Verdict run(String fault, FaultStack stack, List<Step> schedule, Map<String, String> headers)
             throws Exception {
         LoadRun load = new LoadRun(stack.fleet, () -> headers);
-        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
         Instant[] healed = {null};
         List<FaultTimeline.Event> events = new CopyOnWriteArrayList<>();
         long loadStart = System.nanoTime();
-        for (Step s : schedule) {
-            faults.schedule(() -> {
-                try {
-                    double began = (System.nanoTime() - loadStart) / 1e9;
-                    events.add(new FaultTimeline.Event(began, s.what()));
-                    s.action().run();
-                    double ended = (System.nanoTime() - loadStart) / 1e9;
-                    if (ended - began > 1) {
-                        // A restart returns once the process is ready: mark that too, recovery is judged from it.
-                        events.add(new FaultTimeline.Event(ended, s.what() + " (done)"));
-                    }
-                    healed[0] = Instant.now();
-                } catch (Exception e) {
-                    throw new IllegalStateException("fault step failed: " + s.what(), e);
-                }
-                return null;
-            }, s.at().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        ScheduledExecutorService faults = scheduleFaults(schedule, loadStart, events, healed);
         Instant start = Instant.now();
         load.drive(() -> ingestUrl(stack), RATE, Duration.ofSeconds(LOAD_SECONDS));
         faults.shutdown();
@@ -107,6 +89,34 @@ abstract class FaultRunSupport {
         summaryCsv(new SummaryRow(fault, RATE, load.achievedRate, load.sent, load.statusSummary(), verdict,
                 degraded, recovered, drain.toMillis() / 1000.0, Duration.between(start, Instant.now()).toSeconds()));
         return verdict;
+    }
+
+    /**
+     * Runs each step of {@code schedule} at its time after {@code loadStart}, recording when it began (and ended, when
+     * it took more than a second) in {@code events} and the time of the last completed step in {@code healed[0]}.
+     */
+    static ScheduledExecutorService scheduleFaults(List<Step> schedule, long loadStart,
+            List<FaultTimeline.Event> events, Instant[] healed) {
+        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
+        for (Step s : schedule) {
+            faults.schedule(() -> {
+                try {
+                    double began = (System.nanoTime() - loadStart) / 1e9;
+                    events.add(new FaultTimeline.Event(began, s.what()));
+                    s.action().run();
+                    double ended = (System.nanoTime() - loadStart) / 1e9;
+                    if (ended - began > 1) {
+                        // A restart returns once the process is ready: mark that too, recovery is judged from it.
+                        events.add(new FaultTimeline.Event(ended, s.what() + " (done)"));
+                    }
+                    healed[0] = Instant.now();
+                } catch (Exception e) {
+                    throw new IllegalStateException("fault step failed: " + s.what(), e);
+                }
+                return null;
+            }, s.at().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return faults;
     }
 
     /** Where every run writes its summary row, timeline and plot: a script assembles the report from here. */

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,27 +34,10 @@ abstract class MqttFaultRunSupport extends FaultRunSupport {
 
     static StoredAudit.Verdict runMqtt(String fault, FaultStack stack, List<Step> schedule) throws Exception {
         LoadRun load = new LoadRun(stack.fleet, Map::of);
-        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
         Instant[] healed = {null};
         List<FaultTimeline.Event> events = new CopyOnWriteArrayList<>();
         long loadStart = System.nanoTime();
-        for (Step s : schedule) {
-            faults.schedule(() -> {
-                try {
-                    double began = (System.nanoTime() - loadStart) / 1e9;
-                    events.add(new FaultTimeline.Event(began, s.what()));
-                    s.action().run();
-                    double ended = (System.nanoTime() - loadStart) / 1e9;
-                    if (ended - began > 1) {
-                        events.add(new FaultTimeline.Event(ended, s.what() + " (done)"));
-                    }
-                    healed[0] = Instant.now();
-                } catch (Exception e) {
-                    throw new IllegalStateException("fault step failed: " + s.what(), e);
-                }
-                return null;
-            }, s.at().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        ScheduledExecutorService faults = scheduleFaults(schedule, loadStart, events, healed);
         Instant start = Instant.now();
         try (MqttFleetPublisher devices = new MqttFleetPublisher("127.0.0.1", MqttInfra.portOf(stack.mqtt),
                 MqttInfra.AVA4, MqttInfra.password(MqttInfra.AVA4), CONNECTIONS)) {

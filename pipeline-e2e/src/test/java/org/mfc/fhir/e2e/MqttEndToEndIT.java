@@ -95,6 +95,8 @@ class MqttEndToEndIT {
 
         await().atMost(Duration.ofSeconds(90)).until(() -> observations("ble-D616F9641622") == 2
                 && observations("imei-" + WATCH_IMEI) == 4 && observations("ble-FF2209083131") == 2);
+        // The worker appends the legacy entries after the FHIR writes and commits the batch after both.
+        await().atMost(Duration.ofSeconds(60)).until(MqttEndToEndIT::workerCaughtUp);
 
         // AVA4 on dusun_pub: the blood-pressure cuff behind the box.
         String patient = LegacyRegistry.BP_PATIENT.toHexString();

@@ -3,13 +3,16 @@ package org.mfc.fhir.ingest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.ingest.mqtt.MqttHealthCheck;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quarkus.vertx.http.ManagementInterface;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -17,8 +20,10 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
 /**
- * A one-glance summary for humans and simple probes on the management port, next to {@code /q/health}: the
- * readiness checks as {@code name: UP|DOWN}, plus whether publishing is on. 200 when everything is UP, else 503.
+ * A one-glance summary for humans and simple probes on the management port, next to {@code /q/health}: the readiness
+ * checks ({@code /q/health/ready}: Kafka channel and MongoDB) as {@code name: UP|DOWN}, plus whether publishing is on,
+ * and the MQTT broker connection under {@code mqtt} (not part of the status). 200 when every readiness check is UP,
+ * else 503.
  */
 @ApplicationScoped
 public class HealthResource {
@@ -28,6 +33,10 @@ public class HealthResource {
 
     @Inject
     IngestConfig config;
+
+    @Inject
+    @HealthGroup("mqtt")
+    MqttHealthCheck mqtt;
 
     void register(@Observes ManagementInterface management) {
         // Blocking: the readiness checks ask the broker and the database.
@@ -57,6 +66,12 @@ public class HealthResource {
             }
         }
         body.put("checks", checks);
+        // Reported beside readiness, never in it: when only the MQTT broker is down, HTTP ingest stays in service.
+        HealthCheckResponse broker = mqtt.call();
+        Map<String, Object> mqttSummary = new LinkedHashMap<>();
+        mqttSummary.put("status", broker.getStatus().name());
+        broker.getData().ifPresent(mqttSummary::putAll);
+        body.put("mqtt", mqttSummary);
         return body;
     }
 }

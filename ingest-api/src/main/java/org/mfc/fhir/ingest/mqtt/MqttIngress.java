@@ -17,9 +17,13 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +42,19 @@ public class MqttIngress {
     private static final Logger LOG = Logger.getLogger(MqttIngress.class);
     /** The user property the broker stamps with the publishing account (mqtt-broker's AccessControl). */
     static final String PUBLISHER_PROPERTY = "mfc-publisher";
+    /** W3C trace context in MQTT 5 user properties ({@code traceparent}, {@code tracestate}), as in Kafka headers. */
+    private static final TextMapGetter<Mqtt5UserProperties> USER_PROPERTIES = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Mqtt5UserProperties carrier) {
+            return carrier.asList().stream().map(p -> p.getName().toString()).toList();
+        }
+
+        @Override
+        public String get(Mqtt5UserProperties carrier, String key) {
+            return carrier == null ? null : carrier.asList().stream().filter(p -> key.equals(p.getName().toString()))
+                    .map(p -> p.getValue().toString()).findFirst().orElse(null);
+        }
+    };
 
     @Inject
     MqttConfig config;
@@ -50,6 +67,9 @@ public class MqttIngress {
 
     @Inject
     IngestConfig ingestConfig;
+
+    @Inject
+    OpenTelemetry openTelemetry;
 
     private Mqtt5AsyncClient client;
     private String clientId;
@@ -118,8 +138,10 @@ public class MqttIngress {
                 .filter(p -> PUBLISHER_PROPERTY.equals(p.getName().toString()))
                 .map(p -> p.getValue().toString()).findFirst().orElse(null);
         long seq = stats.received(topic, payload);
+        Context trace = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(),
+                publish.getUserProperties(), USER_PROPERTIES);
         handler.handle(new MqttMessage(seq, topic, payload, publisher,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS), publish::acknowledge, 0));
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), publish::acknowledge, 0, trace));
     }
 
     private void subscribe() {

@@ -16,6 +16,10 @@ import org.mfc.fhir.ingest.IngestService;
 import org.mfc.fhir.ingest.ProblemException;
 import org.mfc.fhir.ingest.RateLimiter;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,6 +61,9 @@ public class MqttMessageHandler {
     @Inject
     RejectPublisher rejects;
 
+    @Inject
+    Tracer tracer;
+
     private RateLimiter deviceRate;
     private ScheduledExecutorService retries;
 
@@ -75,12 +82,21 @@ public class MqttMessageHandler {
         retries.shutdownNow();
     }
 
-    /** Runs on the MQTT client's thread: validation is CPU work of microseconds; the rest completes asynchronously. */
+    /**
+     * Runs on the MQTT client's thread: validation is CPU work of microseconds; the rest completes asynchronously.
+     * Each attempt is a span in the publisher's trace (or a new one), current while the record is sent, so the Kafka
+     * record carries it on to the worker's MongoDB writes as an HTTP request's does.
+     */
     public void handle(MqttMessage m) {
-        try {
+        Span span = tracer.spanBuilder(m.topic() + " process").setSpanKind(SpanKind.CONSUMER).setParent(m.trace())
+                .setAttribute("messaging.system", "mqtt").setAttribute("messaging.destination.name", m.topic())
+                .startSpan();
+        try (Scope scope = span.makeCurrent()) {
             process(m);
         } catch (RuntimeException e) {
             retryLater(m, e);
+        } finally {
+            span.end();
         }
     }
 

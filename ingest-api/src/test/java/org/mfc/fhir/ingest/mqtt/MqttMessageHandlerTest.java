@@ -30,6 +30,8 @@ import org.mfc.fhir.ingest.IngestService;
 import org.mfc.fhir.ingest.ProblemException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 
 /**
  * When the broker gets its PUBACK: only after the message was queued, stored, or set aside on the rejects topic;
@@ -76,6 +78,7 @@ class MqttMessageHandlerTest {
                 return rejectAnswers.remove();
             }
         };
+        handler.tracer = OpenTelemetry.noop().getTracer("test");
         handler.init();
     }
 
@@ -153,7 +156,7 @@ class MqttMessageHandlerTest {
     private MqttMessage message(String topic, String payload) {
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         return new MqttMessage(stats.received(topic, bytes), topic, bytes, "ava4", Instant.now(),
-                acks::incrementAndGet, 0);
+                acks::incrementAndGet, 0, Context.root());
     }
 
     private static IngestResult queued() {

@@ -16,6 +16,7 @@
 #                     every stored document: benchmarks raise it)
 #   START_WORKER [1]: 0 starts everything but the worker (the ingest benchmark measures the API and broker alone;
 #                     readings then wait on the topic until a worker runs)
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

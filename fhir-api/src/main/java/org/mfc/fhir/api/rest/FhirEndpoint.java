@@ -65,7 +65,7 @@ public class FhirEndpoint {
     @GET
     @Path("/metadata")
     public Response metadata() {
-        audit.interaction = "capabilities";
+        audit.interaction("capabilities", "-");
         return ok(FhirRenderer.capabilities(base(), format()));
     }
 
@@ -73,8 +73,7 @@ public class FhirEndpoint {
     @Path("/Observation/$lastn")
     @Authenticated
     public Response lastn() {
-        audit.interaction = "operation-lastn";
-        audit.type = SupportedSearches.OBSERVATION;
+        audit.interaction("operation-lastn", SupportedSearches.OBSERVATION);
         Format format = format();
         ReadScopes scopes = scopes();
         var parsed = parser.lastn(parameters(), strict());
@@ -87,8 +86,7 @@ public class FhirEndpoint {
     @Path("/{type}")
     @Authenticated
     public Response search(@PathParam("type") String type) {
-        audit.interaction = "search-type";
-        audit.type = knownType(type);
+        audit.interaction("search-type", knownType(type));
         Format format = format();
         ReadScopes scopes = scopes();
         if (!SupportedSearches.searchable(type)) {
@@ -110,8 +108,7 @@ public class FhirEndpoint {
     @Path("/{type}/{id}")
     @Authenticated
     public Response read(@PathParam("type") String type, @PathParam("id") String id) {
-        audit.interaction = "read";
-        audit.type = knownType(type);
+        audit.interaction("read", knownType(type));
         Format format = format();
         ReadScopes scopes = scopes();
         audited(null, SupportedSearches.PATIENT.equals(type) && FHIR_ID.matcher(id).matches() ? id : null, scopes);
@@ -119,9 +116,8 @@ public class FhirEndpoint {
             throw new ResourceNotFound(type + " ids are FHIR ids (letters, digits, '-', '.'; at most 64)", false);
         }
         Document envelope = service.read(scopes, type, id);
-        audit.entries = 1;
-        audit.patient = audit.patient.equals("-") && envelope.getString("patient_id") != null
-                ? envelope.getString("patient_id") : audit.patient;
+        audit.entries(1);
+        audit.patient(envelope.getString("patient_id"));
         Response.ResponseBuilder r = Response.ok(FhirRenderer.resource(envelope, format).bytes(),
                 format.mediaType());
         if (envelope.getDate("updated_at") != null) {
@@ -142,20 +138,19 @@ public class FhirEndpoint {
         String base = base();
         String self = Links.of(base, path, parsed.applied(), null);
         String next = result.next() == null ? null : Links.of(base, path, parsed.applied(), result.next().encode());
-        audit.entries = result.matches().size() + result.includes().size();
+        audit.entries(result.matches().size() + result.includes().size());
         return ok(FhirRenderer.searchset(base, result.matches(), result.includes(), result.total(), self, next,
                 format));
     }
 
     private void audited(ParsedSearch<?> parsed, String searchedPatient, ReadScopes scopes) {
         if (parsed != null) {
-            parsed.applied().forEach(e -> audit.parameters.add(e.getKey()));
+            parsed.applied().forEach(e -> audit.parameter(e.getKey()));
         }
         if (scopes.patient() != null && scopes.patientScoped()) {
-            audit.patient = scopes.patient();
-        } else if (searchedPatient != null) {
-            audit.patient = searchedPatient;
+            audit.patient(scopes.patient());
         }
+        audit.patient(searchedPatient);
     }
 
     private ReadScopes scopes() {
@@ -163,8 +158,8 @@ public class FhirEndpoint {
         Object claim = token.getClaim(ReadScopes.PATIENT_CLAIM);
         String patient = claim instanceof JsonString s ? s.getString() : claim == null ? null : claim.toString();
         ReadScopes scopes = ReadScopes.of(subject, token.getGroups(), patient);
-        audit.client = subject == null ? "-" : subject.replaceAll("[^A-Za-z0-9._:@\\-]", "?");
-        audit.scope = scopes.patientScoped() ? "patient" : "system";
+        audit.caller(subject == null ? "-" : subject.replaceAll("[^A-Za-z0-9._:@\\-]", "?"),
+                scopes.patientScoped() ? "patient" : "system");
         return scopes;
     }
 

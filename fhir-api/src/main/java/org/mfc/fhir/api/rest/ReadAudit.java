@@ -1,7 +1,5 @@
 package org.mfc.fhir.api.rest;
 
-import java.util.Locale;
-
 import org.jboss.logging.Logger;
 
 import jakarta.inject.Inject;
@@ -29,12 +27,8 @@ public class ReadAudit implements ContainerResponseFilter {
         if (!request.getUriInfo().getPath().startsWith("/fhir")) {
             return;
         }
-        AuditEntry e = entry;
         if (LOG.isInfoEnabled()) {
-            LOG.infof("fhir-read client=%s scope=%s patient=%s interaction=%s type=%s params=%s status=%d entries=%d "
-                    + "request=%s", e.client, e.scope, e.patient, e.interaction, e.type,
-                    String.join(",", e.parameters).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_:,$-]", "?"),
-                    response.getStatus(), e.entries, RequestIds.of(request));
+            LOG.info(entry.line(response.getStatus(), RequestIds.of(request)));
         }
     }
 }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.bson.Document;
@@ -20,9 +22,9 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 
 /**
- * Envelopes by id (reads, includes) and Patient and Device searches by identifier: the {@code _id} index and the
- * core's {@code identifier} index. Identifier searches page on {@code _id}: their matches are a handful, sorted after
- * the identifier range; a search without identifier walks the {@code _id} index from the previous page's last id.
+ * Envelopes by id (reads, includes) and Patient and Device searches: the {@code _id} index and the read API's
+ * {@code identifier, _id} index. Searches page on {@code _id}: an identifier search reads each value's range in id
+ * order from the previous page's last id; a search without identifier walks the {@code _id} index the same way.
  */
 public final class ResourceLookups {
 
@@ -51,39 +53,65 @@ public final class ResourceLookups {
                 .sort(Sorts.ascending("_id")).maxTime(timeoutMs, TimeUnit.MILLISECONDS).into(new ArrayList<>()));
     }
 
-    /** @param onlyId the compartment's restriction of a Patient search to one id, or null */
+    /**
+     * @param onlyId the compartment's restriction of a Patient search to one id, or null
+     */
     public StoredPage search(IdentifierQuery q, String onlyId) {
         return MongoErrors.call("search " + q.type(), () -> {
             var collection = db.getCollection(FhirEnvelope.collection(q.type()));
-            List<Bson> terms = new ArrayList<>();
-            terms.add(Filters.ne("is_deleted", true));
-            if (onlyId != null) {
-                terms.add(Filters.eq("_id", onlyId));
+            if (q.identifiers().isEmpty()) {
+                Bson filter = and(Filters.ne("is_deleted", true), onlyId == null ? null : Filters.eq("_id", onlyId),
+                        q.afterId() == null ? null : Filters.gt("_id", q.afterId()));
+                if (q.countOnly()) {
+                    return new StoredPage(List.of(), null, collection.countDocuments(filter, new CountOptions()
+                            .hint(ReadIndexes.ID).maxTime(timeoutMs, TimeUnit.MILLISECONDS)));
+                }
+                return page(collection.find(filter).hint(ReadIndexes.ID).sort(Sorts.ascending("_id"))
+                        .limit(q.count() + 1).maxTime(timeoutMs, TimeUnit.MILLISECONDS).into(new ArrayList<>()),
+                        q.count());
             }
-            Document hint = ReadIndexes.ID;
-            if (!q.identifiers().isEmpty()) {
-                // The values bound the identifier index; system and value must then hold in the same element.
-                terms.add(Filters.in("resource_data.identifier.value",
-                        q.identifiers().stream().map(TokenValue::code).distinct().toList()));
-                terms.add(Filters.or(q.identifiers().stream().map(ResourceLookups::identifier).toList()));
-                hint = ReadIndexes.IDENTIFIER;
+            // One range of the identifier index per value, in id order, merged here: the identifier array makes the
+            // index multikey, where MongoDB would sort several values' matches in memory.
+            Map<String, Document> merged = new TreeMap<>();
+            for (String value : q.identifiers().stream().map(TokenValue::code).distinct().toList()) {
+                List<TokenValue> tokens = q.identifiers().stream().filter(t -> t.code().equals(value)).toList();
+                Bson filter = and(Filters.eq("resource_data.identifier.value", value),
+                        Filters.or(tokens.stream().map(ResourceLookups::identifier).toList()),
+                        Filters.ne("is_deleted", true), onlyId == null ? null : Filters.eq("_id", onlyId),
+                        q.afterId() == null ? null : Filters.gt("_id", q.afterId()));
+                var find = collection.find(filter).hint(ReadIndexes.IDENTIFIER_ID).sort(Sorts.ascending("_id"))
+                        .maxTime(timeoutMs, TimeUnit.MILLISECONDS);
+                if (!q.countOnly()) {
+                    find.limit(q.count() + 1);
+                }
+                for (Document d : find) {
+                    merged.putIfAbsent(d.getString("_id"), d);
+                }
             }
             if (q.countOnly()) {
-                return new StoredPage(List.of(), null, collection.countDocuments(Filters.and(terms),
-                        new CountOptions().hint(hint).maxTime(timeoutMs, TimeUnit.MILLISECONDS)));
+                return new StoredPage(List.of(), null, merged.size());
             }
-            if (q.afterId() != null) {
-                terms.add(Filters.gt("_id", q.afterId()));
-            }
-            List<Document> found = collection.find(Filters.and(terms)).hint(hint).sort(Sorts.ascending("_id"))
-                    .limit(q.count() + 1).maxTime(timeoutMs, TimeUnit.MILLISECONDS).into(new ArrayList<>());
-            PageCursor next = null;
-            if (found.size() > q.count()) {
-                found = new ArrayList<>(found.subList(0, q.count()));
-                next = new PageCursor(null, found.get(found.size() - 1).getString("_id"));
-            }
-            return new StoredPage(found, next, -1);
+            return page(new ArrayList<>(merged.values()), q.count());
         });
+    }
+
+    private static StoredPage page(List<Document> found, int count) {
+        if (found.size() <= count) {
+            return new StoredPage(found, null, -1);
+        }
+        List<Document> page = new ArrayList<>(found.subList(0, count));
+        return new StoredPage(page, new PageCursor(null, page.get(page.size() - 1).getString("_id")), -1);
+    }
+
+    /** {@code $and} of the terms that are not null. */
+    private static Bson and(Bson... terms) {
+        List<Bson> present = new ArrayList<>();
+        for (Bson t : terms) {
+            if (t != null) {
+                present.add(t);
+            }
+        }
+        return Filters.and(present);
     }
 
     private static Bson identifier(TokenValue t) {

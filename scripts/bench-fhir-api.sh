@@ -6,6 +6,7 @@
 #
 #   scripts/bench-fhir-api.sh                                  # 1,000,000 Observations of 1,000 patients
 #   OBSERVATIONS=50000 PATIENTS=100 RATE=20 scripts/bench-fhir-api.sh
+#   READ_RATE, SEARCH_RATE, LASTN_RATE: the step's rate when it differs from RATE
 #   MONGODB_URI=mongodb://host:27017 scripts/bench-fhir-api.sh # a real MongoDB instead of the in-memory stand-in
 #
 # Without MONGODB_URI the in-memory MongoDB wire server (embedded-infra) holds the data: it narrows queries only by
@@ -18,6 +19,9 @@ cd "$ROOT"
 OBSERVATIONS=${OBSERVATIONS:-1000000}
 PATIENTS=${PATIENTS:-1000}
 RATE=${RATE:-50}
+READ_RATE=${READ_RATE:-$RATE}
+SEARCH_RATE=${SEARCH_RATE:-$RATE}
+LASTN_RATE=${LASTN_RATE:-$RATE}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-15}
 OUT=${OUT:-docs/benchmarks/fhir-api}
@@ -69,8 +73,9 @@ curl -fsS -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" || { tail -40 "$D
 
 rm -f "$OUT.csv"
 "$JAVA" -Xmx512m -cp "$BENCH_CP" org.mfc.fhir.bench.FhirReadBench run --url "http://127.0.0.1:$PORT" \
-  --token "$TOKEN" --mongo "$URI" --db "$BENCH_DB" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+  --token "$TOKEN" --mongo "$URI" --db "$BENCH_DB" --rate "$RATE" --read-rate "$READ_RATE" \
+  --search-rate "$SEARCH_RATE" --lastn-rate "$LASTN_RATE" --duration "$DURATION" --warmup "$WARMUP" \
   --out "$OUT" \
   --title "FHIR read API: latency from intended send time to answer (open loop, $(nproc) cores, MongoDB on the same box)" \
-  --command "OBSERVATIONS=$OBSERVATIONS PATIENTS=$PATIENTS RATE=$RATE DURATION=$DURATION scripts/bench-fhir-api.sh"
+  --command "OBSERVATIONS=$OBSERVATIONS PATIENTS=$PATIENTS READ_RATE=$READ_RATE SEARCH_RATE=$SEARCH_RATE LASTN_RATE=$LASTN_RATE DURATION=$DURATION scripts/bench-fhir-api.sh"
 echo "report: $OUT.md, plot: $OUT.png"

@@ -43,9 +43,11 @@ import com.mongodb.client.model.Projections;
  *     readings every 10 minutes up to an hour ago, cycling blood pressure (with its heart rate), SpO2 (with its heart
  *     rate), body temperature and glucose; plus each patient's Patient and Devices. No Provenance.
  * FhirReadBench run --url http://127.0.0.1:8082 --token JWT --mongo URI [--db MFC_FHIR_R5] --rate 50
- *     --duration 30 --warmup 10 --out docs/benchmarks/fhir-api [--title T] [--command C]
- *     one constant-rate step each of: read of a random Observation by id; a patient + code + date search for a
- *     50-entry page (newest first); $lastn (max=1) of a random patient. Appends a row per step to OUT.csv.
+ *     [--read-rate R] [--search-rate R] [--lastn-rate R] --duration 30 --warmup 10 --out docs/benchmarks/fhir-api
+ *     [--title T] [--command C]
+ *     one constant-rate step each (after its own unrecorded warm-up at the same rate) of: read of a random
+ *     Observation by id; a patient + code + date search for a 50-entry page (newest first); $lastn (max=1) of a
+ *     random patient. Appends a row per step to OUT.csv.
  * </pre>
  */
 public final class FhirReadBench {
@@ -183,17 +185,17 @@ public final class FhirReadBench {
         BenchReport report = new BenchReport(Path.of(a.getOrDefault("out", "docs/benchmarks/fhir-api")));
         long observations = db.getCollection("fhir_observations").estimatedDocumentCount();
         try (OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 64, Duration.ofSeconds(30))) {
-            if (!warmup.isZero()) {
-                List<LongFunction<OpenLoopGenerator.Request>> all = new ArrayList<>(kinds.values());
-                var w = gen.run(rate, warmup, i -> all.get((int) (i % all.size())).apply(i));
-                System.out.printf("warm-up: %d requests, %s%n", w.sent(), w.statuses());
-            }
             for (var kind : kinds.entrySet()) {
-                var r = gen.run(rate, duration, kind.getValue());
+                int kindRate = Integer.parseInt(a.getOrDefault(kind.getKey() + "-rate", String.valueOf(rate)));
+                if (!warmup.isZero()) {
+                    var w = gen.run(kindRate, warmup, kind.getValue());
+                    System.out.printf("%s warm-up: %d requests, %s%n", kind.getKey(), w.sent(), w.statuses());
+                }
+                var r = gen.run(kindRate, duration, kind.getValue());
                 BenchReport.Row row = BenchReport.row(kind.getKey() + " (" + observations + " Observations)", r);
                 report.append(row);
                 System.out.printf("%-7s %4d req/s offered, %6.0f achieved: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                        + " max %.1f ms, errors %d %s%n", kind.getKey(), rate, row.achievedRate(), row.p50(),
+                        + " max %.1f ms, errors %d %s%n", kind.getKey(), kindRate, row.achievedRate(), row.p50(),
                         row.p99(), row.p999(), row.max(), row.errors(), row.statuses());
             }
         }

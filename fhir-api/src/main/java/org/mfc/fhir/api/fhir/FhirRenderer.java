@@ -17,7 +17,7 @@ import ca.uhn.fhir.parser.IParser;
 /**
  * Every response body, built with HAPI's R5 model and encoded by HAPI's JSON or XML parser: a stored resource,
  * a {@code searchset} Bundle, an OperationOutcome, the CapabilityStatement. The one place (with
- * {@link StoredResources} and {@link CapabilityStatements}) that knows the R5 model on the read path.
+ * {@link StoredResources} and {@link ServerCapabilities}) that knows the R5 model on the read path.
  */
 public final class FhirRenderer {
 
@@ -79,7 +79,7 @@ public final class FhirRenderer {
     }
 
     public static FhirBody capabilities(String base, Format format) {
-        return encode(CapabilityStatements.build(base), format);
+        return encode(ServerCapabilities.build(base), format);
     }
 
     static FhirBody encode(IBaseResource resource, Format format) {

@@ -16,11 +16,11 @@ import org.mfc.fhir.api.search.SupportedSearches;
  * read of each readable type, search-type with exactly the parameters and includes the parser takes, and
  * {@code Observation/$lastn}. Nothing is declared that the API does not serve.
  */
-final class CapabilityStatements {
+final class ServerCapabilities {
 
     private static final Date PUBLISHED = new Date();
 
-    private CapabilityStatements() {
+    private ServerCapabilities() {
     }
 
     static CapabilityStatement build(String base) {

@@ -32,4 +32,12 @@ public interface PipelineConfig {
     @WithName("registry-cache-ttl")
     @WithDefault("60s")
     Duration registryCacheTtl();
+
+    /**
+     * Newest entries a legacy history bucket keeps ({@code LEGACY_BUCKET_MAX_ENTRIES}); older ones are dropped from
+     * the bucket (the FHIR database keeps them), so no bucket reaches MongoDB's 16 MiB document limit.
+     */
+    @WithName("legacy-bucket-max-entries")
+    @WithDefault("5000")
+    int legacyBucketMaxEntries();
 }

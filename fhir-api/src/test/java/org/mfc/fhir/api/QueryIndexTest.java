@@ -76,7 +76,7 @@ class QueryIndexTest {
         StoredFixtures.seed(db);
         ReadIndexes.ensure(db);
         service = new ReadService(new ObservationQueries(db, Duration.ofSeconds(5)),
-                new ResourceLookups(db, Duration.ofSeconds(5)));
+                new ResourceLookups(db, Duration.ofSeconds(5)), () -> { });
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import org.mfc.fhir.api.fhir.FhirRenderer;
 import org.mfc.fhir.api.search.SearchParser;
 import org.mfc.fhir.api.service.ReadService;
 import org.mfc.fhir.api.store.ObservationQueries;
-import org.mfc.fhir.api.store.ReadIndexes;
+import org.mfc.fhir.api.store.ReadIndexGate;
 import org.mfc.fhir.api.store.ResourceLookups;
 import org.mfc.fhir.core.host.PipelineConfig;
 import org.mfc.fhir.core.store.FhirStore;
@@ -13,6 +13,7 @@ import org.mfc.fhir.core.store.FhirStore;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,7 +22,8 @@ import jakarta.inject.Singleton;
 
 /**
  * The CDI wiring of the read path over the core's store, and the start-up work that must not land on the first
- * request: HAPI's model scans (JSON and XML) and the indexes the queries name.
+ * request: HAPI's model scans (JSON and XML) and the indexes the queries name (retried in the background while
+ * MongoDB is away).
  */
 @ApplicationScoped
 public class ReadWiring {
@@ -34,10 +36,16 @@ public class ReadWiring {
 
     @Produces
     @Singleton
-    ReadService readService(FhirStore store, FhirApiConfig config) {
+    ReadIndexGate readIndexGate(FhirStore store) {
+        return new ReadIndexGate(store);
+    }
+
+    @Produces
+    @Singleton
+    ReadService readService(FhirStore store, FhirApiConfig config, ReadIndexGate gate) {
         MongoDatabase db = store.database();
         return new ReadService(new ObservationQueries(db, config.queryTimeout()),
-                new ResourceLookups(db, config.queryTimeout()));
+                new ResourceLookups(db, config.queryTimeout()), gate::beforeQuery);
     }
 
     @Produces
@@ -47,9 +55,12 @@ public class ReadWiring {
                 config.maxValues()));
     }
 
-    void onStart(@Observes StartupEvent event, FhirStore store) {
+    void onStart(@Observes StartupEvent event, ReadIndexGate gate) {
         FhirRenderer.warmUp();
-        store.ensureIndexes();
-        ReadIndexes.ensure(store.database());
+        gate.ensureInBackground();
+    }
+
+    void onStop(@Observes ShutdownEvent event, ReadIndexGate gate) {
+        gate.stop();
     }
 }

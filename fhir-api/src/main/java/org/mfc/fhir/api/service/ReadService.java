@@ -28,15 +28,19 @@ public final class ReadService {
 
     private final ObservationQueries observations;
     private final ResourceLookups lookups;
+    private final Runnable beforeQuery;
 
-    public ReadService(ObservationQueries observations, ResourceLookups lookups) {
+    /** @param beforeQuery runs before every query: refuses (503) while the indexes the queries name are missing */
+    public ReadService(ObservationQueries observations, ResourceLookups lookups, Runnable beforeQuery) {
         this.observations = observations;
         this.lookups = lookups;
+        this.beforeQuery = beforeQuery;
     }
 
     /** The stored envelope of {@code type/id} if the caller may read it. */
     public Document read(ReadScopes scopes, String type, String id) {
         Compartment compartment = scopes.compartment(type, Interaction.READ);
+        beforeQuery.run();
         Document envelope = lookups.byId(type, id);
         if (envelope == null || !inCompartment(compartment, type, id, envelope)) {
             throw new ResourceNotFound(type + "/" + id + " is not known", false);
@@ -85,6 +89,7 @@ public final class ReadService {
 
     public SearchResult observations(ReadScopes scopes, ObservationQuery q) {
         Compartment c = scopes.compartment(SupportedSearches.OBSERVATION, Interaction.SEARCH);
+        beforeQuery.run();
         String patient = q.patientId();
         if (!c.isAll()) {
             if (patient != null && !c.patientId().equals(patient)) {
@@ -133,6 +138,7 @@ public final class ReadService {
 
     public SearchResult byIdentifier(ReadScopes scopes, IdentifierQuery q) {
         Compartment c = scopes.compartment(q.type(), Interaction.SEARCH);
+        beforeQuery.run();
         if (c.isAll()) {
             StoredPage page = lookups.search(q, null);
             return new SearchResult(page.envelopes(), List.of(), page.next(), page.total());
@@ -160,6 +166,7 @@ public final class ReadService {
 
     public SearchResult lastn(ReadScopes scopes, LastNQuery q) {
         Compartment c = scopes.compartment(SupportedSearches.OBSERVATION, Interaction.SEARCH);
+        beforeQuery.run();
         String patient = q.patientId();
         if (!c.isAll()) {
             if (patient != null && !c.patientId().equals(patient)) {

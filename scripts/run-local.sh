@@ -182,9 +182,9 @@ cat <<EOT
     $SHOW
 
   Read them as FHIR R5 (the demo patient's blood pressures, newest first; README "Endpoints" for the rest):
-    curl -sS 'http://127.0.0.1:$FHIR_API_HTTP_PORT/fhir/Observation?patient=65f000000000000000000001&code=85354-9' \
+    curl -sS 'http://127.0.0.1:$FHIR_API_HTTP_PORT/fhir/Observation?patient=65f000000000000000000001&code=85354-9' \\
          -H "Authorization: Bearer $READ_TOKEN"
-    curl -sS 'http://127.0.0.1:$FHIR_API_HTTP_PORT/fhir/Observation/\$lastn?patient=65f000000000000000000001' \
+    curl -sS 'http://127.0.0.1:$FHIR_API_HTTP_PORT/fhir/Observation/\$lastn?patient=65f000000000000000000001' \\
          -H "Authorization: Bearer $READ_TOKEN"
 
   Health: http://127.0.0.1:$INGEST_HTTP_PORT/q/health   http://127.0.0.1:$WORKER_HTTP_PORT/q/health

@@ -5,6 +5,7 @@
 # Results: docs/benchmarks/mqtt.md.
 #
 #   RATES=500,1000,2000 DURATION=30 scripts/bench-mqtt.sh
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

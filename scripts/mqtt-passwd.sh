@@ -3,6 +3,7 @@
 # file can hold hashes instead of env: references. Reads the password from standard input.
 #
 #   echo -n 'the password' | scripts/mqtt-passwd.sh
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$ROOT/mqtt-broker/target/mqtt-broker.jar"

@@ -3,6 +3,7 @@
 # project's own client (no package to install). Prints whether the broker acknowledged.
 #
 #   scripts/mqtt-pub.sh -h 127.0.0.1 -p 1883 -u ava4 -P PASSWORD -t dusun_pub -f payload.json
+case "${1:-}" in --help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$ROOT/mqtt-broker/target/mqtt-broker.jar"

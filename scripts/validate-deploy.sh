@@ -6,6 +6,7 @@
 # target/tools, never installed as a service). Output under target/deploy/.
 # Usage: scripts/validate-deploy.sh   (from anywhere; runs from the repository root)
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"

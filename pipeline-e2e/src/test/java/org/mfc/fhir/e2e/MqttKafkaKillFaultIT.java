@@ -3,7 +3,6 @@ package org.mfc.fhir.e2e;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +20,7 @@ class MqttKafkaKillFaultIT extends MqttFaultRunSupport {
     @Test
     void givenDevicesPublishing_whenKafkaKilledAndRestarted_thenEveryAcknowledgedReadingStoredOnce()
             throws Exception {
-        try (FaultStack stack = FaultStack.startWithMqtt(dir, 1, fleet(), Map.of("INGEST_PUBLISH_TIMEOUT", "2s"))) {
+        try (FaultStack stack = FaultStack.startWithMqtt(dir, 1, fleet(), FaultRunSupport.FAST_FALLBACK)) {
             int third = MQTT_LOAD_SECONDS / 3;
             StoredAudit.Verdict v = runMqtt("MQTT: Kafka broker kill -9, restarted 6 s later", stack, List.of(
                     new Step(Duration.ofSeconds(third), "kill the Kafka broker", stack.kafka::kill),

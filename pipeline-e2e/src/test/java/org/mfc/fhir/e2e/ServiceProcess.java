@@ -65,17 +65,21 @@ final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
-    /** The port of health, metrics and OpenAPI ({@code INGEST_MANAGEMENT_PORT} / {@code WORKER_MANAGEMENT_PORT}). */
+    /**
+     * The port of health, metrics and OpenAPI ({@code INGEST_MANAGEMENT_PORT} / {@code WORKER_MANAGEMENT_PORT}); the
+     * HTTP port for a module without a management port (fhir-api).
+     */
     int managementPort() {
-        return Integer.parseInt(env.get(managementPortVariable(module)));
+        String variable = managementPortVariable(module);
+        return variable == null ? port : Integer.parseInt(env.get(variable));
     }
 
-    /** The environment variable of a module's management port. */
+    /** The environment variable of a module's management port, or null when it serves everything on one port. */
     static String managementPortVariable(String module) {
         return switch (module) {
             case "ingest-api" -> "INGEST_MANAGEMENT_PORT";
             case "fhir-parser-worker" -> "WORKER_MANAGEMENT_PORT";
-            default -> throw new IllegalArgumentException("no management port for " + module);
+            default -> null;
         };
     }
 
@@ -87,7 +91,9 @@ final class ServiceProcess implements AutoCloseable {
     static ServiceProcess start(String module, int port, Map<String, String> serviceEnv, Path logDir)
             throws IOException {
         Map<String, String> env = new HashMap<>(serviceEnv);
-        env.computeIfAbsent(managementPortVariable(module), v -> Integer.toString(freePort()));
+        if (managementPortVariable(module) != null) {
+            env.computeIfAbsent(managementPortVariable(module), v -> Integer.toString(freePort()));
+        }
         Path jar = repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the module first (./mvnw verify does)");

@@ -113,7 +113,7 @@ class FhirReadApiEndToEndIT {
                     LegacyRegistry.seedBloodPressurePatient(main);
                     FLEET.seed(main);
                 }));
-        String write = TestJwt.shared().token("e2e-read-gateways", TestJwt.WRITE_SCOPE, null);
+        String write = TestJwt.shared().token("e2e-read-gateways", TestJwt.FLEET_WRITE_SCOPE, null);
         assertThat(post("/api/v1/ava4", Fixtures.text("ava4/bp_biolight.json"), write)).isEqualTo(202);
         for (int i = 0; i < 2 * PER_DEVICE; i++) {
             assertThat(post("/api/v1/ava4", FLEET.request(i, "/api/v1/ava4", Map.of()).body().toString(), write))

@@ -46,9 +46,10 @@ class DeploymentManifestsIT {
     /** The pipeline's containers in the manifests and the compose file, by the module whose settings they take. */
     private static final Map<String, String> MODULES = Map.of("ingest-api", "ingest-api", "fhir-parser-worker",
             "fhir-parser-worker", "fhir-migrator", "fhir-migrator", "kafka-topics", "kafka-topics", "kafka-init",
-            "kafka-topics", "mqtt-broker", "mqtt-broker");
+            "kafka-topics", "mqtt-broker", "mqtt-broker", "fhir-api", "fhir-api");
 
     private static PackagedPipeline pipeline;
+    private static ServiceProcess fhirApi;
 
     @BeforeAll
     static void start() throws Exception {
@@ -57,6 +58,7 @@ class DeploymentManifestsIT {
                 // As the Kubernetes manifests run them: JSON log lines (deploy/base/config.env).
                 List.of(new NewTopic("fhir.readings.e2e-deploy", 1, (short) 1)), Map.of("LOG_JSON", "true"),
                 LegacyRegistry::seedBloodPressurePatient));
+        fhirApi = pipeline.startService("fhir-api", "FHIR_API_HTTP_PORT");
     }
 
     @AfterAll
@@ -97,7 +99,8 @@ class DeploymentManifestsIT {
         set.values().forEach(all::addAll);
         assertThat(all).as("variables set by the deployment files").contains("KAFKA_SECURITY_PROTOCOL",
                 "KAFKA_SASL_JAAS_CONFIG", "MONGODB_PASSWORD", "INGEST_MANAGEMENT_PORT", "TOPIC_REPLICATION_FACTOR",
-                "MQTT_ENABLED", "MQTT_HOST", "MQTT_PASSWORD", "MQTT_INGEST_PASSWORD", "MQTT_REJECTS_TOPIC");
+                "MQTT_ENABLED", "MQTT_HOST", "MQTT_PASSWORD", "MQTT_INGEST_PASSWORD", "MQTT_REJECTS_TOPIC",
+                "FHIR_API_HTTP_PORT");
         for (Map.Entry<String, Set<String>> e : set.entrySet()) {
             assertThat(e.getValue()).as("variables %s sets that the README's configuration table lacks", e.getKey())
                     .isSubsetOf(documented);
@@ -114,6 +117,21 @@ class DeploymentManifestsIT {
             checked.addAll(probes(doc, pipeline.worker));
         }
         assertThat(checked).as("probes checked").hasSize(6);
+        // The read API has no management port: its probes name its HTTP port.
+        List<String> readApi = new ArrayList<>();
+        for (JsonNode doc : documents(ROOT.resolve("deploy/base/fhir-api.yaml"))) {
+            if ("Deployment".equals(doc.path("kind").asText())) {
+                JsonNode container = doc.at("/spec/template/spec/containers/0");
+                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                    JsonNode get = container.path(probe).path("httpGet");
+                    assertThat(get.path("port").asText()).as("fhir-api " + probe + " port").isEqualTo("http");
+                    String path = get.path("path").asText();
+                    assertThat(status(fhirApi.baseUrl() + path)).as("fhir-api " + probe + " " + path).isEqualTo(200);
+                    readApi.add(probe + " " + path);
+                }
+            }
+        }
+        assertThat(readApi).as("fhir-api probes checked").hasSize(3);
 
         Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)(/[\\w/.-]+)");
         JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.fhir.yml").toFile());
@@ -135,7 +153,7 @@ class DeploymentManifestsIT {
     @Test
     void givenLogJson_whenTheServicesLog_thenEveryLineIsAJsonObjectWithLevelAndMessage() throws IOException {
         ObjectMapper json = new ObjectMapper();
-        for (ServiceProcess service : List.of(pipeline.ingest, pipeline.worker)) {
+        for (ServiceProcess service : List.of(pipeline.ingest, pipeline.worker, fhirApi)) {
             List<String> lines = Files.readAllLines(service.log()).stream().filter(l -> !l.isBlank()).toList();
             assertThat(lines).as(service.log() + " lines").isNotEmpty();
             for (String line : lines) {

@@ -139,7 +139,7 @@ class ConvertGoldenTest {
     void givenSpo2Entry_whenConverted_thenSaturationWithPerfusionIndexPulseAndRespiratoryRate() {
         Document spo2 = observation("ble-" + OXIMETER, MeasurementKind.SPO2, T);
         assertThat(value(spo2, "%")).isEqualByComparingTo("97");
-        assertThat(component(spo2, "61006-6")).isEqualByComparingTo("2.5");
+        assertThat(component(spo2, "61006-3")).isEqualByComparingTo("2.5");
         assertThat(codes(spo2.get("code", Document.class))).contains("59408-5");
         assertThat(value(observation("ble-" + OXIMETER, MeasurementKind.HEART_RATE, T), "/min"))
                 .isEqualByComparingTo("66");

@@ -30,7 +30,7 @@ public enum MeasurementKind {
             Map.of("value", new Limits(10, 350, 30, 220)), Aggregation.NONE),
 
     SPO2("2708-6", "Oxygen saturation in Arterial blood", Category.VITAL_SIGNS, "%", "oxygensat",
-            List.of(new Component("pi", "61006-6", "Perfusion index", "%")),
+            List.of(new Component("pi", "61006-3", "Perfusion index Tissue by Pulse oximetry", "%")),
             new LegacyTarget("spo2_histories", "spo2", false,
                     Map.of("value", "spo2_data", "pulse", "spo2_pr_data", "pi", "spo2_pi_data"), "last_spo2"),
             Map.of("value", new Limits(0, 100, 70, 100), "pulse", new Limits(10, 350, 30, 220),

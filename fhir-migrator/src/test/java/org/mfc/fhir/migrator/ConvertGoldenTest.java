@@ -47,7 +47,7 @@ class ConvertGoldenTest {
         dbs = new MigrationDatabases();
         MongoDatabase main = dbs.db(MAIN);
         main.getCollection("patients").insertOne(new Document("_id", PATIENT).append("first_name", "Golden")
-                .append("last_name", "Synthetic").append("gender", "male").append("id_card", "9000000000001"));
+                .append("last_name", "Synthetic").append("gender", "male").append("id_card", "9000000000004"));
         // Registry noise: lower case with separators, surrounding spaces, an IMEI with a leading ':'.
         main.getCollection("amy_devices").insertOne(new Document("patient_id", PID)
                 .append("mac_gw", " 11:22:33:44:55:66 ").append("mac_bps", "a1-b2-c3-d4-e5-f6")

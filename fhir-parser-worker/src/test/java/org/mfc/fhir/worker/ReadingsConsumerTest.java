@@ -167,7 +167,7 @@ class ReadingsConsumerTest {
         await().atMost(WAIT).untilAsserted(() -> given().get("/admin/parked").then().statusCode(200)
                 .body(containsString("box-AABBCC001122")).body(containsString("no patient is registered")));
         String listing = given().get("/admin/parked").asString();
-        assertThat(listing).doesNotContain("bp_high", "payload", "first_name", "1100000000001");
+        assertThat(listing).doesNotContain("bp_high", "payload", "first_name", "1100000000008");
 
         main.getCollection("amy_boxes").insertOne(new Document("mac_address", "aa:bb:cc:00:11:22")
                 .append("patient_id", LegacyRegistry.BP_PATIENT));

@@ -32,4 +32,21 @@ public interface PipelineConfig {
     @WithName("registry-cache-ttl")
     @WithDefault("60s")
     Duration registryCacheTtl();
+
+    /**
+     * How far after its receipt a device's measurement time may be ({@code DEVICE_CLOCK_MAX_AHEAD}): a small skew
+     * of a device clock; a time further ahead is refused naming the time field. Set the same on the ingest API and
+     * the worker.
+     */
+    @WithName("device-clock-max-ahead")
+    @WithDefault("5m")
+    Duration deviceClockMaxAhead();
+
+    /**
+     * A reading received more than this after its measurement time is stored with a {@code delayed-report} tag
+     * ({@code DEVICE_TIME_STALE_AFTER}).
+     */
+    @WithName("device-time-stale-after")
+    @WithDefault("24h")
+    Duration deviceTimeStaleAfter();
 }

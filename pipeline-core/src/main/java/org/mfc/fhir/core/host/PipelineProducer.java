@@ -20,6 +20,7 @@ public class PipelineProducer {
     Pipeline pipeline(MongoClient client, PipelineConfig config,
             @ConfigProperty(name = "quarkus.application.name") String applicationName) {
         return new Pipeline(client, new Pipeline.Settings(config.mainDb(), config.fhirDb(), config.legacyRouting(),
-                config.registryCacheTtl(), applicationName), Clock.systemUTC());
+                config.registryCacheTtl(), applicationName, config.deviceClockMaxAhead(),
+                config.deviceTimeStaleAfter()), Clock.systemUTC());
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.mfc.fhir.core.fhir.FhirJson;
+import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.Parsers;
 import org.mfc.fhir.core.store.EmergencyAlarmStore;
 import org.mfc.fhir.core.store.FhirStore;
@@ -25,9 +26,18 @@ public final class Pipeline {
      * @param legacyRouting write legacy history collections ({@code ENABLE_LEGACY_ROUTING})
      * @param registryTtl   longest time a registry change takes to be seen
      * @param sourceSystem  {@code source_system} of what this host stores
+     * @param clockMaxAhead how far after receipt a device time may be ({@code DEVICE_CLOCK_MAX_AHEAD})
+     * @param staleAfter    a reading received more than this after it was measured is tagged delayed
+     *                      ({@code DEVICE_TIME_STALE_AFTER})
      */
     public record Settings(String mainDb, String fhirDb, boolean legacyRouting, Duration registryTtl,
-            String sourceSystem) {
+            String sourceSystem, Duration clockMaxAhead, Duration staleAfter) {
+
+        public Settings(String mainDb, String fhirDb, boolean legacyRouting, Duration registryTtl,
+                String sourceSystem) {
+            this(mainDb, fhirDb, legacyRouting, registryTtl, sourceSystem, DeviceTimeRule.DEFAULT_MAX_AHEAD,
+                    DeviceTimeRule.DEFAULT_STALE_AFTER);
+        }
     }
 
     private final Parsers parsers;
@@ -41,7 +51,7 @@ public final class Pipeline {
     private final boolean legacyRouting;
 
     public Pipeline(MongoClient client, Settings settings, Clock clock) {
-        this.parsers = new Parsers();
+        this.parsers = new Parsers(new DeviceTimeRule(settings.clockMaxAhead()));
         this.fhirStore = new FhirStore(client.getDatabase(settings.fhirDb()));
         this.legacyStore = new LegacyStore(client.getDatabase(settings.mainDb()));
         this.parked = new ParkedReadingStore(client.getDatabase(settings.fhirDb()));
@@ -49,7 +59,8 @@ public final class Pipeline {
                 clock);
         this.alarms = new EmergencyAlarmStore(client.getDatabase(settings.mainDb()));
         this.processor = new ReadingProcessor(parsers::parse, directory, fhirStore, legacyStore, parked, alarms,
-                new ReadingProcessor.Options(settings.legacyRouting(), settings.sourceSystem()), clock);
+                new ReadingProcessor.Options(settings.legacyRouting(), settings.sourceSystem(),
+                        settings.staleAfter()), clock);
         this.reprocessor = new ParkedReprocessor(parked, directory, processor);
         this.legacyRouting = settings.legacyRouting();
     }

@@ -172,7 +172,7 @@ public final class ConvertJob {
             Reading r = p.reading().reading();
             try {
                 List<MappedResource> resources = new ArrayList<>(readings.observations(p.reading(), p.patientId(),
-                        r.deviceTime()));
+                        runStart));
                 if (withDevices.get(i)) {
                     resources.addAll(readings.devices(p.reading()));
                 }
@@ -181,7 +181,7 @@ public final class ConvertJob {
                     Document envelope = FhirEnvelope.wrap(m, runStart, SOURCE_SYSTEM,
                             "legacy:" + p.reading().sourceRef());
                     if (r.kind().aggregation == MeasurementKind.Aggregation.DAILY_MAXIMUM
-                            && r.kind().loinc.equals(m.code())) {
+                            && r.kind().code.equals(m.code())) {
                         // Same rule as the live pipeline: of several counts of one day, the highest is kept.
                         envelope.append(FhirStore.DAILY_MAXIMUM_FIELD,
                                 LegacyEntryMapper.number(r.value(MeasurementKind.VALUE)));

@@ -23,6 +23,11 @@ public final class FhirEnvelope {
      * resource, so a changed registry document replaces the stored resource and an unchanged one does not.
      */
     public static final String CONTENT_HASH = "content_hash";
+    /**
+     * Envelope field of a Device: how much the resource says about the device (name, type, manufacturer, model,
+     * gateway), so a source that knows less never replaces one that knows more.
+     */
+    public static final String CONTENT_RANK = "content_rank";
     /** Envelope field of an Observation over a period (steps, sleep): the period's end, for finalising days. */
     public static final String PERIOD_END = "period_end";
 
@@ -80,6 +85,10 @@ public final class FhirEnvelope {
             }
         } else if (!"Provenance".equals(mapped.resourceType()) && resourceData instanceof RawBsonDocument raw) {
             doc.append(CONTENT_HASH, contentHash(raw));
+            if (mapped.resource() instanceof org.hl7.fhir.r5.model.Device d) {
+                doc.append(CONTENT_RANK, (d.hasDisplayName() ? 1 : 0) + (d.hasType() ? 1 : 0)
+                        + (d.hasManufacturer() ? 1 : 0) + (d.hasModelNumber() ? 1 : 0) + (d.hasGateway() ? 1 : 0));
+            }
         }
         Date recorded = Date.from(recordedAt);
         doc.append("recorded_datetime", recorded)

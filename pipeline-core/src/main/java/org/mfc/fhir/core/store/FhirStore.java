@@ -168,9 +168,14 @@ public final class FhirStore {
         }
         List<WriteModel<Document>> replaces = new ArrayList<>(stored.size());
         for (Document doc : stored) {
-            replaces.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")), stale(doc)), doc));
+            // Only what this version mapped replaces anything: a copied foreign document (move-fhir) never does.
+            if (Integer.valueOf(MappingVersion.CURRENT).equals(doc.get(MappingVersion.FIELD))) {
+                replaces.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")), stale(doc)), doc));
+            }
         }
-        target.bulkWrite(replaces, UNORDERED);
+        if (!replaces.isEmpty()) {
+            target.bulkWrite(replaces, UNORDERED);
+        }
     }
 
     /** What makes a stored document with the same id stale against {@code doc}. */
@@ -183,7 +188,12 @@ public final class FhirStore {
         }
         Object hash = doc.get(FhirEnvelope.CONTENT_HASH);
         if (hash != null) {
-            return Filters.ne(FhirEnvelope.CONTENT_HASH, hash);
+            // A registry resource that changed; a Device only by one that knows at least as much about it, so two
+            // sources that know a device differently (the registry, a reading) do not overwrite each other in turn.
+            Bson changed = Filters.ne(FhirEnvelope.CONTENT_HASH, hash);
+            Object rank = doc.get(FhirEnvelope.CONTENT_RANK);
+            return rank == null ? changed : Filters.and(changed, Filters.or(Filters.exists(FhirEnvelope.CONTENT_RANK,
+                    false), Filters.lte(FhirEnvelope.CONTENT_RANK, rank)));
         }
         return olderVersion();
     }

@@ -77,6 +77,11 @@ public final class Ava4Parser implements PayloadParser {
             problems.add(new FieldProblem("data.value.device_list", "is required and must be a non-empty array"));
             return ParseResult.invalid(problems);
         }
+        if (list.size() > ParseResult.MAX_ITEMS) {
+            problems.add(new FieldProblem("data.value.device_list", "holds at most " + ParseResult.MAX_ITEMS
+                    + " items"));
+            return ParseResult.invalid(problems);
+        }
         if (!problems.isEmpty()) {
             return ParseResult.invalid(problems);
         }

@@ -145,6 +145,10 @@ public final class KatiParser implements PayloadParser {
             c.problems().add(new FieldProblem("data", "is required and must be an array"));
             return null;
         }
+        if (data.size() > ParseResult.MAX_ITEMS) {
+            c.problems().add(new FieldProblem("data", "holds at most " + ParseResult.MAX_ITEMS + " items"));
+            return null;
+        }
         List<Reading> readings = new ArrayList<>();
         List<ParseResult.RefusedItem> refused = new ArrayList<>();
         Instant messageTime = null;

@@ -20,6 +20,12 @@ import org.mfc.fhir.core.model.Reading;
 public record ParseResult(MessageClass messageClass, DeviceIdentity source, List<Reading> readings,
         List<AlertEvent> alerts, List<FieldProblem> problems, List<RefusedItem> refusedItems) {
 
+    /**
+     * Most items one message may hold (a {@code device_list}, an {@code AP55} batch): a gateway reports a few, a
+     * watch's hourly batch one a minute; a longer list is refused before its items are read.
+     */
+    public static final int MAX_ITEMS = 1000;
+
     /** An item of a multi-item message that cannot be stored, e.g. {@code data.value.device_list[2]}. */
     public record RefusedItem(String item, List<FieldProblem> problems) {
 

@@ -33,6 +33,13 @@ public interface WorkerConfig {
     @WithDefault("60s")
     String statsInterval();
 
+    /**
+     * How often daily counts of days that have ended become final ({@code FHIR_FINALIZE_INTERVAL}): the longest a
+     * finished day's step count stays preliminary.
+     */
+    @WithDefault("5m")
+    String finalizeInterval();
+
     /** The readings topic ({@code FHIR_QUEUE_NAME}): where a dead-letter replay re-publishes. */
     @WithDefault("fhir.readings")
     String readingsTopic();

@@ -248,6 +248,26 @@ public final class LegacyEntryReader {
         return null;
     }
 
+    /**
+     * An entry the live pipeline wrote, read again as legacy history (its Observation id ignored) and attributed to
+     * {@code device}, the device its Observation names: what re-derivation uses when the reading itself is no longer
+     * on the topic.
+     */
+    public EntryResult readAs(Bucket bucket, int index, Document entry, DeviceIdentity device) {
+        Document copy = new Document(entry);
+        copy.remove(LegacyStore.ENTRY_ID_FIELD);
+        EntryResult r = read(bucket, index, copy);
+        List<MigratedReading> out = new ArrayList<>(r.readings().size());
+        DeviceFamily family = device.type() == IdType.IMEI ? DeviceFamily.KATI : DeviceFamily.AVA4;
+        DeviceIdentity gateway = device.type() == IdType.BLE_MAC ? bucket.devices().gateway() : null;
+        for (MigratedReading m : r.readings()) {
+            Reading x = m.reading();
+            out.add(new MigratedReading(new Reading(family, x.kind(), device, gateway, null, x.deviceTime(),
+                    x.periodEnd(), x.values(), x.details()), false, m.sourceRef()));
+        }
+        return new EntryResult(out, r.rejects(), r.warnings(), null);
+    }
+
     private void sleep(Bucket bucket, int index, Document entry, Integer source, String ref,
             List<MigratedReading> readings, List<EntryProblem> rejects, List<EntryProblem> warnings) {
         MeasurementKind kind = MeasurementKind.SLEEP;

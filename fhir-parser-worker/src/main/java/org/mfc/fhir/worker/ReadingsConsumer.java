@@ -33,7 +33,8 @@ import jakarta.inject.Inject;
  * Consumes the readings topic in batches and stores them through the shared pipeline. The batch is acknowledged
  * (and so its offsets become committable) only after its resources, legacy entries and dead letters are durable.
  * A database outage is retried with bounded exponential backoff and jitter, never skipped; a record that cannot
- * be processed goes to the dead-letter topic and the rest of its batch is stored.
+ * be processed (found by the pipeline's isolation, whatever stage it fails in) goes to the dead-letter topic with
+ * its stage and reason and the rest of its batch is stored. Nothing a message contains can fail the channel.
  */
 @ApplicationScoped
 public class ReadingsConsumer {
@@ -82,7 +83,7 @@ public class ReadingsConsumer {
             ConsumerRecord<String, String> cr = new ConsumerRecord<>(message.getTopic(), message.getPartition(),
                     offset, message.getKey(), message.getPayload());
             try {
-                records.add(Json.mapper().readValue(cr.value(), IngestRecord.class));
+                records.add(Json.recordMapper().readValue(cr.value(), IngestRecord.class));
                 sources.add(cr);
             } catch (Exception e) {
                 poison.add(deadLetter(cr, Stage.PARSE, "not an ingest record: " + e.getClass().getSimpleName(),
@@ -92,6 +93,7 @@ public class ReadingsConsumer {
         int attempt = 0;
         while (true) {
             try {
+                // Isolating: a message that cannot be processed comes back REJECTED; only unavailability throws.
                 BatchResult result = pipeline.processor().process(records, alerts);
                 List<DeadLetterPublisher.DeadLetter> letters = new ArrayList<>(poison);
                 for (int i = 0; i < result.outcomes().size(); i++) {
@@ -115,19 +117,33 @@ public class ReadingsConsumer {
                     | java.util.concurrent.ExecutionException e) {
                 attempt++;
                 metrics.retry();
-                if (attempt >= config.retriesBeforeUnhealthy()) {
-                    availability.unavailable(e.getMessage());
-                }
-                Duration wait = backoff(attempt);
-                LOG.warnf("batch of %d not stored (attempt %d): %s; retrying in %d ms", records.size(), attempt,
-                        e.getMessage(), wait.toMillis());
-                if (awaitShutdown(wait)) {
-                    throw new IllegalStateException("shutting down: batch left uncommitted for redelivery", e);
-                }
+                retryAfter(attempt, records.size(), e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted: batch left uncommitted for redelivery", e);
+            } catch (RuntimeException e) {
+                // Not expected: processing classifies every failure. Failing the channel would stop consumption
+                // for every device, so the batch is held and retried; readiness goes DOWN and the failure counts.
+                attempt++;
+                metrics.unclassified();
+                LOG.errorf("batch of %d failed unexpectedly (%s, attempt %d); retrying", records.size(),
+                        e.getClass().getSimpleName(), attempt);
+                LOG.debug("unexpected batch failure", e);
+                retryAfter(attempt, records.size(), e.getClass().getSimpleName(), e);
             }
+        }
+    }
+
+    /** Waits out the backoff of a failed attempt; throws (leaving the batch uncommitted) when shutting down. */
+    private void retryAfter(int attempt, int size, String reason, Exception e) {
+        if (attempt >= config.retriesBeforeUnhealthy()) {
+            availability.unavailable(reason);
+        }
+        Duration wait = backoff(attempt);
+        LOG.warnf("batch of %d not stored (attempt %d): %s; retrying in %d ms", size, attempt, reason,
+                wait.toMillis());
+        if (awaitShutdown(wait)) {
+            throw new IllegalStateException("shutting down: batch left uncommitted for redelivery", e);
         }
     }
 
@@ -149,9 +165,14 @@ public class ReadingsConsumer {
         }
     }
 
+    /** Longest {@code dlq-reason} header: the first problems of a message say enough. */
+    static final int MAX_REASON_LENGTH = 2_000;
+
     private static DeadLetterPublisher.DeadLetter deadLetter(ConsumerRecord<String, String> cr, Stage stage,
             String reason, String ingestId) {
-        return new DeadLetterPublisher.DeadLetter(cr.key(), cr.value(), stage, reason, cr.topic(), cr.partition(),
+        String bounded = reason != null && reason.length() > MAX_REASON_LENGTH
+                ? reason.substring(0, MAX_REASON_LENGTH - 3) + "..." : reason;
+        return new DeadLetterPublisher.DeadLetter(cr.key(), cr.value(), stage, bounded, cr.topic(), cr.partition(),
                 cr.offset(), ingestId);
     }
 }

@@ -29,7 +29,7 @@ public interface WorkerConfig {
     @WithDefault("10s")
     Duration alertTimeout();
 
-    /** Interval of the statistics log line and of the lag and parked gauges' refresh. */
+    /** Interval of the statistics log line. */
     @WithDefault("60s")
     String statsInterval();
 
@@ -39,6 +39,17 @@ public interface WorkerConfig {
      */
     @WithDefault("5m")
     String finalizeInterval();
+
+    /** Interval of the consumer, lag and parked gauges' refresh (and of the dead-channel check). */
+    @WithDefault("5s")
+    String metricsRefreshInterval();
+
+    /**
+     * How long the consuming channel may stay dead before the process exits (status 3) so that its host restarts
+     * it; {@code 0} never exits (liveness still reports DOWN).
+     */
+    @WithDefault("60s")
+    Duration deadChannelExitAfter();
 
     /** The readings topic ({@code FHIR_QUEUE_NAME}): where a dead-letter replay re-publishes. */
     @WithDefault("fhir.readings")

@@ -32,6 +32,8 @@ public class WorkerMetrics {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong lag = new AtomicLong(-1);
+    private final AtomicLong consumers = new AtomicLong();
+    private final AtomicReference<String> channel = new AtomicReference<>("STARTING");
     private final AtomicLong parked = new AtomicLong();
     private final AtomicReference<Instant> lastProcessed = new AtomicReference<>();
 
@@ -41,6 +43,7 @@ public class WorkerMetrics {
     private Timer deviceFreshness;
     private Timer receivedFreshness;
     private Counter retries;
+    private Counter unclassified;
 
     @PostConstruct
     void register() {
@@ -58,7 +61,11 @@ public class WorkerMetrics {
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofHours(6)).register(registry);
         retries = Counter.builder("fhir.worker.batch.retries")
                 .description("batch attempts that failed transiently (database or broker away)").register(registry);
+        unclassified = Counter.builder("fhir.worker.batch.unclassified.failures")
+                .description("batch attempts that failed in a way the pipeline did not classify (held and retried)")
+                .register(registry);
         registry.gauge("fhir.worker.consumer.lag", lag, AtomicLong::get);
+        registry.gauge("fhir.worker.consumers", consumers, AtomicLong::get);
         registry.gauge("fhir.worker.parked", parked, AtomicLong::get);
     }
 
@@ -97,6 +104,16 @@ public class WorkerMetrics {
         errors.incrementAndGet();
     }
 
+    void unclassified() {
+        unclassified.increment();
+        errors.incrementAndGet();
+    }
+
+    /** A failure of the consuming channel itself (it stopped delivering batches). */
+    void channelFailure() {
+        errors.incrementAndGet();
+    }
+
     void alert(String type) {
         registry.counter("fhir.worker.alerts", "type", type).increment();
     }
@@ -107,6 +124,23 @@ public class WorkerMetrics {
 
     void parked(long count) {
         parked.set(count);
+    }
+
+    /**
+     * @param live    consuming threads whose channel is alive (0 when the channel died)
+     * @param state   {@code UP} or {@code DOWN}, as liveness reports the channel
+     */
+    void consumers(long live, String state) {
+        consumers.set(live);
+        channel.set(state);
+    }
+
+    long consumers() {
+        return consumers.get();
+    }
+
+    String channel() {
+        return channel.get();
     }
 
     private Counter records(RecordOutcome.Status status) {

@@ -59,6 +59,9 @@ class ReadingsConsumerTest {
     @ConfigProperty(name = "mp.messaging.incoming.readings-in.group.id")
     String group;
 
+    @ConfigProperty(name = "mp.messaging.incoming.readings-in.partitions")
+    int consumerThreads;
+
     @Inject
     MongoClient mongo;
 
@@ -257,13 +260,37 @@ class ReadingsConsumerTest {
     }
 
     @Test
-    void givenConsumingWorker_whenStatisticsTick_thenLagAndParkedGaugesAreMeasured() {
+    void givenConsumingWorker_whenGaugesRefresh_thenEveryConsumerThreadLagAndParkedAreMeasured() {
         await().atMost(WAIT).untilAsserted(() -> {
-            statistics.tick();
+            statistics.refresh();
             assertThat(metrics.lag()).isGreaterThanOrEqualTo(0);
+            assertThat(metrics.consumers()).isEqualTo(consumerThreads);
+            assertThat(metrics.channel()).isEqualTo("UP");
         });
         assertThat(metrics.parked()).isEqualTo(mongo.getDatabase("MFC_FHIR_R5")
                 .getCollection("pipeline_parked_readings").countDocuments());
+        statistics.tick();
+    }
+
+    @Test
+    void givenSosWhoseLocationIsAnObjectIdOperator_whenConsumed_thenAlarmStoredAndCanaryBehindItStored()
+            throws Exception {
+        ObjectNode sos = (ObjectNode) Fixtures.json("kati/sos.json");
+        sos.put("timeStamps", "07/04/2025 09:10:00");
+        sos.set("location", org.mfc.fhir.core.json.Json.mapper().readTree("{\"$oid\": \"zz\"}"));
+        IngestRecord poison = TopicClient.record("t-oid-sos", DeviceFamily.KATI, "SOS", "imei-" + WATCH_IMEI,
+                "2025-04-07T09:10:03Z", sos);
+        IngestRecord canary = bloodPressure("t-oid-canary", 1744017000L, 125);
+        TopicClient.send(bootstrap, readingsTopic, "imei-" + WATCH_IMEI, TopicClient.json(poison));
+        TopicClient.send(bootstrap, readingsTopic, "box-08F9E0D1F7B4", TopicClient.json(canary));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(observations("t-oid-canary")).isEqualTo(2));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(main.getCollection("emergency_alarm").countDocuments(
+                Filters.eq("alert_data.timestamp", java.util.Date.from(java.time.Instant.parse(
+                        "2025-04-07T09:10:00Z"))))).isEqualTo(1));
+        given().get("/q/health/live").then().statusCode(200);
+        statistics.refresh();
+        assertThat(metrics.consumers()).isEqualTo(consumerThreads);
     }
 
     /** Every document of both databases that belongs to the patient, by collection, sorted by id. */

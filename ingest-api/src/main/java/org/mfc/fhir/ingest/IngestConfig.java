@@ -20,12 +20,13 @@ public interface IngestConfig {
     String topic();
 
     /**
-     * Longest wait for the broker's acknowledgement before the request falls back to synchronous storage. Keep it
-     * above the producer's {@code delivery.timeout.ms} is NOT wanted: it is deliberately shorter, so a slow broker
-     * costs a client at most this long.
+     * Longest wait for the broker's acknowledgement before the request falls back to synchronous storage. It must
+     * exceed the producer's own bounds ({@code max.block.ms} + {@code delivery.timeout.ms}), which the service checks
+     * at start: then the producer has given up on a record before the request stores it synchronously, so the broker
+     * can never write a record after its client was told it is stored (docs/decisions.md, "Publish timeout").
      */
     @WithName("publish-timeout")
-    @WithDefault("5s")
+    @WithDefault("7s")
     Duration publishTimeout();
 
     /** Largest request body accepted, in bytes; larger is 413. */

@@ -166,14 +166,13 @@ public class IngestResource {
             metrics.request(family.name(), "INTERNAL_ERROR");
             throw e;
         }
+        // The failure passes through unchanged (a 503 problem stays a 503): throwing it again from a transform
+        // would wrap it with itself in a CompositeException, which no mapper knows, and answer 500.
         return Uni.createFrom().completionStage(answer)
                 .onFailure(CompletionException.class).transform(e -> e.getCause() == null ? e : e.getCause())
-                .onItemOrFailure().transform((result, failure) -> {
-                    if (failure != null) {
-                        metrics.request(family.name(), failure instanceof ProblemException p ? p.errorCode()
-                                : "INTERNAL_ERROR");
-                        throw failure instanceof RuntimeException r ? r : new CompletionException(failure);
-                    }
+                .onFailure().invoke(failure -> metrics.request(family.name(),
+                        failure instanceof ProblemException p ? p.errorCode() : "INTERNAL_ERROR"))
+                .onItem().transform(result -> {
                     metrics.request(family.name(), result.status());
                     return Response.status(result.httpStatus()).entity(result).build();
                 });

@@ -22,6 +22,7 @@ import org.mfc.fhir.core.parse.ParseResult;
 import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
+import org.mfc.fhir.core.store.TransientStoreException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -178,7 +179,7 @@ public class IngestService {
         BatchResult result;
         try {
             result = pipeline.processor().process(a.records());
-        } catch (MongoException | IllegalStateException e) {
+        } catch (TransientStoreException | MongoException e) {
             LOG.errorf("synchronous storage failed (%s): answering 503", e.getClass().getSimpleName());
             throw ProblemException.unavailable("the queue and the database are both unavailable; retry later",
                     RETRY_AFTER_SECONDS);

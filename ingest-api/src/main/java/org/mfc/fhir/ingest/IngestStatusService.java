@@ -40,6 +40,11 @@ public class IngestStatusService {
                 .projection(Projections.include("_id")).limit(MAX_IDS)) {
             ids.add("Observation/" + d.get("_id"));
         }
+        // An alarm leaves a Flag, not an Observation.
+        for (Document d : fhir.getCollection("fhir_flags").find(Filters.eq("source_message_id", ingestId))
+                .projection(Projections.include("_id")).limit(MAX_IDS)) {
+            ids.add("Flag/" + d.get("_id"));
+        }
         List<IngestStatus.Parked> parked = new ArrayList<>();
         for (Document d : fhir.getCollection(ParkedReadingStore.COLLECTION).find(Filters.eq("ingest_id", ingestId))
                 .projection(Projections.include("_id", "stage", "reason")).limit(MAX_IDS)) {

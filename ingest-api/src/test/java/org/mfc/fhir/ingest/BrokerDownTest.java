@@ -51,6 +51,13 @@ class BrokerDownTest {
     }
 
     @Test
+    void givenBrokerUnreachableButDatabaseUp_whenReadinessProbed_thenReadyOnTheSynchronousPath() {
+        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'reading-storage' }.data.path", equalTo("synchronous"))
+                .body("checks.find { it.name == 'reading-storage' }.data.queue", equalTo("DOWN"));
+    }
+
+    @Test
     void givenBrokerUnreachable_whenQueueStatsAsked_thenErrorWithoutSizes() {
         IngestTests.admin().get("/admin/queue/stats").then().statusCode(200)
                 .body("status", equalTo("error"))

@@ -19,7 +19,7 @@ class BrokerKillFaultIT extends FaultRunSupport {
 
     @Test
     void givenSteadyLoad_whenBrokerKilledAndRestarted_thenEveryAcknowledgedReadingStoredOnce() throws Exception {
-        try (FaultStack stack = FaultStack.start(dir, 1, fleet(), Map.of("INGEST_PUBLISH_TIMEOUT", "2s"))) {
+        try (FaultStack stack = FaultStack.start(dir, 1, fleet(), FAST_FALLBACK)) {
             int third = LOAD_SECONDS / 3;
             StoredAudit.Verdict v = run("Kafka broker kill -9, restart 6 s later", stack, List.of(
                     new Step(Duration.ofSeconds(third), "kill the broker", stack.kafka::kill),

@@ -33,8 +33,8 @@ class NetworkFaultIT extends FaultRunSupport {
     @Test
     void givenServicesBehindProxies_whenLinksSlowedFrozenAndCut_thenEveryAcknowledgedReadingStoredOnce()
             throws Exception {
-        Map<String, String> env = Map.of("INGEST_PUBLISH_TIMEOUT", "2s", "FHIR_RETRY_MAX_BACKOFF", "2s",
-                "FHIR_RETRIES_BEFORE_UNHEALTHY", "3");
+        Map<String, String> env = new java.util.HashMap<>(FAST_FALLBACK);
+        env.putAll(Map.of("FHIR_RETRY_MAX_BACKOFF", "2s", "FHIR_RETRIES_BEFORE_UNHEALTHY", "3"));
         try (FaultStack stack = FaultStack.startBehindProxies(dir, 1, fleet(), env)) {
             try (Admin admin = stack.admin()) {
                 assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)).extracting(Node::port)

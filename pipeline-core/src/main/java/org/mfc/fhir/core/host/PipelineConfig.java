@@ -49,4 +49,12 @@ public interface PipelineConfig {
     @WithName("device-time-stale-after")
     @WithDefault("24h")
     Duration deviceTimeStaleAfter();
+
+    /**
+     * Newest entries a legacy history bucket keeps ({@code LEGACY_BUCKET_MAX_ENTRIES}); older ones are dropped from
+     * the bucket (the FHIR database keeps them), so no bucket reaches MongoDB's 16 MiB document limit.
+     */
+    @WithName("legacy-bucket-max-entries")
+    @WithDefault("5000")
+    int legacyBucketMaxEntries();
 }

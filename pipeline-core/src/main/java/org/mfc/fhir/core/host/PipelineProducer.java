@@ -15,12 +15,17 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class PipelineProducer {
 
+    /** Stops the pipeline's background work when the container shuts down, before the MongoDB client closes. */
+    void stop(@jakarta.enterprise.inject.Disposes Pipeline pipeline) {
+        pipeline.stop();
+    }
+
     @Produces
     @Singleton
     Pipeline pipeline(MongoClient client, PipelineConfig config,
             @ConfigProperty(name = "quarkus.application.name") String applicationName) {
         return new Pipeline(client, new Pipeline.Settings(config.mainDb(), config.fhirDb(), config.legacyRouting(),
-                config.registryCacheTtl(), applicationName, config.deviceClockMaxAhead(),
-                config.deviceTimeStaleAfter()), Clock.systemUTC());
+                config.registryCacheTtl(), applicationName, config.legacyBucketMaxEntries(),
+                config.deviceClockMaxAhead(), config.deviceTimeStaleAfter()), Clock.systemUTC());
     }
 }

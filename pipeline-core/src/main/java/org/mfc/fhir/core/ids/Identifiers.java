@@ -1,8 +1,6 @@
 package org.mfc.fhir.core.ids;
 
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Normalises device identifiers. Devices and the legacy registry spell one device many ways
@@ -11,32 +9,59 @@ import java.util.regex.Pattern;
  */
 public final class Identifiers {
 
-    private static final Pattern MAC_SEPARATORS = Pattern.compile("[\\s:\\-.]");
-    private static final Pattern HEX12 = Pattern.compile("[0-9A-F]{12}");
-    private static final Pattern IMEI = Pattern.compile("[0-9]{15}");
+    /**
+     * Longest raw spelling considered at all: a MAC with separators and padding is under 30 characters. Longer
+     * input is not an identifier, and is refused before any work proportional to its length.
+     */
+    public static final int MAX_RAW_LENGTH = 64;
 
     private Identifiers() {
     }
 
     /** The normalised MAC, or empty when the text is not a 48-bit address in any accepted spelling. */
     public static Optional<String> mac(String raw) {
-        if (raw == null) {
+        if (raw == null || raw.length() > MAX_RAW_LENGTH) {
             return Optional.empty();
         }
-        String compact = MAC_SEPARATORS.matcher(raw).replaceAll("").toUpperCase(Locale.ROOT);
-        return HEX12.matcher(compact).matches() ? Optional.of(compact) : Optional.empty();
+        StringBuilder hex = new StringBuilder(12);
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == ':' || c == '-' || c == '.' || c == ' ' || (c >= '\t' && c <= '\r')) {
+                continue;
+            }
+            int digit = Character.digit(c, 16);
+            if (digit < 0 || c > 'f' || hex.length() == 12) {
+                return Optional.empty();
+            }
+            hex.append(Character.toUpperCase(c));
+        }
+        return hex.length() == 12 ? Optional.of(hex.toString()) : Optional.empty();
     }
 
     /** The normalised IMEI (15 digits; registry noise such as a leading {@code :} or spaces is dropped). */
     public static Optional<String> imei(String raw) {
-        if (raw == null) {
+        if (raw == null || raw.length() > MAX_RAW_LENGTH) {
             return Optional.empty();
         }
         String compact = raw.strip();
-        while (!compact.isEmpty() && !Character.isDigit(compact.charAt(0))) {
-            compact = compact.substring(1).strip();
+        int start = 0;
+        while (start < compact.length() && !Character.isDigit(compact.charAt(start))) {
+            start++;
         }
-        return IMEI.matcher(compact).matches() ? Optional.of(compact) : Optional.empty();
+        compact = compact.substring(start).strip();
+        if (compact.length() != 15) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < compact.length(); i++) {
+            if (!isAsciiDigit(compact.charAt(i))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(compact);
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /**

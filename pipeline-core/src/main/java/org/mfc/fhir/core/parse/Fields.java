@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
+import org.mfc.fhir.core.json.PayloadLimits;
 import org.mfc.fhir.core.model.FieldProblem;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,31 +51,40 @@ public final class Fields {
 
     /**
      * A decimal from a number or a numeric string. Absent, null, {@code ""} and {@code "null"} mean "not measured"
-     * and give null; anything else that is not a finite number adds a problem at {@code path} and gives null.
+     * and give null; anything else that is not a finite number within {@link PayloadLimits}' scale and precision
+     * adds a problem at {@code path} and gives null ({@link PayloadLimits#bounded}), so every later stage works on a
+     * value of bounded size.
      */
     public static BigDecimal decimal(JsonNode object, String name, String path, List<FieldProblem> problems) {
         JsonNode n = get(object, name);
         if (n == null || n.isNull()) {
             return null;
         }
+        BigDecimal v = null;
         if (n.isNumber()) {
-            return n.decimalValue();
-        }
-        if (n.isTextual()) {
+            v = n.decimalValue();
+        } else if (n.isTextual()) {
             String t = n.asText().strip();
             if (t.isEmpty() || t.equalsIgnoreCase("null")) {
                 return null;
             }
             try {
-                if (t.length() <= 64) {
-                    return new BigDecimal(t);
+                if (t.length() <= PayloadLimits.MAX_NUMBER_LENGTH) {
+                    v = new BigDecimal(t);
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
         }
-        problems.add(new FieldProblem(path, "must be a number or a numeric string"));
-        return null;
+        if (v == null) {
+            problems.add(new FieldProblem(path, "must be a number or a numeric string"));
+            return null;
+        }
+        BigDecimal bounded = PayloadLimits.bounded(v);
+        if (bounded == null) {
+            problems.add(new FieldProblem(path, PayloadLimits.decimalBoundsReason()));
+        }
+        return bounded;
     }
 
     /** Epoch seconds (number or numeric string) as an Instant; a problem at {@code path} when not an integer. */

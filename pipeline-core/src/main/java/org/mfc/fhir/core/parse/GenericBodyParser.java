@@ -147,6 +147,8 @@ public final class GenericBodyParser implements PayloadParser {
         Optional<SleepWindow> w = SleepWindow.parse(window);
         if (pattern == null) {
             problems.add(new FieldProblem("data.sleep_data", "is required: one digit per 5 minutes"));
+        } else if (SleepPattern.problem(pattern) != null) {
+            problems.add(new FieldProblem("data.sleep_data", SleepPattern.problem(pattern)));
         }
         if (w.isEmpty()) {
             problems.add(new FieldProblem("data.sleep_time", "is required as HHMM@HHMM (Thai local window)"));

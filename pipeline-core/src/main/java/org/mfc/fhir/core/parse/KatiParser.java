@@ -243,6 +243,9 @@ public final class KatiParser implements PayloadParser {
         String pattern = Fields.text(sleep, "data");
         if (pattern == null) {
             c.problems().add(new FieldProblem("sleep.data", "is required: one digit per 5 minutes"));
+        } else if (SleepPattern.problem(pattern) != null) {
+            c.problems().add(new FieldProblem("sleep.data", SleepPattern.problem(pattern)));
+            pattern = null;
         }
         Optional<SleepWindow> w = SleepWindow.parse(window);
         if (w.isEmpty()) {
@@ -294,10 +297,9 @@ public final class KatiParser implements PayloadParser {
         if (stamp != null && timeProblems.isEmpty()) {
             time = stamp;
         }
-        JsonNode location = Fields.get(payload, "location");
         String status = Fields.text(payload, "status");
         AlertEvent event = new AlertEvent(c.watch(), type, status, priority, time,
-                location != null && location.isObject() ? location : null);
+                AlertLocation.of(Fields.get(payload, "location")));
         return new ParseResult(MessageClass.ALERT, c.watch(), List.of(), List.of(event), List.of());
     }
 

@@ -2,10 +2,13 @@ package org.mfc.fhir.core.parse;
 
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.json.PayloadLimits;
 import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.FieldProblem;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -33,10 +36,25 @@ public final class Parsers {
         return parsers.containsKey(family);
     }
 
+    /**
+     * The message's bounds ({@link PayloadLimits}) first, so no parser ever works on an over-sized or over-precise
+     * input; then the family's parser.
+     */
     public ParseResult parse(DeviceFamily family, JsonNode payload, String topic, Instant receivedAt) {
         PayloadParser parser = parsers.get(family);
         if (parser == null) {
             return ParseResult.invalid("family", "device family " + family + " is not supported");
+        }
+        if (payload == null) {
+            return ParseResult.invalid("$", "must be a JSON object");
+        }
+        if (topic != null && topic.length() > PayloadLimits.MAX_IDENTIFIER_LENGTH) {
+            return ParseResult.invalid("topic", "must be at most " + PayloadLimits.MAX_IDENTIFIER_LENGTH
+                    + " characters");
+        }
+        List<FieldProblem> outOfBounds = PayloadLimits.check(payload);
+        if (!outOfBounds.isEmpty()) {
+            return ParseResult.invalid(outOfBounds);
         }
         return parser.parse(payload, topic, receivedAt);
     }

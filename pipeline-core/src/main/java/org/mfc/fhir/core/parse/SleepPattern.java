@@ -15,6 +15,25 @@ public final class SleepPattern {
     private SleepPattern() {
     }
 
+    /**
+     * Why a pattern from a device is unacceptable, or null: at most
+     * {@link org.mfc.fhir.core.json.PayloadLimits#MAX_SLEEP_PATTERN_LENGTH} characters (48 hours), each a digit, an
+     * ASCII letter or {@code #} (what watches and the legacy data hold).
+     */
+    public static String problem(String pattern) {
+        if (pattern.length() > org.mfc.fhir.core.json.PayloadLimits.MAX_SLEEP_PATTERN_LENGTH) {
+            return "must be at most " + org.mfc.fhir.core.json.PayloadLimits.MAX_SLEEP_PATTERN_LENGTH
+                    + " characters (48 hours)";
+        }
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '#')) {
+                return "must hold only digits, letters and #: one character per 5 minutes";
+            }
+        }
+        return null;
+    }
+
     public static Minutes count(String pattern) {
         int deep = 0;
         int light = 0;

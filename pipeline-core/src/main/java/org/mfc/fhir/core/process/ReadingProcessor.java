@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.jboss.logging.Logger;
+import org.mfc.fhir.core.fhir.AlertFlagMapper;
 import org.mfc.fhir.core.fhir.DeviceMapper;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.ImplausibleValueException;
@@ -33,6 +35,7 @@ import org.mfc.fhir.core.store.FhirStore;
 import org.mfc.fhir.core.store.LegacyEntry;
 import org.mfc.fhir.core.store.LegacyEntryMapper;
 import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.store.MongoErrors;
 import org.mfc.fhir.core.store.ParkedReadingStore;
 import org.mfc.fhir.core.store.PatientDirectory;
 import org.mfc.fhir.core.store.TransientStoreException;
@@ -47,6 +50,8 @@ import org.mfc.fhir.core.store.TransientStoreException;
  * is idempotent, so a retry after a partial write completes it without duplicates.
  */
 public final class ReadingProcessor {
+
+    private static final Logger LOG = Logger.getLogger(ReadingProcessor.class);
 
     /**
      * @param legacyRouting also write the legacy history collections ({@code ENABLE_LEGACY_ROUTING})
@@ -84,6 +89,8 @@ public final class ReadingProcessor {
     private final DeviceMapper devices = new DeviceMapper();
     private final PatientMapper patients = new PatientMapper();
     private final ProvenanceMapper provenance = new ProvenanceMapper();
+    private final AlertFlagMapper alertFlags = new AlertFlagMapper();
+    private final Runnable beforeWrite;
     private final LegacyEntryMapper legacyEntries = new LegacyEntryMapper();
     /** Patients whose FHIR Patient was written recently: saves a registry read per batch. */
     private final ExpiringCache<ObjectId, Boolean> patientsWritten;
@@ -95,6 +102,15 @@ public final class ReadingProcessor {
 
     public ReadingProcessor(RecordParser parsers, PatientDirectory directory, FhirStore fhir, LegacyStore legacy,
             ParkedReadingStore parked, EmergencyAlarmStore alarms, Options options, Clock clock) {
+        this(parsers, directory, fhir, legacy, parked, alarms, options, clock, () -> {
+        });
+    }
+
+    /** @param beforeWrite runs before a batch writes anything (the indexes the writes rely on exist) */
+    public ReadingProcessor(RecordParser parsers, PatientDirectory directory, FhirStore fhir, LegacyStore legacy,
+            ParkedReadingStore parked, EmergencyAlarmStore alarms, Options options, Clock clock,
+            Runnable beforeWrite) {
+        this.beforeWrite = beforeWrite;
         this.parsers = parsers;
         this.directory = directory;
         this.fhir = fhir;
@@ -113,7 +129,20 @@ public final class ReadingProcessor {
         return process(records, AlertSink.NONE);
     }
 
+    /**
+     * Processes a batch, isolating any message whose processing fails unexpectedly ({@link BatchIsolation}): such a
+     * message ends REJECTED with the stage it failed in, the rest of the batch is stored. Throws
+     * {@link TransientStoreException} only when the database or the alert topic is unavailable.
+     */
     public BatchResult process(List<IngestRecord> records, AlertSink alertSink) {
+        return BatchIsolation.process(records, batch -> processBatch(batch, alertSink));
+    }
+
+    private BatchResult processBatch(List<IngestRecord> records, AlertSink alertSink) {
+        stage(Stage.PERSIST, () -> {
+            beforeWrite.run();
+            return null;
+        });
         long started = System.nanoTime();
         Instant now = clock.instant();
         List<Parsed> parsed = new ArrayList<>(records.size());
@@ -121,9 +150,9 @@ public final class ReadingProcessor {
             parsed.add(parse(record));
         }
         RecordOutcome[] outcomes = new RecordOutcome[records.size()];
-        int alertCount = alerts(parsed, outcomes, alertSink, now);
-
         Writes writes = new Writes();
+        int alertCount = alerts(parsed, outcomes, alertSink, now, writes);
+
         for (int i = 0; i < parsed.size(); i++) {
             if (outcomes[i] == null) {
                 outcomes[i] = prepare(parsed.get(i), now, writes);
@@ -133,16 +162,19 @@ public final class ReadingProcessor {
             if (patientsWritten.get(id, k -> Boolean.FALSE)) {
                 continue;
             }
-            Document legacyPatient = directory.patient(id);
+            Document legacyPatient = stage(Stage.RESOLVE, () -> directory.patient(id));
             if (legacyPatient != null) {
-                writes.envelopes.add(FhirEnvelope.wrap(patients.map(legacyPatient), now, options.sourceSystem(),
-                        null));
+                writes.envelopes.add(stage(Stage.MAP, () -> FhirEnvelope.wrap(patients.map(legacyPatient), now,
+                        options.sourceSystem(), null)));
             }
         }
         long mapped = System.nanoTime();
-        int inserted = fhir.insertIfAbsent(FhirStore.byCollection(writes.envelopes));
+        int inserted = stage(Stage.PERSIST, () -> fhir.insertIfAbsent(FhirStore.byCollection(writes.envelopes)));
         if (options.legacyRouting()) {
-            legacy.write(writes.entries, now);
+            stage(Stage.LEGACY, () -> {
+                legacy.write(writes.entries, now);
+                return null;
+            });
         }
         writes.patientIds.forEach(id -> patientsWritten.put(id, Boolean.TRUE));
         writes.deviceIds.forEach(id -> devicesWritten.put(id, Boolean.TRUE));
@@ -173,7 +205,7 @@ public final class ReadingProcessor {
      *
      * @return how many alarms were published
      */
-    private int alerts(List<Parsed> parsed, RecordOutcome[] outcomes, AlertSink sink, Instant now) {
+    private int alerts(List<Parsed> parsed, RecordOutcome[] outcomes, AlertSink sink, Instant now, Writes writes) {
         List<AlertNotice> notices = new ArrayList<>();
         List<Integer> unresolved = new ArrayList<>();
         for (int i = 0; i < parsed.size(); i++) {
@@ -182,16 +214,24 @@ public final class ReadingProcessor {
                 continue;
             }
             boolean allResolved = true;
+            List<Document> flags = new ArrayList<>();
             for (AlertEvent event : p.result().alerts()) {
-                Optional<PatientDirectory.Resolution> owner = directory.resolve(p.record().family(), event.device(),
-                        null, null).filter(r -> !r.ambiguous());
+                Optional<PatientDirectory.Resolution> owner = stage(Stage.RESOLVE, () -> directory.resolve(
+                        p.record().family(), event.device(), null, null)).filter(r -> !r.ambiguous());
                 allResolved &= owner.isPresent();
-                notices.add(AlertNotice.of(event, owner.map(r -> r.patientId().toHexString()).orElse(null),
-                        p.record().ingestId()));
+                AlertNotice notice = AlertNotice.of(event, owner.map(r -> r.patientId().toHexString()).orElse(null),
+                        p.record().ingestId());
+                notices.add(notice);
+                if (notice.patientId() != null) {
+                    flags.add(stage(Stage.MAP, () -> FhirEnvelope.wrap(alertFlags.map(event, notice.alertId(),
+                            notice.patientId()), now, options.sourceSystem(), p.record().ingestId())));
+                }
             }
+            // The Flag is the alarm's durable record in the FHIR database, whatever ENABLE_LEGACY_ROUTING says.
+            writes.envelopes.addAll(flags);
             if (allResolved) {
                 outcomes[i] = new RecordOutcome(p.record(), RecordOutcome.Status.ALERTED, Stage.LEGACY, null,
-                        List.of());
+                        flags.stream().map(f -> "Flag/" + f.get("_id")).toList());
             } else {
                 unresolved.add(i);
             }
@@ -199,18 +239,42 @@ public final class ReadingProcessor {
         if (notices.isEmpty()) {
             return 0;
         }
-        sink.publish(notices);
+        stage(Stage.PUBLISH, () -> {
+            sink.publish(notices);
+            return null;
+        });
         if (options.legacyRouting()) {
-            alarms.insertIfAbsent(notices, now);
+            stage(Stage.LEGACY, () -> alarms.insertIfAbsent(notices, now));
         }
         for (int i : unresolved) {
             IngestRecord record = parsed.get(i).record();
             String reason = "alarm published without patient: no patient is registered for "
                     + parsed.get(i).result().source().key();
-            parked.park(record, Stage.RESOLVE, reason, now);
+            stage(Stage.RESOLVE, () -> {
+                parked.park(record, Stage.RESOLVE, reason, now);
+                return null;
+            });
             outcomes[i] = new RecordOutcome(record, RecordOutcome.Status.PARKED, Stage.RESOLVE, reason, List.of());
         }
         return notices.size();
+    }
+
+    /**
+     * Runs one stage's step: a transient failure passes unchanged (the batch is retried), any other failure is tagged
+     * with the stage, so the message isolated as its cause is dead-lettered with it.
+     */
+    private static <T> T stage(Stage stage, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (TransientStoreException | StageFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (MongoErrors.isTransient(e)) {
+                throw new TransientStoreException(stage + ": database unavailable (" + StageFailure.describe(e)
+                        + ")", e);
+            }
+            throw new StageFailure(stage, e);
+        }
     }
 
     private RecordOutcome prepare(Parsed p, Instant now, Writes writes) {
@@ -225,9 +289,9 @@ public final class ReadingProcessor {
         List<ObjectId> owners = new ArrayList<>(parsed.readings().size());
         List<String> fallbacks = new ArrayList<>(parsed.readings().size());
         for (Reading r : parsed.readings()) {
-            Optional<PatientDirectory.Resolution> resolution = directory.resolve(r);
+            Optional<PatientDirectory.Resolution> resolution = stage(Stage.RESOLVE, () -> directory.resolve(r));
             if (resolution.isEmpty() && r.patientHint() != null && r.patientHint().citizenId() != null) {
-                resolution = Optional.of(directory.registerWalkIn(r, now));
+                resolution = Optional.of(stage(Stage.RESOLVE, () -> directory.registerWalkIn(r, now)));
             }
             if (resolution.isEmpty() || resolution.get().ambiguous()) {
                 String reason = resolution.isEmpty() ? "no patient is registered for device " + r.device().key()
@@ -236,14 +300,18 @@ public final class ReadingProcessor {
                                 + (r.gateway() == null ? "" : " (gateway " + r.gateway().key() + ")") + ": "
                                 + resolution.get().via() + " names patients " + resolution.get().candidates().stream()
                                         .map(ObjectId::toHexString).collect(Collectors.joining(", "));
-                parked.park(record, Stage.RESOLVE, reason, now);
+                stage(Stage.RESOLVE, () -> {
+                    parked.park(record, Stage.RESOLVE, reason, now);
+                    return null;
+                });
                 return new RecordOutcome(record, RecordOutcome.Status.PARKED, Stage.RESOLVE, reason, List.of());
             }
             owners.add(resolution.get().patientId());
             fallbacks.add(resolution.get().fallback());
-            if (r.patientHint() != null && directory.completeWalkIn(resolution.get().patientId(), r.patientHint(),
-                    now)) {
-                patientsWritten.put(resolution.get().patientId(), Boolean.FALSE);
+            ObjectId patientId = resolution.get().patientId();
+            if (r.patientHint() != null && stage(Stage.RESOLVE, () -> directory.completeWalkIn(patientId,
+                    r.patientHint(), now))) {
+                patientsWritten.put(patientId, Boolean.FALSE);
             }
         }
         List<Document> recordEnvelopes = new ArrayList<>();
@@ -296,8 +364,12 @@ public final class ReadingProcessor {
         } catch (ImplausibleValueException e) {
             return RecordOutcome.rejected(record, Stage.MAP, e.getMessage());
         } catch (RuntimeException e) {
-            return RecordOutcome.rejected(record, Stage.MAP, "cannot map: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            if (MongoErrors.isTransient(e)) {
+                throw new TransientStoreException("MAP: database unavailable (" + StageFailure.describe(e) + ")", e);
+            }
+            // The detail may quote a value: DEBUG only; the outcome names the failure's type.
+            LOG.debugf(e, "message %s cannot be mapped", record.messageId());
+            return RecordOutcome.rejected(record, Stage.MAP, "cannot map: " + StageFailure.describe(e));
         }
         writes.envelopes.addAll(recordEnvelopes);
         writes.entries.addAll(recordEntries);

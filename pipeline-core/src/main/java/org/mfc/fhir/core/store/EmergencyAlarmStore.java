@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.process.AlertNotice;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
@@ -38,11 +41,38 @@ public final class EmergencyAlarmStore {
         return new ObjectId(HexFormat.of().parseHex(alertId.substring(0, 24)));
     }
 
-    private static Object location(AlertNotice a) {
-        if (a.location() == null || a.location().isNull()) {
-            return null;
+    /**
+     * The alert's location (already reduced to a known shape by the parser) as BSON values. Built member by member,
+     * never through extended-JSON parsing, which would read a device's {@code {"$oid": ...}} as an operator.
+     */
+    static Object location(AlertNotice a) {
+        return a.location() == null ? null : bson(a.location());
+    }
+
+    private static Object bson(JsonNode node) {
+        if (node.isObject()) {
+            Document doc = new Document();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!FieldNames.safe(e.getKey())) {
+                    throw new IllegalArgumentException("alert location member name is not a safe field name");
+                }
+                doc.append(e.getKey(), bson(e.getValue()));
+            }
+            return doc;
         }
-        return a.location().isObject() ? Document.parse(a.location().toString()) : a.location().asText();
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>(node.size());
+            node.forEach(n -> list.add(bson(n)));
+            return list;
+        }
+        if (node.isNumber()) {
+            return node.isIntegralNumber() && node.canConvertToInt() ? node.intValue() : node.doubleValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.isNull() ? null : node.asText();
     }
 
     /** Writes each alert whose patient is known; returns how many documents were new. */

@@ -158,9 +158,14 @@ public final class LegacyEntryMapper {
         return DAY_TAG.format(t.atOffset(THAI));
     }
 
+    /**
+     * A detail the legacy field holds as a number when it is one within the input limits ({@code "16"} as 16); any
+     * other text ({@code "1e400"}, which would become an infinite double) stays text.
+     */
     private static Object numberOrText(String raw) {
         try {
-            return number(new BigDecimal(raw.strip()));
+            BigDecimal bounded = org.mfc.fhir.core.json.PayloadLimits.bounded(new BigDecimal(raw.strip()));
+            return bounded == null ? raw : number(bounded);
         } catch (NumberFormatException e) {
             return raw;
         }

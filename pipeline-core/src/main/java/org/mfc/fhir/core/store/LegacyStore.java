@@ -6,13 +6,15 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.jboss.logging.Logger;
 import org.mfc.fhir.core.model.MeasurementKind;
 
 import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoCommandException;
+import com.mongodb.MongoServerException;
 import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -20,6 +22,7 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -29,47 +32,120 @@ import com.mongodb.client.model.WriteModel;
  * Appends entries to the legacy application's bucket documents (legacy-db.md section 2) and moves
  * {@code patients.last_*} forward. Idempotent: an entry carries the id of its Observation and is pushed only when
  * the bucket does not hold that id yet, so a replayed reading adds no second entry.
+ * <p>
+ * Bounded: a bucket keeps the newest {@code maxEntriesPerBucket} entries (in the order they were appended), so no
+ * patient's bucket can grow past MongoDB's 16 MiB document limit however long a device reports; the FHIR database
+ * holds the whole history (docs/decisions.md, "Legacy bucket bound"). The bucket key is unique, so two concurrent
+ * first writes for one patient cannot create two buckets.
  */
 public final class LegacyStore {
 
+    private static final Logger LOG = Logger.getLogger(LegacyStore.class);
+
     /** Entry field holding the Observation id; unknown to the legacy application, which ignores it. */
     public static final String ENTRY_ID_FIELD = "fhir_observation_id";
+    /** Default bound of a bucket's {@code data} array ({@code LEGACY_BUCKET_MAX_ENTRIES}). */
+    public static final int DEFAULT_MAX_ENTRIES_PER_BUCKET = 5_000;
+    /**
+     * Largest entry the pipeline can write, in bytes of BSON: every string in an entry is bounded by the input
+     * limits (the longest, a sleep pattern, by {@code PayloadLimits.MAX_SLEEP_PATTERN_LENGTH}). Together with the
+     * entry bound it keeps a bucket under MongoDB's 16 MiB ({@code LegacyBucketBoundTest} builds the largest entry
+     * the parsers let through and checks it).
+     */
+    public static final int MAX_ENTRY_BYTES = 3_072;
+    /** MongoDB's document size limit, less room for the bucket's own fields. */
+    static final int MAX_BUCKET_BYTES = 16 * 1024 * 1024 - 64 * 1024;
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
-    private static final String BUCKET_INDEX = "fhir_pipeline_bucket";
-    /** MongoDB's code for "an index with these keys exists under another name". */
-    private static final int INDEX_OPTIONS_CONFLICT = 85;
+    /** The unique bucket key index, on {@code patient_id} and {@code date_tag} (absent, so null, when not monthly). */
+    static final String BUCKET_INDEX = "fhir_pipeline_bucket_key";
+    /** The earlier, non-unique index of this pipeline on the same collections; replaced by {@link #BUCKET_INDEX}. */
+    static final String OLD_BUCKET_INDEX = "fhir_pipeline_bucket";
+    /** MongoDB's codes for "an equivalent index exists with other options or another name". */
+    private static final Set<Integer> INDEX_CONFLICT = Set.of(85, 86);
 
     private final MongoDatabase main;
+    private final int maxEntriesPerBucket;
 
     public LegacyStore(MongoDatabase main) {
-        this.main = main;
+        this(main, DEFAULT_MAX_ENTRIES_PER_BUCKET);
     }
 
-    /**
-     * A (non-unique) index on each bucket collection's key, which every write here filters on: without it each
-     * append scans the collection. Creating an existing index is a no-op; an equivalent index the legacy application
-     * already has under another name is left as it is.
-     */
-    public void ensureIndexes() {
+    public LegacyStore(MongoDatabase main, int maxEntriesPerBucket) {
+        if (maxEntriesPerBucket < 1 || (long) maxEntriesPerBucket * MAX_ENTRY_BYTES > MAX_BUCKET_BYTES) {
+            throw new IllegalArgumentException("LEGACY_BUCKET_MAX_ENTRIES must be between 1 and "
+                    + MAX_BUCKET_BYTES / MAX_ENTRY_BYTES + " (" + MAX_ENTRY_BYTES
+                    + " bytes per entry at most, 16 MiB per document)");
+        }
+        this.main = main;
+        this.maxEntriesPerBucket = maxEntriesPerBucket;
+    }
+
+    public int maxEntriesPerBucket() {
+        return maxEntriesPerBucket;
+    }
+
+    /** The bucket collections and whether each is kept per patient and month. */
+    static Map<String, Boolean> bucketCollections() {
         Map<String, Boolean> buckets = new LinkedHashMap<>();
         for (MeasurementKind kind : MeasurementKind.values()) {
             if (kind.legacy != null) {
                 buckets.putIfAbsent(kind.legacy.collection(), kind.legacy.monthly());
             }
         }
-        buckets.forEach((collection, monthly) -> MongoErrors.call("create legacy index on " + collection, () -> {
-            Bson keys = monthly ? Indexes.ascending("patient_id", "date_tag") : Indexes.ascending("patient_id");
-            try {
-                return main.getCollection(collection).createIndex(keys, new IndexOptions().name(BUCKET_INDEX));
-            } catch (MongoCommandException e) {
-                if (e.getErrorCode() == INDEX_OPTIONS_CONFLICT) {
+        return buckets;
+    }
+
+    /**
+     * A unique index on each bucket collection's key, which every write here filters on (without it each append
+     * scans the collection, and two concurrent first writes could create two buckets for one patient). Creating an
+     * existing index is a no-op. This pipeline's earlier non-unique index is replaced. Where the legacy database
+     * prevents a unique index (several buckets for one patient already, or the legacy application's own index on
+     * the same keys), a plain index is kept and the reason logged: the writes stay correct, only the concurrent
+     * first write is unguarded there.
+     */
+    public void ensureIndexes() {
+        bucketCollections().forEach((collection, monthly) -> MongoErrors.call("create legacy index on "
+                + collection, () -> {
+                    ensureBucketIndex(main.getCollection(collection));
                     return null;
-                }
+                }));
+    }
+
+    private static void ensureBucketIndex(MongoCollection<Document> target) {
+        Bson keys = Indexes.ascending("patient_id", "date_tag");
+        Document existing = null;
+        for (Document index : target.listIndexes()) {
+            if (BUCKET_INDEX.equals(index.getString("name"))) {
+                return;
+            }
+            if (OLD_BUCKET_INDEX.equals(index.getString("name"))) {
+                existing = index;
+            }
+        }
+        if (existing != null) {
+            target.dropIndex(OLD_BUCKET_INDEX);
+        }
+        try {
+            target.createIndex(keys, new IndexOptions().name(BUCKET_INDEX).unique(true));
+        } catch (MongoServerException e) {
+            // A command error on a real deployment; the same code as a write error from some servers.
+            if (e.getCode() != MongoErrors.DUPLICATE_KEY && !INDEX_CONFLICT.contains(e.getCode())) {
                 throw e;
             }
-        }));
+            LOG.warnf("legacy collection %s: no unique bucket index (%s, code %d); a plain index is used instead",
+                    target.getNamespace().getCollectionName(), e.getCode() == MongoErrors.DUPLICATE_KEY
+                            ? "some patient already has several buckets" : "an index on the same keys exists",
+                    e.getCode());
+            try {
+                target.createIndex(keys, new IndexOptions().name(OLD_BUCKET_INDEX));
+            } catch (MongoServerException again) {
+                if (!INDEX_CONFLICT.contains(again.getCode())) {
+                    throw again;
+                }
+            }
+        }
     }
 
     /**
@@ -89,7 +165,8 @@ public final class LegacyStore {
         Date nowDate = Date.from(now);
         for (LegacyEntry e : entries) {
             var target = e.kind().legacy;
-            byCollection.computeIfAbsent(target.collection(), k -> new BucketWrites()).add(e, nowDate);
+            byCollection.computeIfAbsent(target.collection(), k -> new BucketWrites(maxEntriesPerBucket)).add(e,
+                    nowDate);
             if (target.lastField() != null) {
                 lastValues.add(lastValue(e, target.lastField(), target.prefix() + "_import_date"));
             }
@@ -120,6 +197,12 @@ public final class LegacyStore {
     private static final class BucketWrites {
         final List<WriteModel<Document>> pushes = new ArrayList<>();
         final List<WriteModel<Document>> full = new ArrayList<>();
+        /** Keeps the newest entries: a negative slice drops the oldest once the bound is passed. */
+        final PushOptions bound;
+
+        BucketWrites(int maxEntries) {
+            this.bound = new PushOptions().slice(-maxEntries);
+        }
 
         void add(LegacyEntry e, Date now) {
             var target = e.kind().legacy;
@@ -140,8 +223,8 @@ public final class LegacyStore {
                                 Updates.inc("__v", 1))));
             }
             var push = new UpdateOneModel<Document>(Filters.and(bucket, Filters.ne("data." + ENTRY_ID_FIELD,
-                    e.entryId())), Updates.combine(Updates.push("data", e.entry()), Updates.set("updated_at", now),
-                            Updates.inc("__v", 1)));
+                    e.entryId())), Updates.combine(Updates.pushEach("data", List.of(e.entry()), bound),
+                            Updates.set("updated_at", now), Updates.inc("__v", 1)));
             pushes.add(push);
             full.add(push);
         }

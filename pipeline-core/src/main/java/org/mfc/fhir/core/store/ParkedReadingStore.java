@@ -57,7 +57,7 @@ public final class ParkedReadingStore {
         List<IngestRecord> out = new ArrayList<>();
         for (Document d : parked.find().sort(new Document("parked_at", 1)).limit(limit)) {
             try {
-                out.add(Json.mapper().readValue(d.getString("record_json"), IngestRecord.class));
+                out.add(Json.recordMapper().readValue(d.getString("record_json"), IngestRecord.class));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("parked record " + d.get("_id") + " is unreadable", e);
             }

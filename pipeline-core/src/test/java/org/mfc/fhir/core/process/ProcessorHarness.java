@@ -52,6 +52,14 @@ final class ProcessorHarness implements AutoCloseable {
     private int seq;
 
     ProcessorHarness(boolean legacyRouting) {
+        this(legacyRouting, null);
+    }
+
+    /**
+     * @param parser the parse of queued records, or null for the stand-in that returns the results prepared with
+     *               {@link #message}
+     */
+    ProcessorHarness(boolean legacyRouting, RecordParser parser) {
         MongoClient c = client();
         int n = next();
         main = c.getDatabase("AMY_" + n);
@@ -64,7 +72,8 @@ final class ProcessorHarness implements AutoCloseable {
         if (legacyRouting) {
             legacy.ensureIndexes();
         }
-        processor = new ReadingProcessor(r -> results.get(r.payload().path("case").asText()), directory, fhir,
+        RecordParser parse = parser != null ? parser : r -> results.get(r.payload().path("case").asText());
+        processor = new ReadingProcessor(parse, directory, fhir,
                 legacy, parked, new EmergencyAlarmStore(main),
                 new ReadingProcessor.Options(legacyRouting, "test"), Clock.systemUTC());
         reprocessor = new ParkedReprocessor(parked, directory, processor);

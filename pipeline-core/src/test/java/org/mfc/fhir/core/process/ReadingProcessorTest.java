@@ -58,18 +58,21 @@ class ReadingProcessorTest {
     }
 
     @Test
-    void givenLegacyRouting_whenStarted_thenEveryBucketCollectionIsIndexedOnItsKeyAndAgainIsANoOp() {
+    void givenLegacyRouting_whenStarted_thenEveryBucketCollectionHasAUniqueKeyIndexAndAgainIsANoOp() {
+        new LegacyStore(h.main).ensureIndexes();
         new LegacyStore(h.main).ensureIndexes();
 
         Map<String, Object> keys = new HashMap<>();
         for (String collection : List.of("blood_pressure_histories", "step_histories", "sleep_data_histories")) {
             for (Document index : h.main.getCollection(collection).listIndexes()) {
-                if ("fhir_pipeline_bucket".equals(index.getString("name"))) {
+                if ("fhir_pipeline_bucket_key".equals(index.getString("name"))) {
+                    assertThat(index.getBoolean("unique")).as(collection).isTrue();
                     keys.put(collection, index.get("key", Document.class).keySet());
                 }
             }
         }
-        assertThat(keys).containsEntry("blood_pressure_histories", java.util.Set.of("patient_id"))
+        // date_tag is absent from per-patient buckets: the unique key is then the patient alone.
+        assertThat(keys).containsEntry("blood_pressure_histories", java.util.Set.of("patient_id", "date_tag"))
                 .containsEntry("step_histories", java.util.Set.of("patient_id", "date_tag"))
                 .containsEntry("sleep_data_histories", java.util.Set.of("patient_id", "date_tag"));
     }

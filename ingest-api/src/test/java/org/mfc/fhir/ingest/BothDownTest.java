@@ -1,0 +1,36 @@
+package org.mfc.fhir.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.infra.PipelineInfraResource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** The queue and the database both unavailable: a truthful 503, never a 500, and not ready. */
+@QuarkusTest
+@TestProfile(BothDownProfile.class)
+@QuarkusTestResource(value = PipelineInfraResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JwtKeyResource.class, restrictToAnnotatedClass = false)
+class BothDownTest {
+
+    @Test
+    void givenBrokerAndDatabaseDown_whenPosted_thenServiceUnavailableWithRetryAfter() {
+        IngestTests.device().body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4")
+                .then().statusCode(503)
+                .header("Retry-After", notNullValue())
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void givenBrokerAndDatabaseDown_whenReadinessProbed_thenDownWithNeitherPath() {
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'reading-storage' }.data.path", equalTo("none"));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+}

@@ -80,6 +80,29 @@ class VerifyDailyCountsTest {
     }
 
     @Test
+    void givenLegacyBucketWithSeveralCountsOfOneDayOnly_whenConvertedAndVerified_thenVerifyPasses() {
+        MongoDatabase main = dbs.db(MAIN);
+        main.getCollection("patients").insertOne(new Document("_id", PATIENT).append("is_deleted", false));
+        Date noon = Date.from(Instant.parse("2025-04-07T05:00:00Z"));
+        Date evening = Date.from(Instant.parse("2025-04-07T12:00:00Z"));
+        main.getCollection("step_histories").insertOne(new Document("patient_id", PATIENT).append("data", List.of(
+                new Document("step", 1200).append("date_tag", "07042025").append("step_import_date", noon)
+                        .append("step_source", 2),
+                new Document("step", 4512).append("date_tag", "07042025").append("step_import_date", evening)
+                        .append("step_source", 2))));
+        new ConvertJob(dbs.client, settings(), Clock.systemUTC()).run(false);
+
+        RunReport verify = new VerifyJob(dbs.client, settings(), Clock.systemUTC()).run(1);
+
+        assertThat(dbs.db(FHIR).getCollection("fhir_observations").find(Filters.eq("code", "41950-7"))
+                .into(new java.util.ArrayList<>())).singleElement().satisfies(o -> assertThat(o.get(
+                        "resource_data", Document.class).get("valueQuantity", Document.class).get("value",
+                                Number.class).intValue()).isEqualTo(4512));
+        assertThat(verify.failures()).isEmpty();
+        assertThat(verify.exitCode()).isZero();
+    }
+
+    @Test
     void givenStoredDayBelowTheConvertedCounts_whenVerified_thenItFails() {
         liveStepsAndOlderLowerCounts();
         new ConvertJob(dbs.client, settings(), Clock.systemUTC()).run(false);

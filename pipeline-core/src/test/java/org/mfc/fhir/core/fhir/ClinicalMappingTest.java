@@ -9,7 +9,10 @@ import java.util.Map;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.hl7.fhir.r5.model.CodeableConcept;
 import org.hl7.fhir.r5.model.Coding;
+import org.hl7.fhir.r5.model.Device;
+import org.hl7.fhir.r5.model.Reference;
 import org.hl7.fhir.r5.model.Observation;
 import org.hl7.fhir.r5.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -162,5 +165,33 @@ class ClinicalMappingTest {
 
         assertThat(((Patient) new PatientMapper().map(legacy).resource()).getBirthDateElement().getValueAsString())
                 .isEqualTo("1979");
+    }
+
+    private static List<String> codes(CodeableConcept c, String system) {
+        return c.getCoding().stream().filter(x -> system.equals(x.getSystem())).map(Coding::getCode).toList();
+    }
+
+    @Test
+    void givenCuffAndOximeterThroughABox_whenMapped_thenMdcBesideLoincDeviceTypeGatewayAndPulseByOximetry() {
+        String mdc = "urn:iso:std:iso:11073:10101";
+        String gateway = "http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice";
+        Reading bpReading = SampleReadings.of(MeasurementKind.BLOOD_PRESSURE);
+        Observation bp = first(mapper.map(bpReading, PATIENT, SampleReadings.RECEIVED));
+
+        assertThat(codes(bp.getCode(), mdc)).containsExactly("150020");
+        assertThat(bp.getComponent()).extracting(c -> codes(c.getCode(), mdc))
+                .containsExactlyInAnyOrder(List.of("150021"), List.of("150022"));
+        assertThat(((Reference) bp.getExtensionByUrl(gateway).getValue()).getReference())
+                .isEqualTo("Device/box-08F9E0D1F7B4");
+        Device cuff = (Device) new DeviceMapper().map(bpReading).get(0).resource();
+        assertThat(codes(cuff.getTypeFirstRep(), mdc)).containsExactly("528391");
+        assertThat(cuff.getManufacturer()).isEqualTo("Biolight");
+
+        List<MappedResource> oximeter = mapper.map(SampleReadings.of(MeasurementKind.SPO2), PATIENT,
+                SampleReadings.RECEIVED);
+        Observation pulse = oximeter.stream().map(m -> (Observation) m.resource())
+                .filter(o -> codes(o.getCode(), Systems.LOINC).contains("8867-4")).findFirst().orElseThrow();
+        assertThat(codes(pulse.getCode(), Systems.LOINC)).contains("8889-8");
+        assertThat(codes(pulse.getCode(), mdc)).containsExactly("149530");
     }
 }

@@ -230,6 +230,28 @@ class ClinicalProcessingTest {
     }
 
     @Test
+    void givenDeviceFirstSeenWithoutItsModel_whenTheModelIsLearned_thenReplacedAndNeverDowngradedAgain() {
+        FhirStore store = new FhirStore(h.fhirDb);
+        Reading named = SampleReadings.of(MeasurementKind.BLOOD_PRESSURE);
+        Reading anonymous = new Reading(named.family(), named.kind(), new DeviceIdentity(IdType.BLE_MAC,
+                named.device().id(), null), named.gateway(), null, named.deviceTime(), null, named.values(),
+                Map.of());
+        Instant t = SampleReadings.RECEIVED;
+        java.util.function.Consumer<Reading> write = r -> store.insertIfAbsent(FhirStore.byCollection(
+                new org.mfc.fhir.core.fhir.DeviceMapper().map(r).stream().map(m -> FhirEnvelope.wrap(m, t, "test",
+                        null)).toList()));
+        java.util.function.Supplier<Document> cuff = () -> h.fhirDb.getCollection("fhir_devices")
+                .find(Filters.eq("_id", "ble-D616F9641622")).first().get("resource_data", Document.class);
+
+        write.accept(anonymous);
+        assertThat(cuff.get()).doesNotContainKey("manufacturer");
+        write.accept(named);
+        assertThat(cuff.get().getString("manufacturer")).isEqualTo("Biolight");
+        write.accept(anonymous);
+        assertThat(cuff.get().getString("manufacturer")).isEqualTo("Biolight");
+    }
+
+    @Test
     void givenPreliminaryStepsOfADayThatEnded_whenFinalized_thenFinalInResourceAndEnvelope() {
         ReadingProcessorTest.seedRegistry(h);
         h.processor.process(List.of(h.message(DeviceFamily.KATI, SampleReadings.steps(

@@ -36,8 +36,9 @@ import jakarta.inject.Inject;
 /**
  * RECEIVE, VALIDATE, PUBLISH: a request is parsed with the same parser the worker uses; its invalid messages and
  * items are refused and listed, the valid ones published and answered only after the broker acknowledged them
- * (refused whole, nothing published, when nothing in it is valid). When publishing is off or fails, the same messages are stored synchronously through the shared
- * pipeline; when that fails too the client is told to retry (503), so a 2xx always means durable.
+ * (refused whole, nothing published, when nothing in it is valid). When publishing is off or fails, the same
+ * messages are stored synchronously through the shared pipeline; when that fails too the client is told to retry
+ * (503), so a 2xx always means durable.
  */
 @ApplicationScoped
 public class IngestService {
@@ -69,7 +70,15 @@ public class IngestService {
      */
     public CompletionStage<IngestResult> accept(DeviceFamily family, String topic, byte[] body, Caller caller,
             String requestId) {
-        Accepted accepted = validate(family, topic, body, caller, requestId);
+        return enqueue(validate(family, topic, body, caller, requestId));
+    }
+
+    /**
+     * The second half of {@link #accept}, for a transport that acts between validation and queueing (the MQTT
+     * ingress applies its per-device rate limit to the validated device keys): queues or stores {@code accepted}
+     * exactly as {@code accept} does.
+     */
+    public CompletionStage<IngestResult> enqueue(Accepted accepted) {
         CompletionStage<IngestResult> answer = config.asyncEnabled() ? queue(accepted) : storeOnWorker(accepted);
         return answer.thenApply(result -> {
             recent.remember(result);
@@ -80,17 +89,24 @@ public class IngestService {
     /**
      * A request that passed validation: its records, ready to publish or store, and the items refused beside them.
      */
-    private record Accepted(String ingestId, List<IngestRecord> records, int readings, Instant receivedAt,
+    public record Accepted(String ingestId, List<IngestRecord> records, int readings, Instant receivedAt,
             String requestId, List<IngestResult.RefusedItem> refused) {
+
+        /** Nothing refused beside the records. */
+        public Accepted(String ingestId, List<IngestRecord> records, int readings, Instant receivedAt,
+                String requestId) {
+            this(ingestId, records, readings, receivedAt, requestId, List.of());
+        }
     }
 
     /**
-     * Every message is parsed; a message of a batch (array) that is invalid, and an item of a multi-item message
-     * (an AVA4 {@code device_list} entry, a Kati {@code AP55} entry) that is invalid, is refused alone and listed in
-     * the answer with its fields; the valid ones are accepted. Only when nothing is acceptable is the whole request
-     * refused (422), as a single invalid message is (README, "Per-item answers").
+     * The first half of {@link #accept}. Every message is parsed; a message of a batch (array) that is invalid, and
+     * an item of a multi-item message (an AVA4 {@code device_list} entry, a Kati {@code AP55} entry) that is
+     * invalid, is refused alone and listed with its fields; the valid ones are accepted. Only when nothing is
+     * acceptable is the whole request refused ({@link ProblemException}, 422), as a single invalid message is
+     * (README, "Per-item answers"); nothing is published or stored then.
      */
-    private Accepted validate(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
+    public Accepted validate(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<JsonNode> messages = messages(read(body));
         boolean batch = messages.size() > 1 || isArray(body);

@@ -103,6 +103,23 @@ class ClinicalMappingTest {
     }
 
     @Test
+    void givenSaturationBelowAndTemperatureWithinTheirNormalRanges_whenMapped_thenLowAndNoInterpretation() {
+        Reading low = SampleReadings.withValues(SampleReadings.of(MeasurementKind.SPO2), SampleReadings.values(
+                "value", "92", "pulse", "80"));
+
+        Observation spo2 = first(mapper.map(low, PATIENT, SampleReadings.RECEIVED));
+        Observation temperature = first(mapper.map(SampleReadings.of(MeasurementKind.BODY_TEMPERATURE), PATIENT,
+                SampleReadings.RECEIVED));
+
+        assertThat(spo2.getReferenceRangeFirstRep().getLow().getValue()).isEqualByComparingTo("95");
+        assertThat(spo2.getInterpretation()).singleElement().satisfies(i -> assertThat(i.getCodingFirstRep()
+                .getCode()).isEqualTo("L"));
+        assertThat(tags(spo2)).isEmpty();
+        assertThat(temperature.getReferenceRangeFirstRep().getHigh().getValue()).isEqualByComparingTo("37.2");
+        assertThat(temperature.getInterpretation()).isEmpty();
+    }
+
+    @Test
     void givenMarkerSpellings_whenMatched_thenExactlyAndNonFastingIsNotFasting() {
         assertThat(GlucoseMarker.parse("Non-fasting")).isEmpty();
         assertThat(GlucoseMarker.parse("Fasting")).contains(GlucoseMarker.FASTING);

@@ -171,6 +171,9 @@ class ReadingProcessorTest {
         Document fhirPatient = h.fhirDb.getCollection("fhir_patients").find(Filters.eq("_id", id.toHexString()))
                 .first();
         assertThat(fhirPatient.get("resource_data", Document.class).toJson()).contains("unregistered");
+        // The kiosk's hospital manages the walk-in (known from mfc_hv01_boxes).
+        assertThat(fhirPatient.get("resource_data", Document.class).get("managingOrganization", Document.class)
+                .getString("reference")).isEqualTo("Organization/65f0000000000000000000aa");
         assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("patient_id",
                 id.toHexString()))).isEqualTo(2);
     }

@@ -178,7 +178,12 @@ class IngestValidationTest {
 
         assertThat(second).isEqualTo(first);
         assertThat(IngestTests.countPublished("/client_id", client)).isEqualTo(400);
+        // Off the event loop as on it: one bad message beside valid ones is refused alone, all bad is a 422.
         IngestTests.device().body("[" + body.substring(1, body.length() - 1) + ",{\"type\":1}]")
+                .post("/api/v1/ava4").then().statusCode(202).body("messages", equalTo(400))
+                .body("refused[0].item", equalTo("[400]"));
+        String bad = "{\"type\":1,\"pad\":\"" + "x".repeat(100) + "\"}";
+        IngestTests.device().body("[" + String.join(",", java.util.Collections.nCopies(200, bad)) + "]")
                 .post("/api/v1/ava4").then().statusCode(422).contentType("application/problem+json");
     }
 

@@ -52,7 +52,7 @@ class MqttEndToEndIT {
     private static final String MAIN_DB = "AMY_E2E_MQTT";
     private static final String FHIR_DB = "MFC_FHIR_R5_E2E_MQTT";
     private static final String WATCH_IMEI = "865067123456789";
-    private static final String CITIZEN_ID = "1234567890123";
+    private static final String CITIZEN_ID = "1234567890121";
 
     private static ChildProcess broker;
     private static PackagedPipeline pipeline;

@@ -1,10 +1,13 @@
 package org.mfc.fhir.ingest;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -17,6 +20,7 @@ public class IngestMetrics {
 
     private final MeterRegistry registry;
     private final Timer publishLatency;
+    private final AtomicInteger circuitState = new AtomicInteger();
 
     @Inject
     public IngestMetrics(MeterRegistry registry) {
@@ -40,7 +44,31 @@ public class IngestMetrics {
         publishLatency.record(d);
     }
 
-    /** Stored synchronously although async is on: {@code reason} is timeout, refused or disabled. */
+    /**
+     * Registers {@code ingest_publish_circuit}: 0 closed (queueing), 1 open (storing synchronously without waiting
+     * for the broker), 2 half-open (one request probing the broker).
+     */
+    public void publishCircuit(String name) {
+        Gauge.builder("ingest.publish.circuit", circuitState, AtomicInteger::get)
+                .description("Publishing circuit: 0 closed (queueing), 1 open (synchronous), 2 half-open (probing)")
+                .tag("name", name).register(registry);
+    }
+
+    /** The publishing circuit moved to {@code state}; transitions are counted by the state entered. */
+    public void publishCircuitChanged(CircuitBreakerState state) {
+        circuitState.set(switch (state) {
+            case CLOSED -> 0;
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+        });
+        Counter.builder("ingest.publish.circuit.transitions").description("Publishing circuit state changes")
+                .tag("to", state.name().toLowerCase(java.util.Locale.ROOT)).register(registry).increment();
+    }
+
+    /**
+     * Stored synchronously although async is on: {@code reason} is circuit-open or broker-unavailable (the broker
+     * was skipped), timeout or refused (the broker was tried).
+     */
     public void syncFallback(String reason) {
         Counter.builder("ingest.sync.fallbacks").description("Requests stored synchronously instead of queued")
                 .tag("reason", reason).register(registry).increment();

@@ -51,6 +51,20 @@ public interface IngestConfig {
     @WithDefault("1s")
     Duration publishCircuitProbeDelay();
 
+    /**
+     * Messages the start-up rehearsal runs through the request path before the instance reports ready
+     * ({@code INGEST_WARMUP_REQUESTS}); token verifications, mapping rehearsals and HTTP calls are a fixed share of it.
+     * 0 reports ready without rehearsing.
+     */
+    @WithName("warm-up.requests")
+    @WithDefault("20000")
+    int warmUpRequests();
+
+    /** Longest the start-up rehearsal may take; it stops there and the instance reports ready. */
+    @WithName("warm-up.max-time")
+    @WithDefault("30s")
+    Duration warmUpMaxTime();
+
     /** Largest request body accepted, in bytes; larger is 413. */
     @WithName("max-body-bytes")
     @WithDefault("1048576")

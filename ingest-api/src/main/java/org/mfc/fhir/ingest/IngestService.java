@@ -77,6 +77,20 @@ public class IngestService {
     }
 
     /**
+     * VALIDATE and the record encoding of one request, publishing and storing nothing: the start-up rehearsal of the
+     * request path ({@link HotPathWarmup}). Throws like {@link #accept} for an invalid request.
+     */
+    IngestResult rehearse(DeviceFamily family, String topic, byte[] body, Caller caller)
+            throws JsonProcessingException {
+        Accepted a = validate(family, topic, body, caller, null);
+        for (IngestRecord record : a.records()) {
+            ReadingPublisher.encode(record);
+        }
+        return new IngestResult(a.ingestId(), "queued", a.records().size(), a.readings(), config.topic(),
+                a.receivedAt().toString(), null, null);
+    }
+
+    /**
      * A request that passed validation: its records, ready to publish or store, and their parse results (the
      * synchronous path stores from those instead of parsing every message a second time).
      */

@@ -55,6 +55,7 @@ class BrokerDownTest {
 
     @Test
     void givenBrokerUnreachableButDatabaseUp_whenReadinessProbed_thenReadyOnTheSynchronousPath() {
+        IngestTests.awaitWarm();
         io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'reading-storage' }.data.path", equalTo("synchronous"))
                 .body("checks.find { it.name == 'reading-storage' }.data.queue", equalTo("DOWN"));

@@ -1,6 +1,8 @@
 package org.mfc.fhir.ingest;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
@@ -21,6 +23,8 @@ public class IngestMetrics {
     private final MeterRegistry registry;
     private final Timer publishLatency;
     private final AtomicInteger circuitState = new AtomicInteger();
+    /** Counters by name and tag values: building and registering a meter on every request cost microseconds. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     @Inject
     public IngestMetrics(MeterRegistry registry) {
@@ -36,8 +40,9 @@ public class IngestMetrics {
 
     /** One request answered: {@code outcome} is queued, stored, parked, or the refusal's error code. */
     public void request(String family, String outcome) {
-        Counter.builder("ingest.requests").description("Ingest requests by device family and outcome")
-                .tag("family", family).tag("outcome", outcome).register(registry).increment();
+        counters.computeIfAbsent("requests|" + family + "|" + outcome, k -> Counter.builder("ingest.requests")
+                .description("Ingest requests by device family and outcome")
+                .tag("family", family).tag("outcome", outcome).register(registry)).increment();
     }
 
     public void publishLatency(Duration d) {
@@ -70,13 +75,14 @@ public class IngestMetrics {
      * was skipped), timeout or refused (the broker was tried).
      */
     public void syncFallback(String reason) {
-        Counter.builder("ingest.sync.fallbacks").description("Requests stored synchronously instead of queued")
-                .tag("reason", reason).register(registry).increment();
+        counters.computeIfAbsent("fallbacks|" + reason, k -> Counter.builder("ingest.sync.fallbacks")
+                .description("Requests stored synchronously instead of queued")
+                .tag("reason", reason).register(registry)).increment();
     }
 
     /** A refused request, by error code ({@code VALIDATION_ERROR}, {@code UNAUTHORIZED}, ...). */
     public void rejected(String errorCode) {
-        Counter.builder("ingest.rejects").description("Refused requests by reason").tag("reason", errorCode)
-                .register(registry).increment();
+        counters.computeIfAbsent("rejects|" + errorCode, k -> Counter.builder("ingest.rejects")
+                .description("Refused requests by reason").tag("reason", errorCode).register(registry)).increment();
     }
 }

@@ -14,6 +14,9 @@
 #                     every stored document: benchmarks raise it)
 #   START_WORKER [1]: 0 starts everything but the worker (the ingest benchmark measures the API and broker alone;
 #                     readings then wait on the topic until a worker runs)
+#   START_KAFKA [1]: 0 uses a broker already listening on KAFKA_PORT, started by the caller (a benchmark that kills
+#                    and restarts it while the pipeline runs)
+# Each process's pid is written to RUN_DIR/pids/<name>.pid (mongo, kafka, fhir-parser-worker, ingest-api).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +33,7 @@ export MONGODB_FHIR_DB=${MONGODB_FHIR_DB:-MFC_FHIR_R5}
 export FHIR_QUEUE_NAME=${FHIR_QUEUE_NAME:-fhir.readings}
 export ENABLE_ASYNC_FHIR=${ENABLE_ASYNC_FHIR:-true}
 START_WORKER=${START_WORKER:-1}
+START_KAFKA=${START_KAFKA:-1}
 INGEST_JAVA_OPTS=${INGEST_JAVA_OPTS:--Xmx512m}
 WORKER_JAVA_OPTS=${WORKER_JAVA_OPTS:--Xmx512m}
 MONGO_JAVA_OPTS=${MONGO_JAVA_OPTS:--Xmx1g}
@@ -37,7 +41,8 @@ export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT}"
 
 LOG_DIR="$RUN_DIR/logs"
-mkdir -p "$LOG_DIR"
+PID_DIR="$RUN_DIR/pids"
+mkdir -p "$LOG_DIR" "$PID_DIR"
 INFRA_JAR="$ROOT/embedded-infra/target/embedded-infra.jar"
 INGEST_JAR="$ROOT/ingest-api/target/quarkus-app/quarkus-run.jar"
 WORKER_JAR="$ROOT/fhir-parser-worker/target/quarkus-app/quarkus-run.jar"
@@ -63,7 +68,9 @@ trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT"; do
+PORTS=("$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$MONGO_PORT")
+[ "$START_KAFKA" = 1 ] && PORTS+=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT")
+for p in "${PORTS[@]}"; do
   port_free "$p" || { echo "port $p is in use; set the matching *_PORT variable (see the header of $0)" >&2; exit 1; }
 done
 
@@ -110,12 +117,18 @@ fi
 "$JAVA" $MONGO_JAVA_OPTS $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.MongoServerMain \
   --port "$MONGO_PORT" "${MONGO_ARGS[@]}" >"$LOG_DIR/mongo.log" 2>&1 &
 PIDS+=($!)
-say "starting the Kafka broker (KRaft, log in $RUN_DIR/kafka)..."
-"$JAVA" -Xmx512m $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.KafkaBrokerMain \
-  --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --log-dir "$RUN_DIR/kafka" >"$LOG_DIR/kafka.log" 2>&1 &
-PIDS+=($!)
+echo $! >"$PID_DIR/mongo.pid"
+if [ "$START_KAFKA" = 1 ]; then
+  say "starting the Kafka broker (KRaft, log in $RUN_DIR/kafka)..."
+  "$JAVA" -Xmx512m $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.KafkaBrokerMain \
+    --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --log-dir "$RUN_DIR/kafka" >"$LOG_DIR/kafka.log" 2>&1 &
+  PIDS+=($!)
+  echo $! >"$PID_DIR/kafka.pid"
+else
+  say "using the Kafka broker on :$KAFKA_PORT (START_KAFKA=0)"
+fi
 await_line "$LOG_DIR/mongo.log" MONGO_READY 60
-await_line "$LOG_DIR/kafka.log" KAFKA_READY 90
+[ "$START_KAFKA" = 1 ] && await_line "$LOG_DIR/kafka.log" KAFKA_READY 90
 
 "$JAVA" -cp "$INFRA_JAR" org.mfc.fhir.infra.DemoRegistry "$MONGODB_URI" "$MONGODB_MAIN_DB" >"$LOG_DIR/seed.log" 2>&1
 say "seeded a synthetic demo patient who owns the sample payload's AVA4 box and cuff"
@@ -129,12 +142,14 @@ if [ "$START_WORKER" = 1 ]; then
   say "starting fhir-parser-worker on :$WORKER_HTTP_PORT..."
   WORKER_HTTP_PORT=$WORKER_HTTP_PORT "$JAVA" $WORKER_JAVA_OPTS -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
   PIDS+=($!)
+  echo $! >"$PID_DIR/fhir-parser-worker.pid"
 else
   say "not starting fhir-parser-worker (START_WORKER=$START_WORKER): readings stay queued on $FHIR_QUEUE_NAME"
 fi
 say "starting ingest-api on :$INGEST_HTTP_PORT..."
 INGEST_HTTP_PORT=$INGEST_HTTP_PORT "$JAVA" $INGEST_JAVA_OPTS -jar "$INGEST_JAR" >"$LOG_DIR/ingest-api.log" 2>&1 &
 PIDS+=($!)
+echo $! >"$PID_DIR/ingest-api.pid"
 if [ "$START_WORKER" = 1 ]; then
   await_ready fhir-parser-worker "http://127.0.0.1:$WORKER_HTTP_PORT/q/health/ready" 120 \
     "$LOG_DIR/fhir-parser-worker.log"

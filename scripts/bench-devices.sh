@@ -7,14 +7,15 @@
 #   (c) steady state with the worker running at STEADY_RATES: ingest p50/p99 and freshness (stored minus received)
 #   (d) what one reading costs at COST_RATE: CPU per process, MongoDB round trips, documents and bytes stored, Kafka
 #       bytes
-# Every run starts its own stack with scripts/run-local.sh (in-memory MongoDB stand-in, own ports and data dir).
+# Every run starts its own stack with scripts/run-local.sh (in-memory MongoDB stand-in, own ports and data dir;
+# the MQTT broker runs idle, the read API is not started: neither is on the path measured here).
 # The targets are judged on the median of RUNS runs, on a machine with nothing else running.
 #
 #   scripts/bench-devices.sh                          # the defaults below: 3 runs of each scenario (about 45 min)
 #   SHORT=1 scripts/bench-devices.sh                  # one short run of each, to check the script (about 10 min)
 #   SCENARIOS=cold,outage RUNS=5 scripts/bench-devices.sh
 #
-# Settings [defaults]: RUNS [3] SCENARIOS [cold,outage,steady,cost] DEVICES [1000] PORT [18280] (five ports from it)
+# Settings [defaults]: RUNS [3] SCENARIOS [cold,outage,steady,cost] DEVICES [1000] PORT [18280] (seven ports from it)
 #   COLD_RATE [300] COLD_SECONDS [60]
 #   OUTAGE_RATE [300] OUTAGE_SECONDS [60] KILL_AT [20] (s after the load started) RESTART_AFTER [10] (s after the kill)
 #   STEADY_RATES [1000,3000,5000] STEADY_SECONDS [30] STEADY_WARMUP [60] (s at 1,000 req/s first, not reported)
@@ -57,11 +58,11 @@ REPORT=${REPORT:-docs/benchmarks/devices.md}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 BENCH=(-Xmx1g -cp pipeline-bench/target/pipeline-bench.jar)
 INGEST_PORT=$PORT WORKER_PORT=$((PORT + 1)) KAFKA_PORT=$((PORT + 2)) CONTROLLER_PORT=$((PORT + 3))
-MONGO_PORT=$((PORT + 4))
+MONGO_PORT=$((PORT + 4)) MQTT_PORT=$((PORT + 5)) FHIR_API_PORT=$((PORT + 6))
 INFRA_JAR=embedded-infra/target/embedded-infra.jar
 
 if [ "${SKIP_BUILD:-}" != 1 ]; then
-  ./mvnw -B -q -DskipTests -pl embedded-infra,ingest-api,fhir-parser-worker,pipeline-bench -am package
+  ./mvnw -B -q -DskipTests -pl embedded-infra,mqtt-broker,ingest-api,fhir-parser-worker,pipeline-bench -am package
 fi
 mkdir -p "$OUT"
 scripts/mint-token.sh >/dev/null 2>&1
@@ -91,7 +92,8 @@ start_stack() {
   local dir=$1
   shift
   env SKIP_BUILD=1 RUN_DIR="$dir" INGEST_HTTP_PORT=$INGEST_PORT WORKER_HTTP_PORT=$WORKER_PORT KAFKA_PORT=$KAFKA_PORT \
-    KAFKA_CONTROLLER_PORT=$CONTROLLER_PORT MONGO_PORT=$MONGO_PORT MONGO_STORAGE=memory \
+    KAFKA_CONTROLLER_PORT=$CONTROLLER_PORT MONGO_PORT=$MONGO_PORT MQTT_PORT=$MQTT_PORT \
+    FHIR_API_HTTP_PORT=$FHIR_API_PORT START_FHIR_API=0 MONGO_STORAGE=memory \
     MONGO_JAVA_OPTS="${MONGO_JAVA_OPTS:--Xms4g -Xmx4g -XX:MaxTenuringThreshold=0}" \
     INGEST_RATE_LIMIT_PER_SECOND=1000000 INGEST_RATE_LIMIT_BURST=1000000 "$@" \
     scripts/run-local.sh >"$dir/run-local.out" 2>&1 &

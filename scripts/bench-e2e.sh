@@ -9,6 +9,7 @@
 # [-Xms8g -Xmx8g -XX:MaxTenuringThreshold=0]. A database's heap is sized once (G1 otherwise keeps it just above the
 # live data and marks it every few seconds, on the cores the pipeline needs), and what it stores lives for the whole
 # run: moved to the old generation at once, not copied between survivor spaces on every young collection.
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

@@ -8,6 +8,7 @@
 #
 #   scripts/bench-ingest.sh                       # defaults below
 #   RATES=1000,3000,5000,7000 DURATION=30 scripts/bench-ingest.sh
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

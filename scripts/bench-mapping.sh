@@ -10,6 +10,7 @@
 #   MVN_ARGS="-o -Dmaven.repo.local=/tmp/m2" scripts/bench-mapping.sh    # arguments for the Maven wrapper
 #
 # Run it on an idle machine for a meaningful number; the JMH result file is pipeline-bench/target/jmh-mapping.json.
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl pipeline-bench -am package

@@ -24,6 +24,7 @@
 # the database, which on this machine shares the same cores.
 #
 # Results are appended to $OUT (default docs/benchmarks/migrator.md).
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

@@ -10,6 +10,7 @@
 #
 #   READINGS=1000000 RATE=2500 scripts/fault-backlog.sh
 #   MVN_ARGS="-o -Dmaven.repo.local=/tmp/m2" scripts/fault-backlog.sh      # extra Maven arguments
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

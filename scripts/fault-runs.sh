@@ -6,13 +6,15 @@
 #
 #   SECONDS_PER_RUN=120 RATE=300 scripts/fault-runs.sh
 #   RUNS='NetworkFaultIT' MVN_ARGS="-o -Dmaven.repo.local=/tmp/m2" scripts/fault-runs.sh
+#   RUNS='MqttIngestKillFaultIT,MqttKafkaKillFaultIT,MqttSharedIngestKillFaultIT' scripts/fault-runs.sh   (devices on MQTT)
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-120}
 RATE=${RATE:-300}
-RUNS=${RUNS:-BrokerKillFaultIT,MongoOutageFaultIT,WorkerKillFaultIT,IngestRestartFaultIT,NetworkFaultIT}
+RUNS=${RUNS:-BrokerKillFaultIT,MongoOutageFaultIT,WorkerKillFaultIT,IngestRestartFaultIT,NetworkFaultIT,MqttIngestKillFaultIT,MqttKafkaKillFaultIT,MqttSharedIngestKillFaultIT}
 OUT=${OUT:-docs/faults}
 RESULTS=pipeline-e2e/target/fault-runs
 

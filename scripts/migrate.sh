@@ -11,6 +11,7 @@
 #   scripts/migrate.sh generate --seed 42 --patients 100 --entries-per-bucket 20   (synthetic data, test only)
 #
 # The exit code is the job's: 0 done, 1 verification/integrity failure, 2 usage, 3 rejects above the limit.
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$ROOT/fhir-migrator/target/quarkus-app/quarkus-run.jar"

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Prints a signed RS256 bearer token for the ingest API. Needs only bash and openssl.
+# Prints a signed RS256 bearer token for the ingest API or the FHIR read API. Needs only bash and openssl.
 #
 # On first run it creates an RSA key pair under .local/keys/ (git-ignored; never commit the private key):
 #   .local/keys/jwt-private.pem  signs tokens (this script)
 #   .local/keys/jwt-public.pem   verifies them: start ingest-api with JWT_PUBLIC_KEY_LOCATION=<absolute path of it>
 #
 # Usage: scripts/mint-token.sh [--scope "system/Observation.write admin"] [--device ID]... [--subject NAME]
-#                              [--lifetime SECONDS] [--issuer URL] [--audience NAME] [--keys DIR]
+#                              [--lifetime SECONDS] [--issuer URL] [--audience NAME] [--keys DIR] [--patient ID]
 #   --scope     space-separated scopes (default: system/Observation.write)
 #   --device    binds the token to a device (repeatable): a device key such as imei-865067123456789 or
 #               box-DCDA0C5A8064, or a raw id in any spelling; without --device the token may post for any device
 #   --subject   token subject = the client id for rate limits and client_id in queued records (default: local-client)
 #   --lifetime  seconds until expiry (default: 3600)
 #   --issuer    default $JWT_ISSUER or https://auth.mfc.local (must match the API's JWT_ISSUER)
-#   --audience  default $JWT_AUDIENCE or mfc-ingest (must match the API's JWT_AUDIENCE)
+#   --audience  default $JWT_AUDIENCE or mfc-ingest (must match the API's JWT_AUDIENCE; the FHIR read API's is
+#               FHIR_API_JWT_AUDIENCE, default mfc-fhir)
+#   --patient   the patient claim: with --scope "patient/*.read" the token reads only that patient's compartment
+#
+# Read API tokens: --audience mfc-fhir --scope "system/*.read"   (everything)
+#                  --audience mfc-fhir --scope "patient/*.read" --patient 65f000000000000000000001
 #   --keys      key directory (default: <repo>/.local/keys)
 set -euo pipefail
 
@@ -25,6 +30,7 @@ issuer="${JWT_ISSUER:-https://auth.mfc.local}"
 audience="${JWT_AUDIENCE:-mfc-ingest}"
 keys="$root/.local/keys"
 devices=()
+patient=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,7 +41,8 @@ while [ $# -gt 0 ]; do
     --issuer) issuer="$2"; shift 2 ;;
     --audience) audience="$2"; shift 2 ;;
     --keys) keys="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --patient) patient="$2"; shift 2 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +71,9 @@ now=$(date +%s)
 payload="{\"iss\":$(json_string "$issuer"),\"aud\":$(json_string "$audience"),\"sub\":$(json_string "$subject")"
 payload+=",\"iat\":$now,\"exp\":$((now + lifetime)),\"jti\":$(json_string "$(openssl rand -hex 16)")"
 payload+=",\"scope\":$(json_string "$scope")"
+if [ -n "$patient" ]; then
+  payload+=",\"patient\":$(json_string "$patient")"
+fi
 if [ ${#devices[@]} -gt 0 ]; then
   list=""
   for d in "${devices[@]}"; do list+="${list:+,}$(json_string "$d")"; done

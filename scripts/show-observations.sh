@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the newest Observations stored in the FHIR database as R5 JSON.
 # Usage: scripts/show-observations.sh [INGEST_ID]   (MONGODB_URI, MONGODB_FHIR_DB, LIMIT may be set)
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIB="$ROOT/embedded-infra/target/lib"

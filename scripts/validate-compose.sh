@@ -2,6 +2,7 @@
 # Validates docker-compose.fhir.yml without a Docker daemon (and without internet,
 # apart from Debian's package mirror when docker-compose has to be installed).
 # Usage: scripts/validate-compose.sh   (from anywhere; runs from the repository root)
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -8,13 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
 /**
- * One of this module's server mains ({@link KafkaBrokerMain}, {@link MongoServerMain}) running in a child JVM.
+ * One of this module's server mains ({@link KafkaBrokerMain}, {@link MongoServerMain}), or the MQTT broker's jar,
+ * running in a child JVM.
  *
  * <p>Why a separate JVM: a fault test must be able to kill the server the hard way ({@link #kill()} is SIGKILL, no
  * shutdown code runs) and bring it back ({@link #restart()}) on the same ports and data, while the clients under test
@@ -37,6 +39,9 @@ public final class ChildProcess implements AutoCloseable {
     private final List<String> arguments;
     private final String readyPrefix;
     private final Path logFile;
+    /** Set for a main run from its own jar (a module whose class path must not mix with this one's). */
+    private Path jar;
+    private Map<String, String> environment = Map.of();
     private Process process;
     private ChildOutput output;
     private String address;
@@ -103,6 +108,23 @@ public final class ChildProcess implements AutoCloseable {
                 createDirectories(workDir).resolve("mongo-server.log"));
     }
 
+    /**
+     * The devices' MQTT broker ({@code mqtt-broker/target/mqtt-broker.jar}, its own class path) as a child (not
+     * started yet): sessions and queued messages in {@code workDir/mqtt-data} (kept across restarts and kills),
+     * accounts and ACLs from {@code accessFile}, whose {@code env:} passwords come from {@code environment}. One
+     * loopback port chosen now.
+     */
+    public static ChildProcess mqttBroker(Path workDir, Path accessFile, Map<String, String> environment) {
+        List<String> args = List.of("--port", String.valueOf(FreePorts.pick()),
+                "--data-dir", workDir.resolve("mqtt-data").toAbsolutePath().toString(),
+                "--access-file", accessFile.toAbsolutePath().toString());
+        ChildProcess child = new ChildProcess("mqtt-broker", MqttBrokerJar.class, "256m", args, "MQTT_READY ",
+                createDirectories(workDir).resolve("mqtt-broker.log"));
+        child.jar = MqttBrokerJar.locate();
+        child.environment = Map.copyOf(environment);
+        return child;
+    }
+
     /** Launches the child and waits (bounded) for its READY line. */
     public synchronized ChildProcess start() {
         if (isAlive()) {
@@ -110,7 +132,9 @@ public final class ChildProcess implements AutoCloseable {
         }
         long startNanos = System.nanoTime();
         try {
-            process = new ProcessBuilder(command()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot launch " + name, e);
         }
@@ -202,9 +226,12 @@ public final class ChildProcess implements AutoCloseable {
         List<String> jvmArgs = new ArrayList<>(List.of(
                 "-Xmx" + maxHeap,
                 "-XX:+UseSerialGC",
-                "-D" + ParentWatch.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid(),
-                "-cp", ChildClasspath.ofCurrentJvm(),
-                mainClass));
+                "-D" + ParentWatch.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid()));
+        if (jar != null) {
+            jvmArgs.addAll(List.of("-jar", jar.toString()));
+        } else {
+            jvmArgs.addAll(List.of("-cp", ChildClasspath.ofCurrentJvm(), mainClass));
+        }
         jvmArgs.addAll(arguments);
         Path argFile = logFile.resolveSibling(name + ".args");
         try {

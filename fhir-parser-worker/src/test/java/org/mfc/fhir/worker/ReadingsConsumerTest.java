@@ -148,10 +148,9 @@ class ReadingsConsumerTest {
                 new Document("mac_address", "AA:BB:CC:00:00:B1").append("patient_id", patient),
                 new com.mongodb.client.model.ReplaceOptions().upsert(true));
         IngestRecord record = bloodPressure("t-replay", 1743900101L, 140, "AA:BB:CC:00:00:B1", "b1b1b1b1b1b1");
-        TopicClient.send(bootstrap, readingsTopic, "box-AABBCC0000B1", TopicClient.json(record));
-        await().atMost(WAIT).until(() -> observations("t-replay") == 2
-                && fhir.getCollection("fhir_provenance").countDocuments(Filters.eq("source_message_id",
-                        "t-replay")) == 1);
+        var first = TopicClient.send(bootstrap, readingsTopic, "box-AABBCC0000B1", TopicClient.json(record));
+        // Committed means every write of the batch is done, the legacy ones after the FHIR ones included.
+        await().atMost(WAIT).until(() -> TopicClient.committedPast(bootstrap, group, first.get(0)));
         Map<String, List<String>> before = dump(patient);
 
         var sent = TopicClient.send(bootstrap, readingsTopic, "box-AABBCC0000B1", TopicClient.json(record));
@@ -215,7 +214,9 @@ class ReadingsConsumerTest {
             records.add(TopicClient.json(TopicClient.record("t-steps-" + i, DeviceFamily.KATI, "hb",
                     "imei-" + WATCH_IMEI, "2025-05-07T0" + (i + 3) + ":00:05Z", hb)));
         }
-        TopicClient.send(bootstrap, readingsTopic, "imei-" + WATCH_IMEI, records.toArray(String[]::new));
+        var sent = TopicClient.send(bootstrap, readingsTopic, "imei-" + WATCH_IMEI, records.toArray(String[]::new));
+        // Committed past the last one: every write of those batches, legacy included, is done.
+        await().atMost(WAIT).until(() -> TopicClient.committedPast(bootstrap, group, sent.get(sent.size() - 1)));
 
         await().atMost(WAIT).untilAsserted(() -> {
             List<Document> obs = fhir.getCollection("fhir_observations").find(Filters.and(Filters.eq("code",

@@ -6,7 +6,11 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.mfc.fhir.ingest.mqtt.MqttHealthCheck;
+
 import io.smallrye.health.SmallRyeHealth;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.health.SmallRyeHealthReporter;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -20,7 +24,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * A one-glance summary for humans and simple probes: the readiness checks ({@code /q/health/ready}: Kafka channel
- * and MongoDB) as {@code name: UP|DOWN}, plus whether publishing is on. 200 when everything is UP, else 503.
+ * and MongoDB) as {@code name: UP|DOWN}, plus whether publishing is on, and the MQTT broker connection under
+ * {@code mqtt} (not part of the status). 200 when every readiness check is UP, else 503.
  */
 @Path("/health")
 @Tag(name = "operations")
@@ -32,6 +37,10 @@ public class HealthResource {
 
     @Inject
     IngestConfig config;
+
+    @Inject
+    @HealthGroup("mqtt")
+    MqttHealthCheck mqtt;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -51,6 +60,12 @@ public class HealthResource {
             }
         }
         body.put("checks", checks);
+        // Reported beside readiness, never in it: when only the MQTT broker is down, HTTP ingest stays in service.
+        HealthCheckResponse broker = mqtt.call();
+        Map<String, Object> mqttSummary = new LinkedHashMap<>();
+        mqttSummary.put("status", broker.getStatus().name());
+        broker.getData().ifPresent(mqttSummary::putAll);
+        body.put("mqtt", mqttSummary);
         return Response.status(health.isDown() ? 503 : 200).entity(body).build();
     }
 }

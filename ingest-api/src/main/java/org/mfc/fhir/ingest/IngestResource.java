@@ -133,8 +133,16 @@ public class IngestResource {
     }
 
     /**
-     * Runs on the event loop: authentication, rate limit and validation are CPU work of a few microseconds, and the
-     * answer completes when the broker acknowledges (or synchronous storage, on the worker pool, finishes).
+     * A body above this size is parsed and validated on the worker pool: its parse and validation grow with it (a
+     * 500-message batch, a 900,000-character field), and the event loop must never be held for more than the few
+     * microseconds a device's usual message takes.
+     */
+    static final int EVENT_LOOP_MAX_BODY_BYTES = 16 * 1024;
+
+    /**
+     * Runs on the event loop for a usual message: authentication, rate limit and validation are CPU work of a few
+     * microseconds, and the answer completes when the broker acknowledges (or synchronous storage, on the worker
+     * pool, finishes). A large body is validated on the worker pool instead.
      */
     private Uni<Response> accept(DeviceFamily family, String topic, byte[] body, String idempotencyKey,
             ContainerRequestContext request) {
@@ -146,16 +154,22 @@ public class IngestResource {
                 throw HttpProblems.tooLarge(config.maxBodyBytes());
             }
             String requestId = RequestIds.of(request);
+            java.util.function.Supplier<CompletionStage<IngestResult>> accept = body != null
+                    && body.length > EVENT_LOOP_MAX_BODY_BYTES
+                            ? () -> java.util.concurrent.CompletableFuture.supplyAsync(
+                                    () -> ingest.accept(family, topic, body, caller, requestId),
+                                    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                                    .thenCompose(stage -> stage)
+                            : () -> ingest.accept(family, topic, body, caller, requestId);
             if (idempotencyKey == null || idempotencyKey.isBlank()) {
-                answer = ingest.accept(family, topic, body, caller, requestId);
+                answer = accept.get();
             } else {
                 if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
                     throw ProblemException.invalid(List.of(new FieldProblem(IDEMPOTENCY_KEY,
                             "must be at most " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters")));
                 }
                 String key = caller.subject() + '|' + request.getUriInfo().getPath() + '|' + idempotencyKey;
-                answer = idempotency.answer(key, body == null ? new byte[0] : body,
-                        () -> ingest.accept(family, topic, body, caller, requestId));
+                answer = idempotency.answer(key, body == null ? new byte[0] : body, accept);
             }
         } catch (ProblemException e) {
             metrics.request(family.name(), e.errorCode());

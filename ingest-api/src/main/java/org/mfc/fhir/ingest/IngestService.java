@@ -68,7 +68,15 @@ public class IngestService {
      */
     public CompletionStage<IngestResult> accept(DeviceFamily family, String topic, byte[] body, Caller caller,
             String requestId) {
-        Accepted accepted = validate(family, topic, body, caller, requestId);
+        return enqueue(validate(family, topic, body, caller, requestId));
+    }
+
+    /**
+     * The second half of {@link #accept}, for a transport that acts between validation and queueing (the MQTT
+     * ingress applies its per-device rate limit to the validated device keys): queues or stores {@code accepted}
+     * exactly as {@code accept} does.
+     */
+    public CompletionStage<IngestResult> enqueue(Accepted accepted) {
         CompletionStage<IngestResult> answer = config.asyncEnabled() ? queue(accepted) : storeOnWorker(accepted);
         return answer.thenApply(result -> {
             recent.remember(result);
@@ -94,11 +102,15 @@ public class IngestService {
      * A request that passed validation: its records, ready to publish or store, and their parse results (the
      * synchronous path stores from those instead of parsing every message a second time).
      */
-    private record Accepted(String ingestId, List<IngestRecord> records, List<ParseResult> parsed, int readings,
+    public record Accepted(String ingestId, List<IngestRecord> records, List<ParseResult> parsed, int readings,
             Instant receivedAt, String requestId) {
     }
 
-    private Accepted validate(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
+    /**
+     * The first half of {@link #accept}: parses and validates, throwing {@link ProblemException} for a refused
+     * message (nothing is published or stored then).
+     */
+    public Accepted validate(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<JsonNode> messages = messages(read(body));
         String ingestId = UUID.randomUUID().toString();

@@ -23,7 +23,8 @@ public class RateLimiter {
         this(config.rateLimitPerSecond(), config.rateLimitBurst());
     }
 
-    RateLimiter(double perSecond, int burst) {
+    /** A limiter of its own, e.g. per device for the MQTT ingress, apart from the per-client one of the API. */
+    public RateLimiter(double perSecond, int burst) {
         this.perSecond = perSecond;
         this.burst = Math.max(1, burst);
     }

@@ -96,6 +96,26 @@ class IngestValidationTest {
     }
 
     @Test
+    void givenLargeBatchTwiceWithOneIdempotencyKey_whenPosted_thenValidatedOffTheEventLoopAndQueuedOnce() {
+        // Over 16 KiB: parsed and validated on the worker pool; the answer and the idempotent replay are unchanged.
+        String client = "validation-large-" + UUID.randomUUID();
+        String heartbeat = "{\"type\":\"HB_Msg\",\"mac\":\"08:F9:E0:D1:F7:B4\",\"data\":{\"msg\":\"Online\"}}";
+        String body = "[" + String.join(",", java.util.Collections.nCopies(400, heartbeat)) + "]";
+        assertThat(body.length()).isGreaterThan(IngestResource.EVENT_LOOP_MAX_BODY_BYTES);
+        var spec = IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null))
+                .header(IngestResource.IDEMPOTENCY_KEY, "large-" + client);
+
+        String first = spec.body(body).post("/api/v1/ava4").then().statusCode(202).body("messages", equalTo(400))
+                .extract().path("ingest_id");
+        String second = spec.body(body).post("/api/v1/ava4").then().statusCode(202).extract().path("ingest_id");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(IngestTests.countPublished("/client_id", client)).isEqualTo(400);
+        IngestTests.device().body("[" + body.substring(1, body.length() - 1) + ",{\"type\":1}]")
+                .post("/api/v1/ava4").then().statusCode(422).contentType("application/problem+json");
+    }
+
+    @Test
     void givenEmptyOrScalarOrEmptyArrayBody_whenPosted_thenRefused() {
         IngestTests.device().body("").post("/api/v1/ava4").then().statusCode(400)
                 .contentType("application/problem+json").body("error_code", equalTo("INVALID_JSON"));

@@ -48,18 +48,32 @@ public final class Ava4Fleet {
         return firstEpochSecond + i / size;
     }
 
+    /** Number of boxes (and cuffs, and patients). */
+    public int size() {
+        return size;
+    }
+
+    /** Device time of each box's first reading: reading i was measured at this plus i / size seconds. */
+    public long firstEpochSecond() {
+        return firstEpochSecond;
+    }
+
     public int device(long i) {
         return (int) (i % size);
     }
 
     public OpenLoopGenerator.Request request(long i, String path, Map<String, String> headers) {
+        return new OpenLoopGenerator.Request(path, headers, Buffer.buffer(payload(i)));
+    }
+
+    /** Reading {@code i} as its box sends it (the AVA4 blood-pressure message), over HTTP or MQTT alike. */
+    public String payload(long i) {
         int d = device(i);
-        String body = "{\"from\":\"BLE\",\"to\":\"CLOUD\",\"time\":" + scanTime(i) + ",\"mac\":\"" + boxMac(d)
+        return "{\"from\":\"BLE\",\"to\":\"CLOUD\",\"time\":" + scanTime(i) + ",\"mac\":\"" + boxMac(d)
                 + "\",\"type\":\"reportAttribute\",\"device\":\"WBP BIOLIGHT\",\"data\":{\"attribute\":\"BP_BIOLIGTH\","
                 + "\"mac\":\"" + boxMac(d) + "\",\"value\":{\"device_list\":[{\"scan_time\":" + scanTime(i)
                 + ",\"ble_addr\":\"" + cuffMac(d).toLowerCase() + "\",\"bp_high\":" + (110 + (int) (i % 40))
                 + ",\"bp_low\":" + (70 + (int) (i % 20)) + ",\"PR\":" + (60 + (int) (i % 30)) + "}]}}}";
-        return new OpenLoopGenerator.Request(path, headers, Buffer.buffer(body));
     }
 
     /** Registers every box, cuff and patient in the legacy registry (idempotent). */

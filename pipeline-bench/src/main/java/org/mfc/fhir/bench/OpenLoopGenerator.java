@@ -30,8 +30,17 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class OpenLoopGenerator implements AutoCloseable {
 
-    /** One request to send: path, headers and body. */
-    public record Request(String path, Map<String, String> headers, Buffer body) {
+    /** One request to send: method, path, headers and body (null for none). */
+    public record Request(String path, Map<String, String> headers, Buffer body, HttpMethod method) {
+
+        /** A POST. */
+        public Request(String path, Map<String, String> headers, Buffer body) {
+            this(path, headers, body, HttpMethod.POST);
+        }
+
+        public static Request get(String path, Map<String, String> headers) {
+            return new Request(path, headers, null, HttpMethod.GET);
+        }
     }
 
     /**
@@ -121,13 +130,13 @@ public final class OpenLoopGenerator implements AutoCloseable {
                 LockSupport.parkNanos(intended - now);
             }
             Request r = requests.apply(i);
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+            RequestOptions options = new RequestOptions().setMethod(r.method()).setHost(host).setPort(port)
                     .setURI(r.path()).setTimeout(requestTimeout.toMillis());
             r.headers().forEach(options::addHeader);
             // Issued on the client's event loop: a response's body handler must be set in the tick the response
             // arrives, or a short body can end before anyone listens and the request never completes.
             context.runOnContext(v -> client.request(options)
-                    .compose(req -> req.send(r.body()))
+                    .compose(req -> r.body() == null ? req.send() : req.send(r.body()))
                     .compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b.toString())))
                     .onComplete(ar -> {
                         long latencyUs = Math.min(MAX_LATENCY_US, (System.nanoTime() - intended) / 1_000);

@@ -119,10 +119,12 @@ class DataFaultSuiteIT {
         List<DataFaultCorpus.Case> corpus = DataFaultCorpus.build(Instant.now());
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(100);
         String token = TestJwt.shared().token("e2e-data-faults", TestJwt.WRITE_SCOPE, null);
-        // Warm the request path so the first cases measure the pipeline, not the JIT.
+        // Warm the request path so the first cases measure the pipeline, not the JIT; the event loop checks start
+        // after it (a cold instance's first requests are the start-up's cost, not a message's).
         for (int i = 0; i < 20; i++) {
             canary(token, i);
         }
+        long warmLogLength = Files.size(pipeline.ingest.log());
 
         List<Result> results = new ArrayList<>();
         long canarySeq = 100;
@@ -147,7 +149,9 @@ class DataFaultSuiteIT {
         Map<String, String> deadLetters = deadLetters();
         List<String> verdicts = audit(results, deadLetters);
         Path report = report(results, verdicts, deadLetters);
-        String ingestLog = Files.readString(pipeline.ingest.log(), StandardCharsets.UTF_8);
+        byte[] log = Files.readAllBytes(pipeline.ingest.log());
+        int from = (int) Math.min(warmLogLength, log.length);
+        String ingestLog = new String(log, from, log.length - from, StandardCharsets.UTF_8);
 
         SoftAssertions soft = new SoftAssertions();
         for (int i = 0; i < results.size(); i++) {

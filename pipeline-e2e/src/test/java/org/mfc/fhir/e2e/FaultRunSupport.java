@@ -66,28 +66,10 @@ abstract class FaultRunSupport {
     static AckAudit.Verdict run(String fault, FaultStack stack, List<Step> schedule, Map<String, String> headers)
             throws Exception {
         LoadRun load = new LoadRun(stack.fleet, () -> headers);
-        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
         Instant[] healed = {null};
         List<FaultTimeline.Event> events = new CopyOnWriteArrayList<>();
         long loadStart = System.nanoTime();
-        for (Step s : schedule) {
-            faults.schedule(() -> {
-                try {
-                    double began = (System.nanoTime() - loadStart) / 1e9;
-                    events.add(new FaultTimeline.Event(began, s.what()));
-                    s.action().run();
-                    double ended = (System.nanoTime() - loadStart) / 1e9;
-                    if (ended - began > 1) {
-                        // A restart returns once the process is ready: mark that too, recovery is judged from it.
-                        events.add(new FaultTimeline.Event(ended, s.what() + " (done)"));
-                    }
-                    healed[0] = Instant.now();
-                } catch (Exception e) {
-                    throw new IllegalStateException("fault step failed: " + s.what(), e);
-                }
-                return null;
-            }, s.at().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        ScheduledExecutorService faults = scheduleFaults(schedule, loadStart, events, healed);
         Instant start = Instant.now();
         load.drive(() -> ingestUrl(stack), RATE, Duration.ofSeconds(LOAD_SECONDS));
         faults.shutdown();
@@ -112,10 +94,38 @@ abstract class FaultRunSupport {
         int degraded = FaultTimeline.degradedSeconds(seconds, events, SLOW_MS);
         double recovered = FaultTimeline.recoverySeconds(seconds, events, SLOW_MS);
         FaultTimeline.write(RUNS_DIR.resolve(slug(fault)), fault, seconds, events);
-        summary(fault, load, verdict, Duration.between(start, Instant.now()), recovery);
+        summary(fault, load, load.statusSummary(), verdict, Duration.between(start, Instant.now()), recovery);
         summaryCsv(new SummaryRow(fault, RATE, load.achievedRate, load.sent, load.statusSummary(), verdict,
                 degraded, recovered, drain.toMillis() / 1000.0, Duration.between(start, Instant.now()).toSeconds()));
         return verdict;
+    }
+
+    /**
+     * Runs each step of {@code schedule} at its time after {@code loadStart}, recording when it began (and ended, when
+     * it took more than a second) in {@code events} and the time of the last completed step in {@code healed[0]}.
+     */
+    static ScheduledExecutorService scheduleFaults(List<Step> schedule, long loadStart,
+            List<FaultTimeline.Event> events, Instant[] healed) {
+        ScheduledExecutorService faults = Executors.newSingleThreadScheduledExecutor();
+        for (Step s : schedule) {
+            faults.schedule(() -> {
+                try {
+                    double began = (System.nanoTime() - loadStart) / 1e9;
+                    events.add(new FaultTimeline.Event(began, s.what()));
+                    s.action().run();
+                    double ended = (System.nanoTime() - loadStart) / 1e9;
+                    if (ended - began > 1) {
+                        // A restart returns once the process is ready: mark that too, recovery is judged from it.
+                        events.add(new FaultTimeline.Event(ended, s.what() + " (done)"));
+                    }
+                    healed[0] = Instant.now();
+                } catch (Exception e) {
+                    throw new IllegalStateException("fault step failed: " + s.what(), e);
+                }
+                return null;
+            }, s.at().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return faults;
     }
 
     /** Where every run writes its summary row, timeline and plot: a script assembles the report from here. */
@@ -173,8 +183,8 @@ abstract class FaultRunSupport {
         assertThat(v.legacyMissing()).as("acknowledged readings missing from the legacy bucket").isZero();
     }
 
-    private static void summary(String fault, LoadRun load, AckAudit.Verdict v, Duration total, double recovery)
-            throws IOException {
+    static void summary(String fault, LoadRun load, String statuses, AckAudit.Verdict v, Duration total,
+            double recovery) throws IOException {
         Path file = RUNS_DIR.resolve("summary.md");
         Files.createDirectories(file.getParent());
         if (!Files.exists(file)) {
@@ -184,7 +194,7 @@ abstract class FaultRunSupport {
                     + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         }
         Files.writeString(file, String.format(Locale.ROOT, "| %s | %.0f | %d | %s | %d | %d | %d | %d | %d | %d | %d"
-                + " | %.1f | %d |%n", fault, load.achievedRate, load.sent, load.statusSummary(), v.acknowledged(),
+                + " | %.1f | %d |%n", fault, load.achievedRate, load.sent, statuses, v.acknowledged(),
                 v.stored(), v.lost(), v.storedUnacknowledged(), v.unexplained(), v.legacyDuplicates(),
                 v.legacyMissing(), recovery, total.toSeconds()), StandardOpenOption.APPEND);
     }

@@ -18,6 +18,7 @@ import org.mfc.fhir.bench.Ava4Fleet;
 import org.mfc.fhir.core.testing.TestJwt;
 import org.mfc.fhir.infra.ChildProcess;
 import org.mfc.fhir.infra.FreePorts;
+import org.mfc.fhir.infra.MqttInfra;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -42,6 +43,10 @@ final class FaultStack implements AutoCloseable {
     ProxiedLink mongoLink;
     final List<ServiceProcess> workers = new ArrayList<>();
     ServiceProcess ingest;
+    /** The devices' MQTT broker, or {@code null} when the ingest API takes HTTP only. */
+    ChildProcess mqtt;
+    /** A second ingest API sharing the MQTT subscription with {@link #ingest}, or {@code null}. */
+    ServiceProcess secondIngest;
     final Ava4Fleet fleet;
     private final Path dir;
     private final Map<String, String> env;
@@ -80,6 +85,37 @@ final class FaultStack implements AutoCloseable {
     static FaultStack startBehindProxies(Path dir, int workerCount, Ava4Fleet fleet, Map<String, String> extraEnv)
             throws Exception {
         return start(dir, workerCount, fleet, extraEnv, true, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, Ava4Fleet, Map)}, with the devices' MQTT broker (the packaged mqtt-broker with the
+     * shipped access file) and {@code ingestCount} ingest APIs (1 or 2) subscribed to it in one share group, each
+     * with its own client id (and so its own persistent session, resumed when it is restarted).
+     */
+    static FaultStack startWithMqtt(Path dir, int ingestCount, Ava4Fleet fleet, Map<String, String> extraEnv)
+            throws Exception {
+        ChildProcess broker = MqttInfra.brokerIn(dir.resolve("mqtt")).start();
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("MQTT_ENABLED", "true");
+        env.put("MQTT_HOST", "127.0.0.1");
+        env.put("MQTT_PORT", Integer.toString(MqttInfra.portOf(broker)));
+        env.put("MQTT_PASSWORD", MqttInfra.password(MqttInfra.INGEST));
+        env.put("MQTT_CLIENT_ID", "ingest-api-1");
+        // The fleet's 50 boxes each send RATE/50 readings per second; long runs go well above the default 5/s.
+        env.put("MQTT_DEVICE_RATE_PER_SECOND", "1000");
+        FaultStack stack;
+        try {
+            stack = start(dir, 1, fleet, env, false, null);
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+        stack.mqtt = broker;
+        if (ingestCount > 1) {
+            stack.secondIngest = stack.startService("ingest-api", "INGEST_HTTP_PORT",
+                    Map.of("MQTT_CLIENT_ID", "ingest-api-2"));
+        }
+        return stack;
     }
 
     /** {@code inMemoryMongoHeap}: null for the file-backed MongoDB child, else the in-memory one's heap. */
@@ -136,8 +172,14 @@ final class FaultStack implements AutoCloseable {
     }
 
     ServiceProcess startService(String module, String portVariable) throws Exception {
+        return startService(module, portVariable, Map.of());
+    }
+
+    ServiceProcess startService(String module, String portVariable, Map<String, String> overrides)
+            throws Exception {
         int port = freePort();
         Map<String, String> serviceEnv = new HashMap<>(env);
+        serviceEnv.putAll(overrides);
         serviceEnv.put(portVariable, Integer.toString(port));
         return ServiceProcess.start(module, port, serviceEnv, dir.resolve("logs"));
     }
@@ -172,6 +214,12 @@ final class FaultStack implements AutoCloseable {
     public void close() {
         if (ingest != null) {
             ingest.close();
+        }
+        if (secondIngest != null) {
+            secondIngest.close();
+        }
+        if (mqtt != null) {
+            mqtt.close();
         }
         workers.forEach(ServiceProcess::close);
         kafka.close();

@@ -114,7 +114,23 @@ final class LoadRun {
         }
     }
 
-    private void record(long i, int status) {
+    /**
+     * An answer from a driver other than {@link #drive} (devices publishing over MQTT): {@code status} 2xx means the
+     * device saw its message acknowledged.
+     */
+    void answered(long i, int status, double atSeconds, double latencyMs) {
+        answers.add(new Answer(atSeconds, status, latencyMs));
+        record(i, status);
+    }
+
+    /** Indices waiting to be retried by their devices (for a driver other than {@link #retryUnacknowledged}). */
+    List<Long> takeRetries() {
+        List<Long> batch = List.copyOf(retries);
+        retries.clear();
+        return batch;
+    }
+
+    void record(long i, int status) {
         statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
         if (status / 100 == 2) {
             acknowledged.put(i, status);

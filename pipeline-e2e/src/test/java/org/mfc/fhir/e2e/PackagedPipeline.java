@@ -31,15 +31,30 @@ final class PackagedPipeline implements AutoCloseable {
     final MongoDatabase fhir;
     final ServiceProcess worker;
     final ServiceProcess ingest;
+    private final Map<String, String> env;
+    private final List<ServiceProcess> others = new java.util.ArrayList<>();
 
     private PackagedPipeline(PipelineInfra infra, MongoClient mongo, MongoDatabase main, MongoDatabase fhir,
-            ServiceProcess worker, ServiceProcess ingest) {
+            ServiceProcess worker, ServiceProcess ingest, Map<String, String> env) {
         this.infra = infra;
         this.mongo = mongo;
         this.main = main;
         this.fhir = fhir;
         this.worker = worker;
         this.ingest = ingest;
+        this.env = env;
+    }
+
+    /**
+     * Starts another packaged service ({@code fhir-api}) with the same environment on a free port, set through
+     * {@code portVariable}; closed with the pipeline.
+     */
+    ServiceProcess startService(String module, String portVariable) throws Exception {
+        int port = FaultStack.freePort();
+        ServiceProcess service = ServiceProcess.start(module, port, with(env, portVariable, port),
+                Path.of("target", "service-logs"));
+        others.add(service);
+        return service;
     }
 
     /** What a test class runs the services with. */
@@ -78,7 +93,7 @@ final class PackagedPipeline implements AutoCloseable {
             int ingestPort = FaultStack.freePort();
             ServiceProcess ingest = ServiceProcess.start("ingest-api", ingestPort,
                     with(env, "INGEST_HTTP_PORT", ingestPort), logs);
-            return new PackagedPipeline(infra, mongo, main, mongo.getDatabase(settings.fhirDb()), worker, ingest);
+            return new PackagedPipeline(infra, mongo, main, mongo.getDatabase(settings.fhirDb()), worker, ingest, env);
         } catch (Exception | Error e) {
             if (worker != null) {
                 worker.close();
@@ -107,6 +122,7 @@ final class PackagedPipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        others.forEach(ServiceProcess::close);
         ingest.close();
         worker.close();
         mongo.close();

@@ -1,0 +1,205 @@
+package org.mfc.fhir.api.rest;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.bson.Document;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.mfc.fhir.api.access.ReadScopes;
+import org.mfc.fhir.api.config.FhirApiConfig;
+import org.mfc.fhir.api.fhir.FhirBody;
+import org.mfc.fhir.api.fhir.FhirRenderer;
+import org.mfc.fhir.api.fhir.Format;
+import org.mfc.fhir.api.search.ParsedSearch;
+import org.mfc.fhir.api.search.SearchParser;
+import org.mfc.fhir.api.search.SupportedSearches;
+import org.mfc.fhir.api.service.ReadService;
+import org.mfc.fhir.api.service.ResourceNotFound;
+import org.mfc.fhir.api.service.SearchResult;
+
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.json.JsonString;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/**
+ * The FHIR R5 REST surface under {@code /fhir}: {@code metadata}, read by id, type-level search and
+ * {@code Observation/$lastn}. Thin: parameters to a search ({@link SearchParser}), the caller's token to scopes
+ * ({@link ReadScopes}), the service's result to a body ({@link FhirRenderer}). GET only; every other method is 405.
+ */
+@Path("/fhir")
+public class FhirEndpoint {
+
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    @Inject
+    ReadService service;
+
+    @Inject
+    SearchParser parser;
+
+    @Inject
+    FhirApiConfig config;
+
+    @Inject
+    JsonWebToken token;
+
+    @Inject
+    AuditEntry audit;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
+
+    @GET
+    @Path("/metadata")
+    public Response metadata() {
+        audit.interaction("capabilities", "-");
+        return ok(FhirRenderer.capabilities(base(), format()));
+    }
+
+    @GET
+    @Path("/Observation/$lastn")
+    @Authenticated
+    public Response lastn() {
+        audit.interaction("operation-lastn", SupportedSearches.OBSERVATION);
+        Format format = format();
+        ReadScopes scopes = scopes();
+        var parsed = parser.lastn(parameters(), strict());
+        audited(parsed, parsed.query().patientId(), scopes);
+        SearchResult result = service.lastn(scopes, parsed.query());
+        return searchset("Observation/$lastn", parsed, result, format);
+    }
+
+    @GET
+    @Path("/{type}")
+    @Authenticated
+    public Response search(@PathParam("type") String type) {
+        audit.interaction("search-type", knownType(type));
+        Format format = format();
+        ReadScopes scopes = scopes();
+        if (!SupportedSearches.searchable(type)) {
+            throw new FhirRequestException(400, "not-supported", "search of " + type + " is not supported (read "
+                    + type + "/[id] is)");
+        }
+        boolean strict = strict();
+        if (SupportedSearches.OBSERVATION.equals(type)) {
+            var parsed = parser.observation(parameters(), strict);
+            audited(parsed, parsed.query().patientId(), scopes);
+            return searchset(type, parsed, service.observations(scopes, parsed.query()), format);
+        }
+        var parsed = parser.identifier(type, parameters(), strict);
+        audited(parsed, null, scopes);
+        return searchset(type, parsed, service.byIdentifier(scopes, parsed.query()), format);
+    }
+
+    @GET
+    @Path("/{type}/{id}")
+    @Authenticated
+    public Response read(@PathParam("type") String type, @PathParam("id") String id) {
+        audit.interaction("read", knownType(type));
+        Format format = format();
+        ReadScopes scopes = scopes();
+        audited(null, SupportedSearches.PATIENT.equals(type) && FHIR_ID.matcher(id).matches() ? id : null, scopes);
+        if (!FHIR_ID.matcher(id).matches()) {
+            throw new ResourceNotFound(type + " ids are FHIR ids (letters, digits, '-', '.'; at most 64)", false);
+        }
+        Document envelope = service.read(scopes, type, id);
+        audit.entries(1);
+        audit.patient(envelope.getString("patient_id"));
+        Response.ResponseBuilder r = Response.ok(FhirRenderer.resource(envelope, format).bytes(),
+                format.mediaType());
+        if (envelope.getDate("updated_at") != null) {
+            r.lastModified(envelope.getDate("updated_at"));
+        }
+        return r.build();
+    }
+
+    private String knownType(String type) {
+        if (!SupportedSearches.READABLE.contains(type)) {
+            throw new FhirRequestException(404, "not-supported", "resource type not supported here; supported: "
+                    + String.join(", ", SupportedSearches.READABLE));
+        }
+        return type;
+    }
+
+    private Response searchset(String path, ParsedSearch<?> parsed, SearchResult result, Format format) {
+        String base = base();
+        String self = Links.of(base, path, parsed.applied(), null);
+        String next = result.next() == null ? null : Links.of(base, path, parsed.applied(), result.next().encode());
+        audit.entries(result.matches().size() + result.includes().size());
+        return ok(FhirRenderer.searchset(base, result.matches(), result.includes(), result.total(), self, next,
+                format));
+    }
+
+    private void audited(ParsedSearch<?> parsed, String searchedPatient, ReadScopes scopes) {
+        if (parsed != null) {
+            parsed.applied().forEach(e -> audit.parameter(e.getKey()));
+        }
+        if (scopes.patient() != null && scopes.patientScoped()) {
+            audit.patient(scopes.patient());
+        }
+        audit.patient(searchedPatient);
+    }
+
+    private ReadScopes scopes() {
+        String subject = token.getSubject() != null ? token.getSubject() : token.getName();
+        Object claim = token.getClaim(ReadScopes.PATIENT_CLAIM);
+        String patient = claim instanceof JsonString s ? s.getString() : claim == null ? null : claim.toString();
+        ReadScopes scopes = ReadScopes.of(subject, token.getGroups(), patient);
+        audit.caller(subject == null ? "-" : subject.replaceAll("[^A-Za-z0-9._:@\\-]", "?"),
+                scopes.patientScoped() ? "patient" : "system");
+        return scopes;
+    }
+
+    private Map<String, List<String>> parameters() {
+        return new LinkedHashMap<>(uri.getQueryParameters(true));
+    }
+
+    /** {@code Prefer: handling=strict|lenient}; without it, the configured default. */
+    private boolean strict() {
+        String prefer = headers.getHeaderString("Prefer");
+        if (prefer != null) {
+            for (String token : prefer.toLowerCase(Locale.ROOT).split("[,;]")) {
+                String t = token.strip();
+                if (t.equals("handling=strict")) {
+                    return true;
+                }
+                if (t.equals("handling=lenient")) {
+                    return false;
+                }
+            }
+        }
+        return "strict".equalsIgnoreCase(config.defaultHandling());
+    }
+
+    private Format format() {
+        return Format.negotiate(uri.getQueryParameters().getFirst("_format"),
+                headers.getHeaderString(HttpHeaders.ACCEPT), uri.getQueryParameters().getFirst("_pretty"));
+    }
+
+    /** The configured base, else the one the client used (scheme, host, port) plus {@code /fhir}. */
+    private String base() {
+        String configured = config.baseUrl().map(String::strip).orElse("");
+        if (!configured.isEmpty()) {
+            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+        }
+        String root = uri.getBaseUri().toString();
+        return (root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + "/fhir";
+    }
+
+    private static Response ok(FhirBody body) {
+        return Response.ok(body.bytes(), body.mediaType()).build();
+    }
+}

@@ -1,0 +1,271 @@
+package org.mfc.fhir.api.search;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns query-string parameters into a search, refusing what it cannot serve exactly (400 naming the parameter):
+ * unknown parameters under {@code Prefer: handling=strict} (ignored under lenient), unsupported modifiers and
+ * prefixes, malformed values, too many values. Every input is bounded before it is looked at further.
+ */
+public final class SearchParser {
+
+    /** Longest single parameter value; identifiers and codes are far shorter. */
+    static final int MAX_VALUE_LENGTH = 512;
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    /** @param maxValues most comma-separated values of one parameter and most repetitions of one parameter */
+    public record Limits(int defaultCount, int maxCount, int lastnMax, int maxValues) {
+    }
+
+    private final Limits limits;
+
+    public SearchParser(Limits limits) {
+        this.limits = limits;
+    }
+
+    public ParsedSearch<ObservationQuery> observation(Map<String, List<String>> raw, boolean strict) {
+        Reader r = new Reader(raw, strict, SupportedSearches.OBSERVATION);
+        String patient = r.patient();
+        List<TokenValue> codes = r.tokens("code");
+        List<TokenValue> categories = r.tokens("category");
+        String device = r.single("device");
+        if (device != null) {
+            device = reference(device, "device", "Device");
+        }
+        DateRange dates = DateRange.ALL;
+        for (String value : r.all("date")) {
+            dates = dates.intersect(DateParameter.parse("date", value));
+        }
+        String sort = r.single("_sort");
+        boolean ascending = false;
+        if (sort != null) {
+            if (sort.equals("date")) {
+                ascending = true;
+            } else if (!sort.equals("-date")) {
+                throw InvalidParameter.notSupported("_sort", "only date and -date are supported");
+            }
+        }
+        Set<String> includes = new LinkedHashSet<>();
+        for (String value : r.all("_include")) {
+            if (!SupportedSearches.OBSERVATION_INCLUDES.contains(value)) {
+                throw InvalidParameter.notSupported("_include", "supported: "
+                        + String.join(", ", SupportedSearches.OBSERVATION_INCLUDES));
+            }
+            includes.add(value);
+        }
+        int count = r.count();
+        boolean countOnly = r.countOnly(count);
+        PageCursor after = r.cursor(true);
+        return new ParsedSearch<>(new ObservationQuery(patient, codes, categories, device, dates, ascending,
+                countOnly ? 0 : count, countOnly, Set.copyOf(includes), after), r.applied);
+    }
+
+    public ParsedSearch<IdentifierQuery> identifier(String type, Map<String, List<String>> raw, boolean strict) {
+        Reader r = new Reader(raw, strict, type);
+        List<TokenValue> identifiers = r.tokens("identifier");
+        for (TokenValue t : identifiers) {
+            if (t.code() == null) {
+                throw InvalidParameter.notSupported("identifier", "a value is required (system| alone is not "
+                        + "supported)");
+            }
+        }
+        int count = r.count();
+        boolean countOnly = r.countOnly(count);
+        PageCursor after = r.cursor(false);
+        return new ParsedSearch<>(new IdentifierQuery(type, identifiers, countOnly ? 0 : count, countOnly,
+                after == null ? null : after.id()), r.applied);
+    }
+
+    public ParsedSearch<LastNQuery> lastn(Map<String, List<String>> raw, boolean strict) {
+        Reader r = new Reader(raw, strict, null);
+        String patient = r.patient();
+        List<TokenValue> codes = r.tokens("code");
+        for (TokenValue t : codes) {
+            if (t.code() == null) {
+                throw InvalidParameter.notSupported("code", "$lastn needs a code in each value (system| alone is "
+                        + "not supported)");
+            }
+        }
+        List<TokenValue> categories = r.tokens("category");
+        String maxText = r.single("max");
+        int max = 1;
+        if (maxText != null) {
+            max = positive("max", maxText);
+            if (max < 1) {
+                throw InvalidParameter.invalid("max", "must be at least 1");
+            }
+        }
+        return new ParsedSearch<>(new LastNQuery(patient, codes, categories, Math.min(max, limits.lastnMax())),
+                r.applied);
+    }
+
+    /** {@code Patient/123}, {@code 123} or an absolute URL ending in {@code /Patient/123}: the id. */
+    static String reference(String value, String parameter, String type) {
+        String id = value;
+        int slash = value.lastIndexOf('/');
+        if (slash >= 0) {
+            String before = value.substring(0, slash);
+            if (!(before.equals(type) || before.endsWith("/" + type))) {
+                throw InvalidParameter.invalid(parameter, "must reference a " + type);
+            }
+            id = value.substring(slash + 1);
+        }
+        if (!FHIR_ID.matcher(id).matches()) {
+            throw InvalidParameter.invalid(parameter, "not a FHIR id");
+        }
+        return id;
+    }
+
+    private static int positive(String parameter, String text) {
+        if (text.length() > 9 || !text.chars().allMatch(Character::isDigit) || text.isEmpty()) {
+            throw InvalidParameter.invalid(parameter, "must be a whole number");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** One pass over the raw parameters of one search. */
+    private final class Reader {
+
+        private final Map<String, List<String>> raw;
+        private final Set<String> known;
+        private final List<Map.Entry<String, String>> applied = new ArrayList<>();
+
+        Reader(Map<String, List<String>> raw, boolean strict, String type) {
+            this.raw = raw;
+            this.known = new LinkedHashSet<>(SupportedSearches.GENERAL);
+            if (type == null) {
+                SupportedSearches.LASTN_PARAMETERS.forEach(p -> known.add(p.name()));
+            } else {
+                SupportedSearches.searchParameters(type).forEach(p -> known.add(p.name()));
+                if (!SupportedSearches.includes(type).isEmpty()) {
+                    known.add("_include");
+                }
+            }
+            for (Map.Entry<String, List<String>> e : raw.entrySet()) {
+                String name = e.getKey();
+                if (name.length() > 64) {
+                    throw InvalidParameter.invalid("query", "a parameter name is too long");
+                }
+                int colon = name.indexOf(':');
+                String base = colon < 0 ? name : name.substring(0, colon);
+                if (!known.contains(base)) {
+                    if (strict) {
+                        throw InvalidParameter.notSupported(safeName(name), "unknown or unsupported parameter "
+                                + "(Prefer: handling=strict)");
+                    }
+                    continue;
+                }
+                if (colon >= 0 && !(base.equals("subject") && name.equals("subject:Patient"))) {
+                    throw InvalidParameter.notSupported(base, "modifier " + safeName(name.substring(colon + 1))
+                            + " is not supported");
+                }
+                if (e.getValue().size() > limits.maxValues()) {
+                    throw InvalidParameter.invalid(base, "repeated more than " + limits.maxValues() + " times");
+                }
+                for (String v : e.getValue()) {
+                    if (v.length() > MAX_VALUE_LENGTH) {
+                        throw InvalidParameter.invalid(base, "value longer than " + MAX_VALUE_LENGTH
+                                + " characters");
+                    }
+                }
+            }
+            // Format parameters are applied by the HTTP layer; they stay in the links.
+            for (String name : List.of("_format", "_pretty")) {
+                for (String v : raw.getOrDefault(name, List.of())) {
+                    applied.add(Map.entry(name, v));
+                }
+            }
+        }
+
+        /** Names echo only what the API itself could have declared: letters, digits and a few marks. */
+        private static String safeName(String name) {
+            String clean = name.replaceAll("[^A-Za-z0-9_:\\-.$]", "?");
+            return clean.length() > 64 ? clean.substring(0, 64) : clean;
+        }
+
+        List<String> all(String name) {
+            List<String> values = new ArrayList<>();
+            for (Map.Entry<String, List<String>> e : raw.entrySet()) {
+                if (e.getKey().equals(name) || e.getKey().startsWith(name + ":")) {
+                    for (String v : e.getValue()) {
+                        if (v.isEmpty()) {
+                            throw InvalidParameter.invalid(name, "empty value");
+                        }
+                        values.add(v);
+                        applied.add(Map.entry(e.getKey(), v));
+                    }
+                }
+            }
+            return values;
+        }
+
+        String single(String name) {
+            List<String> values = all(name);
+            if (values.size() > 1) {
+                throw InvalidParameter.invalid(name, "may appear once");
+            }
+            return values.isEmpty() ? null : values.get(0);
+        }
+
+        /** {@code patient} or {@code subject} (one of them, once), as a Patient id. */
+        String patient() {
+            String patient = single("patient");
+            String subject = single("subject");
+            if (patient != null && subject != null) {
+                throw InvalidParameter.invalid("subject", "give patient or subject, not both");
+            }
+            if (patient != null) {
+                return reference(patient, "patient", "Patient");
+            }
+            return subject == null ? null : reference(subject, "subject", "Patient");
+        }
+
+        List<TokenValue> tokens(String name) {
+            String value = single(name);
+            if (value == null) {
+                return List.of();
+            }
+            String[] parts = value.split(",", -1);
+            if (parts.length > limits.maxValues()) {
+                throw InvalidParameter.invalid(name, "more than " + limits.maxValues() + " values");
+            }
+            List<TokenValue> tokens = new ArrayList<>(parts.length);
+            for (String p : parts) {
+                tokens.add(TokenValue.parse(name, p));
+            }
+            return List.copyOf(tokens);
+        }
+
+        /** The page size, capped; the links carry the size used, not the one asked for. */
+        int count() {
+            String text = single("_count");
+            int count = text == null ? limits.defaultCount() : Math.min(positive("_count", text), limits.maxCount());
+            applied.removeIf(e -> e.getKey().equals("_count"));
+            applied.add(Map.entry("_count", Integer.toString(count)));
+            return count;
+        }
+
+        boolean countOnly(int count) {
+            String summary = single("_summary");
+            if (summary != null && !summary.equals("count") && !summary.equals("false")) {
+                throw InvalidParameter.notSupported("_summary", "only count and false are supported");
+            }
+            return "count".equals(summary) || count == 0;
+        }
+
+        PageCursor cursor(boolean timed) {
+            String text = single("_cursor");
+            if (text == null) {
+                return null;
+            }
+            // The cursor is not part of the search: links carry the one of their own page.
+            applied.removeIf(e -> e.getKey().equals("_cursor"));
+            return PageCursor.decode("_cursor", text, timed);
+        }
+    }
+}

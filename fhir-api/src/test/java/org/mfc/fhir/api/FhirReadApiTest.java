@@ -1,0 +1,350 @@
+package org.mfc.fhir.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.json.Json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoClient;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+
+/**
+ * The read API as a service on a real Mongo wire server, with data written by the core's own mapping and store:
+ * reads, every search parameter, keyset paging to the end, includes, {@code $lastn}, errors as OperationOutcomes, and
+ * the limits of a patient-scoped token.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = MongoAndKeyResource.class, restrictToAnnotatedClass = false)
+class FhirReadApiTest {
+
+    private static final String A = StoredFixtures.PATIENT_A;
+    private static final String B = StoredFixtures.PATIENT_B;
+    private static boolean seeded;
+
+    @Inject
+    MongoClient mongo;
+
+    @BeforeEach
+    void seed() {
+        if (!seeded) {
+            StoredFixtures.seed(mongo.getDatabase("MFC_FHIR_R5"));
+            seeded = true;
+        }
+    }
+
+    private static Response get(String token, String path) {
+        var request = given().urlEncodingEnabled(false);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return request.get(path);
+    }
+
+    private static JsonNode json(Response r, int status) {
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(status);
+        try {
+            return Json.mapper().readTree(r.asString());
+        } catch (Exception e) {
+            throw new AssertionError(r.asString(), e);
+        }
+    }
+
+    private static List<JsonNode> matches(JsonNode bundle) {
+        List<JsonNode> out = new ArrayList<>();
+        bundle.path("entry").forEach(e -> {
+            if (e.at("/search/mode").asText().equals("match")) {
+                out.add(e.get("resource"));
+            }
+        });
+        return out;
+    }
+
+    private static String next(JsonNode bundle) {
+        for (JsonNode link : bundle.path("link")) {
+            if (link.get("relation").asText().equals("next")) {
+                return link.get("url").asText();
+            }
+        }
+        return null;
+    }
+
+    /** The path and query of an absolute link of this server. */
+    private static String local(String url) {
+        return url.substring(url.indexOf("/fhir/"));
+    }
+
+    @Test
+    void givenStoredObservation_whenReadById_thenR5JsonWithLastUpdated() {
+        JsonNode first = matches(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A
+                + "&code=85354-9&_count=1"), 200)).get(0);
+        String id = first.get("id").asText();
+        Response r = get(ReadTokens.system(), "/fhir/Observation/" + id);
+        JsonNode obs = json(r, 200);
+        assertThat(r.contentType()).startsWith("application/fhir+json");
+        assertThat(obs.get("resourceType").asText()).isEqualTo("Observation");
+        assertThat(obs.get("id").asText()).isEqualTo(id);
+        assertThat(obs.at("/subject/reference").asText()).isEqualTo("Patient/" + A);
+        assertThat(obs.at("/meta/lastUpdated").asText()).isNotBlank();
+        assertThat(r.header("Last-Modified")).isNotBlank();
+    }
+
+    @Test
+    void givenXmlFormat_whenRead_thenFhirXml() {
+        Response r = get(ReadTokens.system(), "/fhir/Patient/" + A + "?_format=xml");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("application/fhir+xml");
+        assertThat(r.asString()).contains("<Patient xmlns=\"http://hl7.org/fhir\">");
+    }
+
+    @Test
+    void givenEveryReadableType_whenRead_thenServed() {
+        JsonNode bp = matches(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A
+                + "&_count=1&_include=Observation:device"), 200)).get(0);
+        String device = bp.at("/device/reference").asText();
+        json(get(ReadTokens.system(), "/fhir/" + device), 200);
+        json(get(ReadTokens.system(), "/fhir/Patient/" + A), 200);
+        String provenance = mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_provenance").find().first()
+                .getString("_id");
+        assertThat(json(get(ReadTokens.system(), "/fhir/Provenance/" + provenance), 200).get("resourceType")
+                .asText()).isEqualTo("Provenance");
+    }
+
+    @Test
+    void givenUnknownId_whenRead_then404OperationOutcome() {
+        JsonNode outcome = json(get(ReadTokens.system(), "/fhir/Observation/does-not-exist"), 404);
+        assertThat(outcome.get("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.at("/issue/0/code").asText()).isEqualTo("not-found");
+        json(get(ReadTokens.system(), "/fhir/Organization/nope"), 404);
+        assertThat(json(get(ReadTokens.system(), "/fhir/Medication/x"), 404).at("/issue/0/code").asText())
+                .isEqualTo("not-supported");
+    }
+
+    @Test
+    void givenPatientAndCode_whenPagedToTheEnd_thenEveryBloodPressureOnceNewestFirst() {
+        String url = "/fhir/Observation?patient=Patient/" + A + "&code=http://loinc.org%7C85354-9&_count=7";
+        List<String> effective = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        int pages = 0;
+        while (url != null) {
+            JsonNode bundle = json(get(ReadTokens.system(), url), 200);
+            assertThat(bundle.get("type").asText()).isEqualTo("searchset");
+            for (JsonNode o : matches(bundle)) {
+                assertThat(ids.add(o.get("id").asText())).as("no entry twice").isTrue();
+                effective.add(o.get("effectiveDateTime").asText());
+            }
+            String n = next(bundle);
+            url = n == null ? null : local(n);
+            pages++;
+        }
+        assertThat(ids).hasSize(StoredFixtures.BP_A);
+        assertThat(pages).isEqualTo(5);
+        List<String> sorted = new ArrayList<>(effective);
+        sorted.sort(java.util.Comparator.reverseOrder());
+        assertThat(effective).isEqualTo(sorted);
+    }
+
+    @Test
+    void givenAscendingSortAndDateRange_whenSearched_thenOnlyThatWindowOldestFirst() {
+        JsonNode bundle = json(get(ReadTokens.system(), "/fhir/Observation?subject=" + A + "&code=85354-9"
+                + "&date=ge2025-03-01T05:00:00Z&date=lt2025-03-01T10:00:00Z&_sort=date"), 200);
+        List<JsonNode> found = matches(bundle);
+        assertThat(found).extracting(o -> o.get("effectiveDateTime").asText()).containsExactly(
+                "2025-03-01T05:00:00Z", "2025-03-01T06:00:00Z", "2025-03-01T07:00:00Z", "2025-03-01T08:00:00Z",
+                "2025-03-01T09:00:00Z");
+        JsonNode day = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A
+                + "&code=85354-9&date=2025-03-02&_summary=count"), 200);
+        assertThat(day.get("total").asInt()).isEqualTo(6);
+        assertThat(day.has("entry")).isFalse();
+    }
+
+    @Test
+    void givenSeveralCodesCategoryAndDevice_whenSearched_thenExactlyThoseObservations() {
+        JsonNode codes = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A
+                + "&code=2708-6,41653-7&_count=50"), 200);
+        assertThat(matches(codes)).hasSize(8);
+        // SpO2's second coding finds the same Observations as its primary one.
+        assertThat(matches(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A
+                + "&code=http://loinc.org%7C59408-5"), 200))).hasSize(5);
+        JsonNode lab = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&category=laboratory"), 200);
+        assertThat(matches(lab)).hasSize(3).allSatisfy(o -> assertThat(o.at("/code/coding/0/code").asText())
+                .isEqualTo("41653-7"));
+        String cuff = "ble-" + StoredFixtures.CUFF_B.id();
+        JsonNode device = json(get(ReadTokens.system(), "/fhir/Observation?device=Device/" + cuff
+                + "&_summary=count"), 200);
+        assertThat(device.get("total").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void givenIncludes_whenSearched_thenReferencedDeviceAndPatientIncludedOnce() {
+        JsonNode bundle = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&code=85354-9"
+                + "&_count=5&_include=Observation:device&_include=Observation:patient"), 200);
+        List<String> included = new ArrayList<>();
+        bundle.path("entry").forEach(e -> {
+            if (e.at("/search/mode").asText().equals("include")) {
+                included.add(e.at("/resource/resourceType").asText() + "/" + e.at("/resource/id").asText());
+            }
+        });
+        assertThat(included).containsExactlyInAnyOrder("Patient/" + A,
+                "Device/ble-" + StoredFixtures.CUFF_A.id());
+    }
+
+    @Test
+    void givenLastn_whenAsked_thenNewestPerCode() {
+        JsonNode bundle = json(get(ReadTokens.system(), "/fhir/Observation/$lastn?patient=" + A + "&max=2"), 200);
+        List<JsonNode> found = matches(bundle);
+        // blood pressure, heart rate (from the cuff and the oximeter: one code), SpO2, glucose
+        assertThat(found).hasSize(8);
+        assertThat(found).filteredOn(o -> o.at("/code/coding/0/code").asText().equals("85354-9"))
+                .extracting(o -> o.get("effectiveDateTime").asText())
+                .containsExactly("2025-03-02T05:00:00Z", "2025-03-02T04:00:00Z");
+        JsonNode lab = json(get(ReadTokens.system(), "/fhir/Observation/$lastn?patient=" + A
+                + "&category=laboratory"), 200);
+        assertThat(matches(lab)).hasSize(1);
+        JsonNode spo2 = json(get(ReadTokens.system(), "/fhir/Observation/$lastn?patient=" + A
+                + "&code=59408-5&max=3"), 200);
+        assertThat(matches(spo2)).hasSize(3).allSatisfy(o -> assertThat(o.at("/code/coding/0/code").asText())
+                .isEqualTo("2708-6"));
+    }
+
+    @Test
+    void givenPatientAndDeviceIdentifiers_whenSearched_thenFound() {
+        JsonNode patients = json(get(ReadTokens.system(), "/fhir/Patient?identifier="
+                + "https://fhir.mfc.local/sid/th-citizen-id%7C1100000000011"), 200);
+        assertThat(matches(patients)).extracting(p -> p.get("id").asText()).containsExactly(A);
+        JsonNode devices = json(get(ReadTokens.system(), "/fhir/Device?identifier=0B:A0:00:00:00:01"), 200);
+        assertThat(matches(devices)).extracting(d -> d.get("id").asText())
+                .containsExactly("ble-" + StoredFixtures.CUFF_A.id());
+    }
+
+    @Test
+    void givenBadParameters_when400_thenOperationOutcomeNamesTheParameter() {
+        JsonNode date = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&date=yesterday"), 400);
+        assertThat(date.at("/issue/0/expression/0").asText()).isEqualTo("http.date");
+        assertThat(date.at("/issue/0/diagnostics").asText()).startsWith("date:");
+        assertThat(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&date=sa2025"), 400)
+                .at("/issue/0/code").asText()).isEqualTo("not-supported");
+        assertThat(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_count=ten"), 400)
+                .at("/issue/0/expression/0").asText()).isEqualTo("http._count");
+        assertThat(json(get(ReadTokens.system(), "/fhir/Observation?code=85354-9"), 400)
+                .at("/issue/0/expression/0").asText()).isEqualTo("http.patient");
+        assertThat(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&code:text=pressure"), 400)
+                .at("/issue/0/expression/0").asText()).isEqualTo("http.code");
+        assertThat(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_cursor=garbage"), 400)
+                .at("/issue/0/expression/0").asText()).isEqualTo("http._cursor");
+    }
+
+    @Test
+    void givenUnknownParameter_whenStrict_then400_whenLenient_thenIgnoredAndLeftOutOfSelf() {
+        String path = "/fhir/Observation?patient=" + A + "&_count=2&colour=blue";
+        Response strict = given().header("Authorization", "Bearer " + ReadTokens.system())
+                .header("Prefer", "handling=strict").urlEncodingEnabled(false).get(path);
+        assertThat(json(strict, 400).at("/issue/0/expression/0").asText()).isEqualTo("http.colour");
+        Response lenient = given().header("Authorization", "Bearer " + ReadTokens.system())
+                .header("Prefer", "handling=lenient").urlEncodingEnabled(false).get(path);
+        JsonNode bundle = json(lenient, 200);
+        assertThat(bundle.at("/link/0/url").asText()).doesNotContain("colour").contains("_count=2");
+    }
+
+    @Test
+    void givenCountAboveCap_whenSearched_thenCapped() {
+        JsonNode bundle = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_count=100000"), 200);
+        assertThat(bundle.at("/link/0/url").asText()).contains("_count=200");
+    }
+
+    @Test
+    void givenNoOrBadToken_when401_andMissingScope_when403() {
+        JsonNode none = json(get(null, "/fhir/Patient/" + A), 401);
+        assertThat(none.at("/issue/0/code").asText()).isEqualTo("login");
+        json(get(org.mfc.fhir.core.testing.TestJwt.shared().token("ingest", "system/*.read", null),
+                "/fhir/Patient/" + A), 401);
+        json(get(ReadTokens.of("system/Observation.write", null), "/fhir/Patient/" + A), 403);
+        json(get(ReadTokens.of("system/Observation.read", null), "/fhir/Patient/" + A), 403);
+        json(get(ReadTokens.of("patient/*.read", null), "/fhir/Patient/" + A), 403);
+        json(get(ReadTokens.of("system/Patient.r", null), "/fhir/Patient/" + A), 200);
+        json(get(ReadTokens.of("system/Patient.r", null), "/fhir/Patient?identifier=x"), 403);
+    }
+
+    @Test
+    void givenPatientToken_whenReadingAnotherPatientsData_then404() {
+        String token = ReadTokens.patient(A);
+        json(get(token, "/fhir/Patient/" + A), 200);
+        json(get(token, "/fhir/Patient/" + B), 404);
+        String bObservation = matches(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + B), 200)).get(0)
+                .get("id").asText();
+        json(get(token, "/fhir/Observation/" + bObservation), 404);
+        json(get(token, "/fhir/Device/ble-" + StoredFixtures.CUFF_B.id()), 404);
+        json(get(token, "/fhir/Device/ble-" + StoredFixtures.CUFF_A.id()), 200);
+    }
+
+    @Test
+    void givenPatientToken_whenSearching_thenOnlyItsCompartment() {
+        String token = ReadTokens.patient(A);
+        assertThat(matches(json(get(token, "/fhir/Observation?patient=" + B), 200))).isEmpty();
+        assertThat(json(get(token, "/fhir/Observation?subject=" + B + "&_summary=count"), 200).get("total").asInt())
+                .isZero();
+        JsonNode own = json(get(token, "/fhir/Observation?code=85354-9&_count=200"
+                + "&_include=Observation:patient&_include=Observation:device"), 200);
+        assertThat(matches(own)).hasSize(StoredFixtures.BP_A)
+                .allSatisfy(o -> assertThat(o.at("/subject/reference").asText()).isEqualTo("Patient/" + A));
+        own.path("entry").forEach(e -> assertThat(e.at("/resource/id").asText())
+                .isNotEqualTo(B).isNotEqualTo("ble-" + StoredFixtures.CUFF_B.id()));
+        assertThat(matches(json(get(token, "/fhir/Observation?device=ble-" + StoredFixtures.CUFF_B.id()), 200)))
+                .isEmpty();
+        assertThat(matches(json(get(token, "/fhir/Patient"), 200))).extracting(p -> p.get("id").asText())
+                .containsExactly(A);
+        assertThat(matches(json(get(token, "/fhir/Device?identifier=0B:B0:00:00:00:02"), 200))).isEmpty();
+        assertThat(matches(json(get(token, "/fhir/Observation/$lastn?patient=" + B), 200))).isEmpty();
+        assertThat(matches(json(get(token, "/fhir/Observation/$lastn"), 200)))
+                .allSatisfy(o -> assertThat(o.at("/subject/reference").asText()).isEqualTo("Patient/" + A))
+                .isNotEmpty();
+    }
+
+    @Test
+    void givenMetadata_whenAskedWithoutToken_thenCapabilityStatement() {
+        JsonNode cs = json(get(null, "/fhir/metadata"), 200);
+        assertThat(cs.get("resourceType").asText()).isEqualTo("CapabilityStatement");
+        assertThat(cs.get("fhirVersion").asText()).isEqualTo("5.0.0");
+        assertThat(cs.at("/rest/0/resource")).hasSize(5);
+    }
+
+    @Test
+    void givenIdentifierSearch_whenAudited_thenOneLineWithNamesNeverValues() {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger audit = java.util.logging.Logger.getLogger("org.mfc.fhir.api.audit");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        audit.addHandler(handler);
+        try {
+            json(get(ReadTokens.patient(A), "/fhir/Patient?identifier=1100000000011"), 200);
+        } finally {
+            audit.removeHandler(handler);
+        }
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("scope=patient", "patient=" + A, "interaction=search-type", "type=Patient",
+                "params=_count,identifier", "status=200", "entries=1").doesNotContain("1100000000011");
+    }
+}

@@ -1,0 +1,74 @@
+package org.mfc.fhir.ingest.mqtt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.mfc.fhir.core.model.Stage;
+
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Keeps a refused MQTT message where an operator can see it: the rejects topic ({@code MQTT_REJECTS_TOPIC}), value =
+ * the payload exactly as the device sent it, headers in the dead-letter topic's vocabulary ({@code dlq-stage},
+ * {@code dlq-reason}) plus {@code mqtt-topic}, {@code mqtt-publisher} and {@code received-at}. The future completes
+ * when the broker acknowledged the record ({@code acks=all}); only then is the MQTT message acknowledged.
+ */
+@ApplicationScoped
+public class RejectPublisher {
+
+    /** A reason names fields and rules, never values; bounded all the same. */
+    private static final int MAX_REASON_CHARS = 2000;
+    /**
+     * Most payload bytes kept: a Kafka record (payload and headers) must stay under the broker's 1 MiB default
+     * {@code message.max.bytes}, or the message could never be set aside (and never acknowledged). A longer payload
+     * is over the API's own limit anyway; its first part is kept and {@code payload-truncated-from} gives its size.
+     */
+    static final int MAX_KEPT_BYTES = 900 * 1024;
+
+    @Inject
+    @Channel("mqtt-rejects-out")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2_000)
+    Emitter<byte[]> emitter;
+
+    public CompletableFuture<Void> publish(MqttMessage m, Stage stage, String reason, String deviceKey) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("dlq-stage", bytes(stage.name()));
+        headers.add("dlq-reason", bytes(reason.length() > MAX_REASON_CHARS
+                ? reason.substring(0, MAX_REASON_CHARS) : reason));
+        headers.add("mqtt-topic", bytes(m.topic()));
+        headers.add("received-at", bytes(m.receivedAt().toString()));
+        if (m.publisher() != null) {
+            headers.add("mqtt-publisher", bytes(m.publisher()));
+        }
+        byte[] payload = m.payload();
+        if (payload.length > MAX_KEPT_BYTES) {
+            headers.add("payload-truncated-from", bytes(Integer.toString(payload.length)));
+            payload = java.util.Arrays.copyOf(payload, MAX_KEPT_BYTES);
+        }
+        Message<byte[]> message = Message.of(payload, () -> {
+            acked.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }, failure -> {
+            acked.completeExceptionally(failure);
+            return CompletableFuture.completedFuture(null);
+        }).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(deviceKey).withHeaders(headers).build());
+        try {
+            emitter.send(message);
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Prints the stored form of an MQTT password for mqtt-broker/config/access.conf ('user NAME <hash>'), so an access
+# file can hold hashes instead of env: references. Reads the password from standard input.
+#
+#   echo -n 'the password' | scripts/mqtt-passwd.sh
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JAR="$ROOT/mqtt-broker/target/mqtt-broker.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl mqtt-broker package >&2)
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$JAR" org.mfc.fhir.mqtt.broker.PasswordHash

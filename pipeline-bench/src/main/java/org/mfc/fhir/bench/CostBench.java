@@ -119,11 +119,19 @@ public final class CostBench {
             return new Snapshot(ingest.sum("process_cpu_time_ns_total"), worker.sum("process_cpu_time_ns_total"),
                     cpuNs(pids, "kafka", clockTicks), cpuNs(pids, "mongo", clockTicks), commands(ingest),
                     commands(worker), worker.sum("fhir_worker_batch_size_count"),
-                    ingest.sum("kafka_producer_outgoing_byte_total",
+                    kafkaBytes(ingest, "kafka_producer_outgoing_byte_total",
                             l -> l.getOrDefault("client_id", "").contains("readings-out")),
-                    worker.sum("kafka_consumer_fetch_manager_bytes_consumed_total",
-                            l -> l.getOrDefault("client_id", "").contains("readings-in") && !l.containsKey("topic")),
+                    // Per topic: the consumer's client id need not name the channel.
+                    kafkaBytes(worker, "kafka_consumer_fetch_manager_bytes_consumed_total",
+                            l -> l.getOrDefault("topic", "").contains("readings")),
                     documents, bytes);
+        }
+
+        /** Sum of the matching samples; NaN (reported blank) when the client exposes no such meter. */
+        private static double kafkaBytes(PromScrape scrape, String name,
+                java.util.function.Predicate<Map<String, String>> filter) {
+            return scrape.samples(name).stream().anyMatch(x -> filter.test(x.labels())) ? scrape.sum(name, filter)
+                    : Double.NaN;
         }
 
         /** Round trips by {@code collection command}, from the driver's command meter. */
@@ -191,7 +199,7 @@ public final class CostBench {
                 us(e.workerCpuNs() - b.workerCpuNs(), n), us(e.brokerCpuNs() - b.brokerCpuNs(), n),
                 us(e.mongoCpuNs() - b.mongoCpuNs(), n), f3(ingestTotal / n), f3(workerTotal / n), f0(batches),
                 f1(n / Math.max(1, batches)), f2(maxPerBatch), f3(docs / n), f0(stored / n),
-                f0((e.producedBytes() - b.producedBytes()) / n), f0((e.fetchedBytes() - b.fetchedBytes()) / n));
+                bytes(e.producedBytes() - b.producedBytes(), n), bytes(e.fetchedBytes() - b.fetchedBytes(), n));
         if (!Files.exists(summary)) {
             Files.createDirectories(summary.toAbsolutePath().getParent());
             Files.writeString(summary, SUMMARY_HEADER + "\n");
@@ -228,6 +236,10 @@ public final class CostBench {
 
     private static String us(double ns, double readings) {
         return Double.isNaN(ns) ? "" : f1(ns / 1000 / readings);
+    }
+
+    private static String bytes(double total, double readings) {
+        return Double.isNaN(total) ? "" : f0(total / readings);
     }
 
     private static String f0(double v) {

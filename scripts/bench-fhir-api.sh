@@ -12,6 +12,7 @@
 # Without MONGODB_URI the in-memory MongoDB wire server (embedded-infra) holds the data: it narrows queries only by
 # indexes whose every key is an equality, so searches and $lastn scan the collection there (docs/decisions.md, "FHIR
 # read API"). Loading is insert-if-absent: on a given MONGODB_URI a second run adds nothing to BENCH_DB.
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

@@ -9,6 +9,19 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "worker")
 public interface WorkerConfig {
 
+    /**
+     * Batches of one sample message per family the start-up rehearsal maps before the worker reports ready and
+     * takes its first batch ({@code FHIR_WARMUP_BATCHES}); 0 consumes at once.
+     */
+    @io.smallrye.config.WithName("warm-up.batches")
+    @WithDefault("4000")
+    int warmUpBatches();
+
+    /** Longest the start-up rehearsal may take ({@code FHIR_WARMUP_MAX_TIME}). */
+    @io.smallrye.config.WithName("warm-up.max-time")
+    @WithDefault("30s")
+    Duration warmUpMaxTime();
+
     /** First wait after a transient failure (database away); doubles on each further failure. */
     @WithDefault("200ms")
     Duration retryInitialBackoff();

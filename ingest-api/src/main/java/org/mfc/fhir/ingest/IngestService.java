@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
@@ -87,15 +85,31 @@ public class IngestService {
     }
 
     /**
-     * A request that passed validation: its records, ready to publish or store, and the items refused beside them.
+     * VALIDATE and the record encoding of one request, publishing and storing nothing: the start-up rehearsal of the
+     * request path ({@link HotPathWarmup}). Throws like {@link #accept} for an invalid request.
      */
-    public record Accepted(String ingestId, List<IngestRecord> records, int readings, Instant receivedAt,
-            String requestId, List<IngestResult.RefusedItem> refused) {
+    IngestResult rehearse(DeviceFamily family, String topic, byte[] body, Caller caller)
+            throws JsonProcessingException {
+        Accepted a = validate(family, topic, body, caller, null);
+        for (IngestRecord record : a.records()) {
+            ReadingPublisher.encode(record);
+        }
+        return new IngestResult(a.ingestId(), "queued", a.records().size(), a.readings(), config.topic(),
+                a.receivedAt().toString(), null, null);
+    }
+
+    /**
+     * A request that passed validation: its records, ready to publish or store, their parse results (the
+     * synchronous path stores from those instead of parsing every message a second time), and the items refused
+     * beside them.
+     */
+    public record Accepted(String ingestId, List<IngestRecord> records, List<ParseResult> parsed, int readings,
+            Instant receivedAt, String requestId, List<IngestResult.RefusedItem> refused) {
 
         /** Nothing refused beside the records. */
-        public Accepted(String ingestId, List<IngestRecord> records, int readings, Instant receivedAt,
-                String requestId) {
-            this(ingestId, records, readings, receivedAt, requestId, List.of());
+        public Accepted(String ingestId, List<IngestRecord> records, List<ParseResult> parsed, int readings,
+                Instant receivedAt, String requestId) {
+            this(ingestId, records, parsed, readings, receivedAt, requestId, List.of());
         }
     }
 
@@ -112,6 +126,7 @@ public class IngestService {
         boolean batch = messages.size() > 1 || isArray(body);
         String ingestId = UUID.randomUUID().toString();
         List<IngestRecord> records = new ArrayList<>(messages.size());
+        List<ParseResult> results = new ArrayList<>(messages.size());
         List<FieldProblem> problems = new ArrayList<>();
         List<IngestResult.RefusedItem> refused = new ArrayList<>();
         int readings = 0;
@@ -141,12 +156,13 @@ public class IngestService {
             readings += parsed.readings().size();
             records.add(new IngestRecord(ingestId, i, family, topic, parsed.source().key(), caller.subject(),
                     receivedAt.toString(), messages.get(i)));
+            results.add(parsed);
         }
         if (records.isEmpty()) {
             throw ProblemException.invalid(problems);
         }
-        return new Accepted(ingestId, records, readings, receivedAt, requestId, IngestResult.RefusedItem.bounded(
-                refused));
+        return new Accepted(ingestId, records, results, readings, receivedAt, requestId,
+                IngestResult.RefusedItem.bounded(refused));
     }
 
     /** The field that names the reporting device in each family's payload, for a device-binding refusal. */
@@ -158,7 +174,10 @@ public class IngestService {
         };
     }
 
-    /** 202 once the broker acknowledged every record; on a refusal or timeout, synchronous storage instead. */
+    /**
+     * 202 once the broker acknowledged every record; on a refusal or timeout, or at once while the broker is known
+     * to be unavailable (the publishing circuit), synchronous storage instead.
+     */
     private CompletionStage<IngestResult> queue(Accepted a) {
         long start = System.nanoTime();
         return publisher.publish(a.records())
@@ -170,16 +189,11 @@ public class IngestService {
                                 a.records().size(), a.readings(), config.topic(), a.receivedAt().toString(), null,
                                 a.requestId(), a.refused()));
                     }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    if (cause instanceof TimeoutException) {
-                        LOG.warnf("publish to %s not acknowledged within %s; storing synchronously", config.topic(),
-                                config.publishTimeout());
-                        metrics.syncFallback("timeout");
-                    } else {
-                        LOG.warnf("publish to %s refused (%s); storing synchronously", config.topic(),
-                                cause.getClass().getSimpleName());
-                        metrics.syncFallback("refused");
+                    String reason = PublishFailures.reason(failure);
+                    metrics.syncFallback(reason);
+                    if (PublishFailures.waited(reason)) {
+                        LOG.warnf("publish to %s failed (%s: %s); storing synchronously", config.topic(), reason,
+                                PublishFailures.unwrap(failure).getClass().getSimpleName());
                     }
                     return storeOnWorker(a);
                 })
@@ -194,7 +208,7 @@ public class IngestService {
     private IngestResult storeSynchronously(Accepted a) {
         BatchResult result;
         try {
-            result = pipeline.processor().process(a.records());
+            result = pipeline.processor().process(a.records(), a.parsed());
         } catch (TransientStoreException | MongoException e) {
             LOG.errorf("synchronous storage failed (%s): answering 503", e.getClass().getSimpleName());
             throw ProblemException.unavailable("the queue and the database are both unavailable; retry later",

@@ -151,6 +151,7 @@ class TokenForgeryTest {
                 "POST /api/v1/kati/{topic}", "POST /api/v1/qube-vital", "POST /api/ava4/data", "POST /api/kati/data",
                 "POST /api/qube-vital/data", "GET /admin/queue/stats", "GET /admin/ingest/{ingest_id}",
                 "GET /health");
+        IngestTests.awaitWarm();
         for (String open : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi")) {
             assertThat(given().get(open).statusCode()).as(open).isEqualTo(200);
         }

@@ -61,7 +61,8 @@ class MqttMessageHandlerTest {
                     throw invalid;
                 }
                 return new Accepted("i-1", List.of(new IngestRecord("i-1", 0, family, topic, "box-0A0B0C0D0E0F",
-                        caller.subject(), Instant.now().toString(), Json.mapper().createObjectNode())), 1, Instant.now(), id);
+                        caller.subject(), Instant.now().toString(), Json.mapper().createObjectNode())), List.of(), 1,
+                        Instant.now(), id);
             }
 
             @Override

@@ -46,6 +46,13 @@ public interface WorkerConfig {
     @WithDefault("60s")
     String statsInterval();
 
+    /**
+     * How often daily counts of days that have ended become final ({@code FHIR_FINALIZE_INTERVAL}): the longest a
+     * finished day's step count stays preliminary.
+     */
+    @WithDefault("5m")
+    String finalizeInterval();
+
     /** Interval of the consumer, lag and parked gauges' refresh (and of the dead-channel check). */
     @WithDefault("5s")
     String metricsRefreshInterval();

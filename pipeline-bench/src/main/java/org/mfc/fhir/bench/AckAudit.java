@@ -1,5 +1,6 @@
 package org.mfc.fhir.bench;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,8 +48,11 @@ public final class AckAudit {
     public static String observationId(Ava4Fleet fleet, long i) {
         int d = fleet.device(i);
         DeviceIdentity cuff = new DeviceIdentity(IdType.BLE_MAC, Ava4Fleet.cuffMac(d), null);
+        // The identity of the fact includes its value (mapping version 2): systolic and diastolic.
+        String value = DeterministicIds.valueText(BigDecimal.valueOf(Ava4Fleet.systolic(i)), "mm[Hg]", null) + ";"
+                + DeterministicIds.valueText(BigDecimal.valueOf(Ava4Fleet.diastolic(i)), "mm[Hg]", null);
         return DeterministicIds.observationId(DeterministicIds.observationKey(cuff,
-                Ava4Fleet.patient(d).toHexString(), "85354-9", Instant.ofEpochSecond(fleet.scanTime(i)), null));
+                Ava4Fleet.patient(d).toHexString(), "85354-9", Instant.ofEpochSecond(fleet.scanTime(i)), value));
     }
 
     /**

@@ -139,6 +139,25 @@ class MqttMessageHandlerTest {
     }
 
     @Test
+    void givenMessageWithARefusedItem_whenItsValidItemsAreQueued_thenTheRefusedItemIsSetAsideBeforeTheAck() {
+        answers.add(CompletableFuture.completedFuture(new IngestResult("i-1", "queued", 1, 2, "fhir.readings", "t",
+                null, null, List.of(new IngestResult.RefusedItem("data.value.device_list[1]", List.of(
+                        new IngestResult.Error("VALIDATION_ERROR", "data.value.device_list[1].bp_high",
+                                "is outside the possible range 20..300 mm[Hg]")))))));
+        CompletableFuture<Void> kept = new CompletableFuture<>();
+        rejectAnswers.add(kept);
+
+        handler.handle(message("dusun_pub", "{}"));
+
+        assertThat(acks.get()).as("not acknowledged before the refused item is kept").isZero();
+        kept.complete(null);
+        assertThat(acks.get()).isEqualTo(1);
+        assertThat(rejectedReasons).containsExactly("VALIDATE ITEMS_REFUSED: data.value.device_list[1] "
+                + "(data.value.device_list[1].bp_high: is outside the possible range 20..300 mm[Hg])");
+        assertThat(stats.view(handler.config, "c").queued()).isEqualTo(1);
+    }
+
+    @Test
     void givenUnknownTopicOrOversizedMessage_whenReceived_thenSetAsideWithoutParsing() {
         rejectAnswers.add(CompletableFuture.completedFuture(null));
         rejectAnswers.add(CompletableFuture.completedFuture(null));

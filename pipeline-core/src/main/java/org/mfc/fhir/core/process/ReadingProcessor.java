@@ -59,7 +59,11 @@ public final class ReadingProcessor {
      * @param legacyRouting also write the legacy history collections ({@code ENABLE_LEGACY_ROUTING})
      * @param sourceSystem  {@code source_system} of stored documents
      */
-    public record Options(boolean legacyRouting, String sourceSystem) {
+    public record Options(boolean legacyRouting, String sourceSystem, java.time.Duration staleAfter) {
+
+        public Options(boolean legacyRouting, String sourceSystem) {
+            this(legacyRouting, sourceSystem, org.mfc.fhir.core.parse.DeviceTimeRule.DEFAULT_STALE_AFTER);
+        }
     }
 
     /** What the parse of one message gave: the result, or the outcome that already ends it. */
@@ -83,7 +87,7 @@ public final class ReadingProcessor {
     private final EmergencyAlarmStore alarms;
     private final Options options;
     private final Clock clock;
-    private final ObservationMapper observations = new ObservationMapper();
+    private final ObservationMapper observations;
     private final DeviceMapper devices = new DeviceMapper();
     private final PatientMapper patients = new PatientMapper();
     private final ProvenanceMapper provenance = new ProvenanceMapper();
@@ -117,6 +121,7 @@ public final class ReadingProcessor {
         this.alarms = alarms;
         this.options = options;
         this.clock = clock;
+        this.observations = new ObservationMapper(options.staleAfter());
         this.patientsWritten = new ExpiringCache<>(10_000, Duration.ofMinutes(10), clock);
         this.devicesWritten = new ExpiringCache<>(50_000, Duration.ofMinutes(10), clock);
     }
@@ -233,7 +238,7 @@ public final class ReadingProcessor {
             List<Document> flags = new ArrayList<>();
             for (AlertEvent event : p.result().alerts()) {
                 Optional<PatientDirectory.Resolution> owner = stage(Stage.RESOLVE, () -> directory.resolve(
-                        p.record().family(), event.device(), null, null));
+                        p.record().family(), event.device(), null, null)).filter(r -> !r.ambiguous());
                 allResolved &= owner.isPresent();
                 AlertNotice notice = AlertNotice.of(event, owner.map(r -> r.patientId().toHexString()).orElse(null),
                         p.record().ingestId());
@@ -303,14 +308,19 @@ public final class ReadingProcessor {
             return new RecordOutcome(record, RecordOutcome.Status.NOTHING_TO_STORE, Stage.PARSE, null, List.of());
         }
         List<ObjectId> owners = new ArrayList<>(parsed.readings().size());
+        List<String> fallbacks = new ArrayList<>(parsed.readings().size());
         for (Reading r : parsed.readings()) {
             Optional<PatientDirectory.Resolution> resolution = stage(Stage.RESOLVE, () -> directory.resolve(r));
             if (resolution.isEmpty() && r.patientHint() != null && r.patientHint().citizenId() != null) {
                 resolution = Optional.of(stage(Stage.RESOLVE, () -> directory.registerWalkIn(r, now)));
             }
-            if (resolution.isEmpty()) {
-                String reason = "no patient is registered for device " + r.device().key()
-                        + (r.gateway() == null ? "" : " (gateway " + r.gateway().key() + ")");
+            if (resolution.isEmpty() || resolution.get().ambiguous()) {
+                String reason = resolution.isEmpty() ? "no patient is registered for device " + r.device().key()
+                        + (r.gateway() == null ? "" : " (gateway " + r.gateway().key() + ")")
+                        : "ambiguous patient for device " + r.device().key()
+                                + (r.gateway() == null ? "" : " (gateway " + r.gateway().key() + ")") + ": "
+                                + resolution.get().via() + " names patients " + resolution.get().candidates().stream()
+                                        .map(ObjectId::toHexString).collect(Collectors.joining(", "));
                 stage(Stage.RESOLVE, () -> {
                     parked.park(record, Stage.RESOLVE, reason, now);
                     return null;
@@ -318,10 +328,16 @@ public final class ReadingProcessor {
                 return new RecordOutcome(record, RecordOutcome.Status.PARKED, Stage.RESOLVE, reason, List.of());
             }
             owners.add(resolution.get().patientId());
+            fallbacks.add(resolution.get().fallback());
+            ObjectId patientId = resolution.get().patientId();
+            if (r.patientHint() != null && stage(Stage.RESOLVE, () -> directory.completeWalkIn(patientId,
+                    r.patientHint(), now))) {
+                patientsWritten.put(patientId, Boolean.FALSE);
+            }
         }
         Mapped mapped;
         try {
-            mapped = map(record, parsed, owners, now, true);
+            mapped = map(record, parsed, owners, fallbacks, now, true);
         } catch (TransientStoreException e) {
             throw e;
         } catch (ImplausibleValueException e) {
@@ -352,8 +368,8 @@ public final class ReadingProcessor {
      * MAP for one message whose readings belong to {@code owners} (same order): Observations, Devices (those written
      * in the last minutes left out when {@code skipRecentDevices}), the message's Provenance, legacy entries.
      */
-    private Mapped map(IngestRecord record, ParseResult parsed, List<ObjectId> owners, Instant now,
-            boolean skipRecentDevices) {
+    private Mapped map(IngestRecord record, ParseResult parsed, List<ObjectId> owners, List<String> fallbacks,
+            Instant now, boolean skipRecentDevices) {
         List<Document> recordEnvelopes = new ArrayList<>();
         List<LegacyEntry> recordEntries = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -364,11 +380,12 @@ public final class ReadingProcessor {
         for (int i = 0; i < parsed.readings().size(); i++) {
             Reading r = parsed.readings().get(i);
             ObjectId owner = owners.get(i);
-            List<MappedResource> obs = observations.map(r, owner.toHexString(), receivedAt);
+            List<MappedResource> obs = observations.map(r, new ObservationMapper.Context(owner.toHexString(),
+                    fallbacks.get(i), receivedAt, receivedAt));
             for (MappedResource m : obs) {
                 Document envelope = FhirEnvelope.wrap(m, now, options.sourceSystem(), record.ingestId());
                 if (r.kind().aggregation == MeasurementKind.Aggregation.DAILY_MAXIMUM
-                        && r.kind().loinc.equals(m.code())) {
+                        && r.kind().code.equals(m.code())) {
                     envelope.append(FhirStore.DAILY_MAXIMUM_FIELD,
                             LegacyEntryMapper.number(r.value(MeasurementKind.VALUE)));
                 }
@@ -384,8 +401,12 @@ public final class ReadingProcessor {
                 ids.add("Device/" + d.id());
             }
             measuringDevices.add(r.device());
-            recordEntries.add(legacyEntries.map(r, owner, obs.get(0).id()));
+            LegacyEntry entry = legacyEntries.map(r, owner, obs.get(0).id());
+            if (entry != null) {
+                recordEntries.add(entry);
+            }
         }
+        recordEntries = LegacyEntryMapper.mergeSameMeasurement(recordEntries);
         if (!observationIds.isEmpty()) {
             boolean onePatient = owners.stream().distinct().count() == 1;
             MappedResource prov = provenance.map(record.messageId(), record.ingestId(), record.clientId(),
@@ -409,7 +430,8 @@ public final class ReadingProcessor {
                 continue;
             }
             List<ObjectId> owners = java.util.Collections.nCopies(parsed.readings().size(), REHEARSAL_PATIENT);
-            Mapped mapped = map(record, parsed, owners, clock.instant(), false);
+            List<String> fallbacks = java.util.Collections.nCopies(parsed.readings().size(), null);
+            Mapped mapped = map(record, parsed, owners, fallbacks, clock.instant(), false);
             encoded += mapped.envelopes().size() + mapped.entries().size();
         }
         return encoded;

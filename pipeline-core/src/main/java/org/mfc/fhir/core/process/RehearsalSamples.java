@@ -38,7 +38,7 @@ public final class RehearsalSamples {
                     {"timestamp":"1743963600","heartRate":75,"spO2":97}],"timeStamps":"06/04/2025 19:00:05"}"""),
             new Sample(DeviceFamily.QUBE_VITAL, null, """
                     {"from":"PI","to":"CLOUD","time":1743963911,"mac":"00:00:5E:00:53:03",\
-                    "type":"reportAttribute","citiz":"0000000000000","nameTH":"#","nameEN":"#",\
+                    "type":"reportAttribute","citiz":"0000000000001","nameTH":"#","nameEN":"#",\
                     "brith":"25200101","gender":"1","data":{"attribute":"WBP_JUMPER",\
                     "ble_mac":"00:00:5E:00:53:04","value":{"bp_high":120,"bp_low":78,"pr":71}}}"""),
             new Sample(DeviceFamily.GENERIC, DeviceFamily.AVA4.name(), """

@@ -43,7 +43,9 @@ class BrokerDownTest {
         String ingestId = IngestTests.device().body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4")
                 .then().statusCode(201).body("status", equalTo("stored")).extract().path("ingest_id");
 
-        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        // A generous bound against a hang: that the request did not wait for the publish timeout is what the
+        // fallback reasons below show, independent of how loaded the machine running the test is.
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
             assertThat(mongo.getDatabase(BrokerDownProfile.FHIR_DB).getCollection("fhir_observations")
                     .countDocuments(Filters.eq("source_message_id", ingestId))).isEqualTo(2);

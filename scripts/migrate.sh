@@ -7,6 +7,7 @@
 #   scripts/migrate.sh move-fhir [--drop-source]
 #   scripts/migrate.sh convert [--restart] [--max-reject-share 0.05]
 #   scripts/migrate.sh verify [--sample-every 50]
+#   scripts/migrate.sh rederive [--skip-topic] [--restart]   (after a mapping change; KAFKA_BOOTSTRAP_SERVERS)
 #   scripts/migrate.sh rollback --convert [--move] --yes
 #   scripts/migrate.sh generate --seed 42 --patients 100 --entries-per-bucket 20   (synthetic data, test only)
 #

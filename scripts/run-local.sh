@@ -19,7 +19,11 @@
 #                     every stored document: benchmarks raise it)
 #   START_WORKER [1]: 0 starts everything but the worker (the ingest benchmark measures the API and broker alone;
 #                     readings then wait on the topic until a worker runs)
+#   START_KAFKA [1]: 0 uses a broker already listening on KAFKA_PORT, started by the caller (a benchmark that kills
+#                    and restarts it while the pipeline runs)
 #   START_FHIR_API [1]: 0 does not start the read API
+# Each process's pid is written to RUN_DIR/pids/<name>.pid (mongo, kafka, mqtt-broker, fhir-parser-worker,
+# ingest-api, fhir-api).
 case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
 
@@ -41,6 +45,7 @@ export MONGODB_FHIR_DB=${MONGODB_FHIR_DB:-MFC_FHIR_R5}
 export FHIR_QUEUE_NAME=${FHIR_QUEUE_NAME:-fhir.readings}
 export ENABLE_ASYNC_FHIR=${ENABLE_ASYNC_FHIR:-true}
 START_WORKER=${START_WORKER:-1}
+START_KAFKA=${START_KAFKA:-1}
 START_FHIR_API=${START_FHIR_API:-1}
 INGEST_JAVA_OPTS=${INGEST_JAVA_OPTS:--Xmx512m}
 WORKER_JAVA_OPTS=${WORKER_JAVA_OPTS:--Xmx512m}
@@ -50,7 +55,8 @@ export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT}"
 
 LOG_DIR="$RUN_DIR/logs"
-mkdir -p "$LOG_DIR"
+PID_DIR="$RUN_DIR/pids"
+mkdir -p "$LOG_DIR" "$PID_DIR"
 INFRA_JAR="$ROOT/embedded-infra/target/embedded-infra.jar"
 MQTT_JAR="$ROOT/mqtt-broker/target/mqtt-broker.jar"
 INGEST_JAR="$ROOT/ingest-api/target/quarkus-app/quarkus-run.jar"
@@ -78,8 +84,11 @@ trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$FHIR_API_HTTP_PORT" "$INGEST_MANAGEMENT_PORT" \
-  "$WORKER_MANAGEMENT_PORT" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$MONGO_PORT" "$MQTT_PORT"; do
+PORTS=("$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$INGEST_MANAGEMENT_PORT" "$WORKER_MANAGEMENT_PORT" "$MONGO_PORT"
+  "$MQTT_PORT")
+[ "$START_FHIR_API" = 1 ] && PORTS+=("$FHIR_API_HTTP_PORT")
+[ "$START_KAFKA" = 1 ] && PORTS+=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT")
+for p in "${PORTS[@]}"; do
   port_free "$p" || { echo "port $p is in use; set the matching *_PORT variable (see the header of $0)" >&2; exit 1; }
 done
 
@@ -129,10 +138,16 @@ fi
 "$JAVA" $MONGO_JAVA_OPTS $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.MongoServerMain \
   --port "$MONGO_PORT" "${MONGO_ARGS[@]}" >"$LOG_DIR/mongo.log" 2>&1 &
 PIDS+=($!)
-say "starting the Kafka broker (KRaft, log in $RUN_DIR/kafka)..."
-"$JAVA" -Xmx512m $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.KafkaBrokerMain \
-  --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --log-dir "$RUN_DIR/kafka" >"$LOG_DIR/kafka.log" 2>&1 &
-PIDS+=($!)
+echo $! >"$PID_DIR/mongo.pid"
+if [ "$START_KAFKA" = 1 ]; then
+  say "starting the Kafka broker (KRaft, log in $RUN_DIR/kafka)..."
+  "$JAVA" -Xmx512m $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.KafkaBrokerMain \
+    --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --log-dir "$RUN_DIR/kafka" >"$LOG_DIR/kafka.log" 2>&1 &
+  PIDS+=($!)
+  echo $! >"$PID_DIR/kafka.pid"
+else
+  say "using the Kafka broker on :$KAFKA_PORT (START_KAFKA=0)"
+fi
 # MQTT accounts of mqtt-broker/config/access.conf: random passwords, generated once, kept with the run's data.
 if [ ! -f "$RUN_DIR/mqtt-passwords.env" ]; then
   umask 077
@@ -145,8 +160,9 @@ say "starting the MQTT broker (sessions in $RUN_DIR/mqtt, accounts from mqtt-bro
 "$JAVA" -Xmx256m $OWNER -jar "$MQTT_JAR" --port "$MQTT_PORT" --data-dir "$RUN_DIR/mqtt" \
   --access-file "$ROOT/mqtt-broker/config/access.conf" >"$LOG_DIR/mqtt-broker.log" 2>&1 &
 PIDS+=($!)
+echo $! >"$PID_DIR/mqtt-broker.pid"
 await_line "$LOG_DIR/mongo.log" MONGO_READY 60
-await_line "$LOG_DIR/kafka.log" KAFKA_READY 90
+[ "$START_KAFKA" = 1 ] && await_line "$LOG_DIR/kafka.log" KAFKA_READY 90
 await_line "$LOG_DIR/mqtt-broker.log" MQTT_READY 60
 
 "$JAVA" -cp "$INFRA_JAR" org.mfc.fhir.infra.DemoRegistry "$MONGODB_URI" "$MONGODB_MAIN_DB" >"$LOG_DIR/seed.log" 2>&1
@@ -163,6 +179,7 @@ if [ "$START_WORKER" = 1 ]; then
   WORKER_HTTP_PORT=$WORKER_HTTP_PORT WORKER_MANAGEMENT_PORT=$WORKER_MANAGEMENT_PORT \
     "$JAVA" $WORKER_JAVA_OPTS -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
   PIDS+=($!)
+  echo $! >"$PID_DIR/fhir-parser-worker.pid"
 else
   say "not starting fhir-parser-worker (START_WORKER=$START_WORKER): readings stay queued on $FHIR_QUEUE_NAME"
 fi
@@ -172,10 +189,12 @@ INGEST_HTTP_PORT=$INGEST_HTTP_PORT INGEST_MANAGEMENT_PORT=$INGEST_MANAGEMENT_POR
   MQTT_PASSWORD=$MQTT_INGEST_PASSWORD MQTT_CLIENT_ID=${MQTT_CLIENT_ID:-ingest-api-local} \
   "$JAVA" $INGEST_JAVA_OPTS -jar "$INGEST_JAR" >"$LOG_DIR/ingest-api.log" 2>&1 &
 PIDS+=($!)
+echo $! >"$PID_DIR/ingest-api.pid"
 if [ "$START_FHIR_API" = 1 ]; then
   say "starting fhir-api on :$FHIR_API_HTTP_PORT..."
   FHIR_API_HTTP_PORT=$FHIR_API_HTTP_PORT "$JAVA" $FHIR_API_JAVA_OPTS -jar "$FHIR_API_JAR" >"$LOG_DIR/fhir-api.log" 2>&1 &
   PIDS+=($!)
+  echo $! >"$PID_DIR/fhir-api.pid"
 fi
 if [ "$START_WORKER" = 1 ]; then
   await_ready fhir-parser-worker "http://127.0.0.1:$WORKER_MANAGEMENT_PORT/q/health/ready" 120 \

@@ -37,7 +37,7 @@ public final class DemoRegistry {
         Date now = new Date();
         main.getCollection("patients").replaceOne(new Document("_id", BP_PATIENT), new Document("_id", BP_PATIENT)
                 .append("first_name", "Demo").append("last_name", "Patient-One").append("gender", "female")
-                .append("birth_date", new Date(0)).append("id_card", "1100000000001").append("hn_id_no", "HN-0001")
+                .append("birth_date", new Date(0)).append("id_card", "1100000000008").append("hn_id_no", "HN-0001")
                 .append("is_active", true).append("is_deleted", false).append("created_at", now), UPSERT);
         main.getCollection("amy_boxes").replaceOne(new Document("mac_address", BP_BOX_MAC_IN_REGISTRY),
                 new Document("mac_address", BP_BOX_MAC_IN_REGISTRY).append("box_name", "AVA4 demo box")

@@ -221,7 +221,7 @@ class FhirReadApiTest {
     @Test
     void givenPatientAndDeviceIdentifiers_whenSearched_thenFound() {
         JsonNode patients = json(get(ReadTokens.system(), "/fhir/Patient?identifier="
-                + "https://fhir.mfc.local/sid/th-citizen-id%7C1100000000011"), 200);
+                + "https://fhir.mfc.local/sid/th-citizen-id%7C1100000000016"), 200);
         assertThat(matches(patients)).extracting(p -> p.get("id").asText()).containsExactly(A);
         JsonNode devices = json(get(ReadTokens.system(), "/fhir/Device?identifier=0B:A0:00:00:00:01"), 200);
         assertThat(matches(devices)).extracting(d -> d.get("id").asText())
@@ -339,12 +339,12 @@ class FhirReadApiTest {
         };
         audit.addHandler(handler);
         try {
-            json(get(ReadTokens.patient(A), "/fhir/Patient?identifier=1100000000011"), 200);
+            json(get(ReadTokens.patient(A), "/fhir/Patient?identifier=1100000000016"), 200);
         } finally {
             audit.removeHandler(handler);
         }
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).contains("scope=patient", "patient=" + A, "interaction=search-type", "type=Patient",
-                "params=_count,identifier", "status=200", "entries=1").doesNotContain("1100000000011");
+                "params=_count,identifier", "status=200", "entries=1").doesNotContain("1100000000016");
     }
 }

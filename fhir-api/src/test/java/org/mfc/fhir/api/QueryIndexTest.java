@@ -157,7 +157,7 @@ class QueryIndexTest {
         }
         service.read(patient, "Device", cuff);
         service.byIdentifier(system, new IdentifierQuery("Patient", List.of(new TokenValue(
-                "https://fhir.mfc.local/sid/th-citizen-id", "1100000000011")), 5, false, null));
+                "https://fhir.mfc.local/sid/th-citizen-id", "1100000000016")), 5, false, null));
         service.byIdentifier(system, new IdentifierQuery("Patient", List.of(), 5, false, "a"));
         service.byIdentifier(system, new IdentifierQuery("Device", List.of(new TokenValue(null, "x")), 0, true, null));
         service.byIdentifier(patient, new IdentifierQuery("Device", List.of(new TokenValue(null,

@@ -50,8 +50,8 @@ public final class StoredFixtures {
         FhirStore store = new FhirStore(fhir);
         store.ensureIndexes();
         List<Document> docs = new ArrayList<>();
-        docs.add(patient(PATIENT_A, "1100000000011"));
-        docs.add(patient(PATIENT_B, "1100000000022"));
+        docs.add(patient(PATIENT_A, "1100000000016"));
+        docs.add(patient(PATIENT_B, "1100000000024"));
         for (int i = 0; i < BP_A; i++) {
             docs.addAll(reading(MeasurementKind.BLOOD_PRESSURE, CUFF_A, PATIENT_A, START.plusSeconds(3600L * i),
                     Map.of("systolic", 120 + i % 10, "diastolic", 80, "pulse", 70), "a-bp-" + i));

@@ -39,6 +39,8 @@ import com.mongodb.client.model.Projections;
 public final class ConvertJob {
 
     public static final String OP = "convert";
+    /** The legacy-history pass of {@code rederive}: convert's writes, older versions of each entry superseded. */
+    public static final String REDERIVE_OP = "rederive-history";
     public static final String SOURCE_SYSTEM = "fhir-migrator";
     /** Registry collections in processing order: Organizations and Patients before the Devices and Observations. */
     public static final List<String> REGISTRY = List.of("hospitals", "patients", "amy_boxes", "amy_devices",
@@ -68,7 +70,17 @@ public final class ConvertJob {
     private long mapNanos;
     private final LongAdder writeNanos = new LongAdder();
 
+    private final String op;
+    /** Re-derivation: what an older mapping stored for an entry, under other ids, is superseded. */
+    private final boolean supersede;
+
     public ConvertJob(MongoClient client, MigrationSettings settings, Clock clock) {
+        this(client, settings, clock, OP, false);
+    }
+
+    ConvertJob(MongoClient client, MigrationSettings settings, Clock clock, String op, boolean supersede) {
+        this.op = op;
+        this.supersede = supersede;
         this.main = client.getDatabase(settings.mainDb());
         this.fhir = client.getDatabase(settings.fhirDb());
         this.settings = settings;
@@ -81,21 +93,21 @@ public final class ConvertJob {
     /** @param restart forget the checkpoints and scan everything again (still inserts nothing twice) */
     public RunReport run(boolean restart) {
         runStart = clock.instant();
-        RunReport report = new RunReport(OP, runStart, settings.maxRejectShare());
+        RunReport report = new RunReport(op, runStart, settings.maxRejectShare());
         FhirJson.warmUp();
         store.ensureIndexes();
         if (restart) {
-            checkpoints.reset(OP);
+            checkpoints.reset(op);
         }
         long total = 0;
         for (String c : LegacyEntryReader.historyCollections()) {
             total += Math.max(0, HistoryPass.countEntries(main, c));
         }
-        Progress progress = new Progress(OP, total, settings.progressInterval(), clock);
+        Progress progress = new Progress(op, total, settings.progressInterval(), clock);
         ForkJoinPool pool = new ForkJoinPool(settings.threads());
         try {
             RegistryPass registryPass = new RegistryPass(main, store, checkpoints, rejectLog, settings.batchSize(),
-                    settings.writers(), runStart);
+                    settings.writers(), runStart, op);
             for (String c : REGISTRY) {
                 registryPass.run(c, report);
             }
@@ -116,17 +128,17 @@ public final class ConvertJob {
     }
 
     private void history(String collection, HistoryPass pass, ForkJoinPool pool, RunReport report) {
-        Document cp = checkpoints.load(OP, collection);
+        Document cp = checkpoints.load(op, collection);
         Tally tally = Tally.fromDocument(cp == null ? null : cp.get("counts", Document.class));
         if (cp != null && cp.getBoolean("done", false)) {
             report.tally(collection).add(tally);
             return;
         }
         if (cp != null) {
-            LOG.infof("MIGRATE convert %s resumes after bucket %s", collection, cp.get("last_id"));
+            LOG.infof("MIGRATE %s %s resumes after bucket %s", op, collection, cp.get("last_id"));
         }
         Object last = cp == null ? null : cp.get("last_id");
-        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, OP, collection, last, tally,
+        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, op, collection, last, tally,
                 settings.writers())) {
             pass.run(collection, last, (c, batch) -> {
                 long t0 = System.nanoTime();
@@ -144,12 +156,48 @@ public final class ConvertJob {
         long t1 = System.nanoTime();
         batch.tally.resources += envelopes.size();
         batch.tally.inserted += store.insertIfAbsent(FhirStore.byCollection(envelopes));
+        if (supersede) {
+            supersedeOlder(collection(batch), batch);
+        }
         writeNanos.add(System.nanoTime() - t1);
         List<EntryProblem> missing = missingLive(batch.live);
         missing.forEach(batch.tally::warning);
         batch.warnings.addAll(missing);
         rejectLog.record(batch.rejects, false);
         rejectLog.record(batch.warnings, true);
+    }
+
+    private static String collection(HistoryPass.Batch batch) {
+        return batch.rejects.isEmpty() && batch.readings.isEmpty() ? null : batch.readings.isEmpty()
+                ? batch.rejects.get(0).collection() : batch.readings.get(0).reading().sourceRef().split("/")[0];
+    }
+
+    /**
+     * What an older mapping stored for the batch's entries (found by their source, {@code legacy:<collection>/
+     * <bucket>/<index>}) and this mapping gives another id, or refuses now, is superseded by what it gives.
+     */
+    private void supersedeOlder(String collection, HistoryPass.Batch batch) {
+        if (collection == null || batch.bucketIds.isEmpty()) {
+            return;
+        }
+        List<org.bson.conversions.Bson> prefixes = new ArrayList<>(batch.bucketIds.size());
+        for (String bucket : batch.bucketIds) {
+            prefixes.add(Filters.regex("source_message_id", "^" + java.util.regex.Pattern.quote("legacy:"
+                    + collection + "/" + bucket + "/")));
+        }
+        org.mfc.fhir.migrator.rederive.Supersession supersessions = new org.mfc.fhir.migrator.rederive
+                .Supersession(fhir, main, runStart);
+        for (Document old : fhir.getCollection("fhir_observations").find(Filters.and(Filters.eq("source_system",
+                SOURCE_SYSTEM), FhirStore.olderVersion(), Filters.ne("is_deleted", true), Filters.or(prefixes)))
+                .projection(Projections.include("_id", "source_message_id", "code"))) {
+            // Replaced by what the entry now gives for the same code, else by everything it gives (a unit that
+            // changed code); by nothing when the entry is refused now.
+            List<String[]> now = batch.idsBySource.getOrDefault(old.getString("source_message_id"), List.of());
+            List<String> sameCode = now.stream().filter(m -> m[0].equals(old.getString("code"))).map(m -> m[1])
+                    .toList();
+            List<String> by = sameCode.isEmpty() ? now.stream().map(m -> m[1]).toList() : sameCode;
+            batch.tally.superseded += supersessions.supersede(List.of(old.getString("_id")), by);
+        }
     }
 
     /** What mapping one reading gave: its envelopes, or why it could not be mapped. */
@@ -172,7 +220,7 @@ public final class ConvertJob {
             Reading r = p.reading().reading();
             try {
                 List<MappedResource> resources = new ArrayList<>(readings.observations(p.reading(), p.patientId(),
-                        r.deviceTime()));
+                        runStart));
                 if (withDevices.get(i)) {
                     resources.addAll(readings.devices(p.reading()));
                 }
@@ -181,7 +229,7 @@ public final class ConvertJob {
                     Document envelope = FhirEnvelope.wrap(m, runStart, SOURCE_SYSTEM,
                             "legacy:" + p.reading().sourceRef());
                     if (r.kind().aggregation == MeasurementKind.Aggregation.DAILY_MAXIMUM
-                            && r.kind().loinc.equals(m.code())) {
+                            && r.kind().code.equals(m.code())) {
                         // Same rule as the live pipeline: of several counts of one day, the highest is kept.
                         envelope.append(FhirStore.DAILY_MAXIMUM_FIELD,
                                 LegacyEntryMapper.number(r.value(MeasurementKind.VALUE)));
@@ -208,7 +256,14 @@ public final class ConvertJob {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         List<Document> out = new ArrayList<>();
-        for (Mapped m : mapped) {
+        for (int i = 0; i < mapped.size(); i++) {
+            Mapped m = mapped.get(i);
+            if (supersede) {
+                List<String[]> ids = batch.idsBySource.computeIfAbsent("legacy:"
+                        + pending.get(i).reading().sourceRef(), k -> new ArrayList<>());
+                m.envelopes().stream().filter(d -> "Observation".equals(d.getString("resource_type")))
+                        .forEach(d -> ids.add(new String[] {d.getString("code"), d.getString("_id")}));
+            }
             out.addAll(m.envelopes());
             if (m.failure() != null) {
                 batch.rejects.add(m.failure());

@@ -39,6 +39,10 @@ final class HistoryPass {
         final List<EntryProblem> rejects = new ArrayList<>();
         final List<EntryProblem> warnings = new ArrayList<>();
         final Tally tally = new Tally();
+        /** The buckets of the batch ({@code _id} as text), in order. */
+        final List<String> bucketIds = new ArrayList<>();
+        /** Observations (code, id) mapped per source entry ({@code legacy:<collection>/<bucket>/<index>}). */
+        final java.util.Map<String, List<String[]>> idsBySource = new java.util.HashMap<>();
         Object lastBucketId;
     }
 
@@ -84,6 +88,7 @@ final class HistoryPass {
     private void read(String collection, Document bucketDoc, Batch batch) {
         LegacyEntryReader.Bucket bucket = registry.bucket(collection, bucketDoc);
         batch.tally.documents++;
+        batch.bucketIds.add(bucket.bucketId());
         Object data = bucketDoc.get("data");
         if (!(data instanceof List<?> entries)) {
             EntryProblem p = new EntryProblem(collection, bucket.bucketId(), -1, null, "data",

@@ -306,7 +306,7 @@ public final class LegacyDataGenerator {
             case "body_data_histories" -> new Document("weight", num(50 + i % 40, i))
                     .append("height", i % 5 == 4 ? null : num(150 + i % 40, i + 1))
                     .append("bmi", i % 3 == 2 ? null : num(18.5 + (i % 10) / 2.0, i))
-                    // Waist in cm or, for some entries, inches beside the cm: not converted (no kind), not rejected.
+                    // Waist in cm or, for some entries, inches beside the cm: each converted in its unit.
                     .append("waist", i % 2 == 0 ? num(80 + i % 10, i) : num(32, i))
                     .append("body_data_import_date", at).append("body_data_source", source);
             case "step_histories" -> {
@@ -325,8 +325,10 @@ public final class LegacyDataGenerator {
                         .append("sleep_data_import_date", Date.from(day.atTime(6, 15).toInstant(ZoneOffset.ofHours(7))))
                         .append("date_tag", day.format(DAY_TAG));
             }
+            // Uric acid as laboratories report it (mg/dL); every 10th a meter's umol/L written into the field.
             case "creatinine_histories" -> new Document("cretinines", num(0.8 + (i % 10) / 10.0, i))
-                    .append("bun", num(10 + i % 10, i)).append("uric", i % 2 == 0 ? num(300 + i % 100, i) : null)
+                    .append("bun", num(10 + i % 10, i)).append("uric", i % 2 == 1 ? null
+                            : i % 10 == 4 ? num(300 + i % 100, i) : num(3.5 + (i % 40) / 10.0, i))
                     .append("cretinines_import_date", at).append("cretinines_source", source);
             case "lipid_histories" -> new Document("lipids", num(150 + i % 100, i))
                     .append("ldl_lipids", num(100 + i % 50, i + 1)).append("hdl_lipids", num(40 + i % 20, i + 2))
@@ -448,6 +450,7 @@ public final class LegacyDataGenerator {
                     d.put("weight", null);
                     d.put("height", null);
                     d.put("bmi", null);
+                    d.put("waist", null);
                 }));
             }
             case "step_histories" -> {
@@ -463,6 +466,12 @@ public final class LegacyDataGenerator {
                 options.add(new Bad("CREATININE", "cretinines", RejectReason.OUT_OF_RANGE,
                         d -> d.put("cretinines", 250)));
                 options.add(new Bad("URIC_ACID", "uric", RejectReason.OUT_OF_RANGE, d -> d.put("uric", 6_000)));
+                // Between the bands of mg/dL and umol/L: either unit could be meant.
+                options.add(new Bad(null, "uric", RejectReason.AMBIGUOUS_UNIT, d -> {
+                    d.put("uric", 40);
+                    d.put("cretinines", null);
+                    d.put("bun", null);
+                }));
             }
             case "lipid_histories" -> {
                 options.add(new Bad("LIPID_TOTAL", "lipids", RejectReason.OUT_OF_RANGE, d -> d.put("lipids", 17_942)));
@@ -481,9 +490,9 @@ public final class LegacyDataGenerator {
     }
 
     /**
-     * Possible but implausible values (legacy-db.md section 3: weight 0.2 kg, 99,971 steps, a uric acid in mg/dL
-     * where the unit is umol/L): converted with an interpretation and reported as warnings; null when the
-     * collection has none planted.
+     * Possible but implausible values (legacy-db.md section 3: weight 0.2 kg, 99,971 steps, a uric acid of
+     * 22 mg/dL): converted with a data-quality tag and reported as warnings; null when the collection has none
+     * planted.
      */
     private static EntryProblem plantImplausible(String collection, Document e, String bucketId, int index) {
         String[] kindFieldValue = switch (collection) {
@@ -491,7 +500,7 @@ public final class LegacyDataGenerator {
             case "spo2_histories" -> new String[] {"SPO2", "spo2_data", "55"};
             case "body_data_histories" -> new String[] {"BODY_WEIGHT", "weight", "0.2"};
             case "step_histories" -> new String[] {"STEPS", "step", "99971"};
-            case "creatinine_histories" -> new String[] {"URIC_ACID", "uric", "6.5"};
+            case "creatinine_histories" -> new String[] {"URIC_ACID_MASS", "uric", "22"};
             default -> null;
         };
         if (kindFieldValue == null) {
@@ -515,7 +524,7 @@ public final class LegacyDataGenerator {
                 Document resource = new Document("resourceType", "Observation").append("id", "old-obs-" + k)
                         .append("status", "final")
                         .append("code", new Document("coding", List.of(new Document("system", "http://loinc.org")
-                                .append("code", MeasurementKind.BLOOD_PRESSURE.loinc))))
+                                .append("code", MeasurementKind.BLOOD_PRESSURE.code))))
                         .append("subject", new Document("reference", "Patient/" + pid))
                         .append("effectiveDateTime", at.toInstant().toString());
                 obs.add(new Document("_id", oid(4, k)).append("resource_type", "Observation")
@@ -528,7 +537,7 @@ public final class LegacyDataGenerator {
                 Document raw = new Document("_id", oid(5, k)).append("resourceType", "Observation")
                         .append("status", "final")
                         .append("code", new Document("coding", List.of(new Document("system", "http://loinc.org")
-                                .append("code", MeasurementKind.SPO2.loinc))))
+                                .append("code", MeasurementKind.SPO2.code))))
                         .append("subject", new Document("reference", "Patient/" + pid))
                         .append("effectiveDateTime", at.toInstant().toString())
                         .append("valueQuantity", new Document("value", 97).append("unit", "%"));

@@ -79,6 +79,39 @@ public interface MigrationConfig {
     @WithDefault("2")
     int writers();
 
+    /** Brokers of the readings topic that {@code rederive} reads ({@code KAFKA_BOOTSTRAP_SERVERS}). */
+    @WithName("kafka-bootstrap-servers")
+    @WithDefault("localhost:9092")
+    String kafkaBootstrapServers();
+
+    /** The readings topic ({@code FHIR_QUEUE_NAME}). */
+    @WithName("readings-topic")
+    @WithDefault("fhir.readings")
+    String readingsTopic();
+
+    /**
+     * Consumer group of {@code rederive}'s topic pass ({@code MIGRATION_REDERIVE_GROUP}): its committed offsets are
+     * where an interrupted run resumes.
+     */
+    @WithName("rederive-group")
+    @WithDefault("fhir-rederive")
+    String rederiveGroup();
+
+    /** Whether the live pipeline writes the legacy history ({@code ENABLE_LEGACY_ROUTING}): rederive follows it. */
+    @WithName("legacy-routing")
+    @WithDefault("true")
+    boolean legacyRouting();
+
+    /** The live pipeline's allowed device clock skew ({@code DEVICE_CLOCK_MAX_AHEAD}), applied when re-deriving. */
+    @WithName("device-clock-max-ahead")
+    @WithDefault("5m")
+    Duration deviceClockMaxAhead();
+
+    default RederiveJob.Settings rederive() {
+        return new RederiveJob.Settings(kafkaBootstrapServers(), readingsTopic(), rederiveGroup(), legacyRouting(),
+                deviceClockMaxAhead());
+    }
+
     default MigrationSettings settings() {
         int t = threads() > 0 ? threads() : Runtime.getRuntime().availableProcessors();
         return new MigrationSettings(mainDb(), fhirDb(), batchSize(), reportDir(), maxRejectShare(),

@@ -20,14 +20,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The migrator's command line: one job, four operations ({@code analyze}, {@code move-fhir}, {@code convert},
- * {@code verify}) plus {@code rollback} and the test-data {@code generate}. Exit codes: 0 done, 1 verification or
+ * {@code verify}) plus {@code rederive} (what an older mapping version stored, mapped again), {@code rollback} and
+ * the test-data {@code generate}. Exit codes: 0 done, 1 verification or
  * integrity failure, 2 usage error, 3 rejects above {@code --max-reject-share}.
  */
 @Command(name = "fhir-migrator", mixinStandardHelpOptions = true,
         description = "Migrates the legacy AMY database to the FHIR R5 database. With no subcommand and "
                 + "AUTO_START_MIGRATION=true: move-fhir (no drop), convert, verify.",
         subcommands = {MigratorCommand.Analyze.class, MigratorCommand.MoveFhir.class, MigratorCommand.Convert.class,
-            MigratorCommand.Verify.class, MigratorCommand.Rollback.class, MigratorCommand.Generate.class})
+            MigratorCommand.Verify.class, MigratorCommand.Rederive.class, MigratorCommand.Rollback.class,
+            MigratorCommand.Generate.class})
 public final class MigratorCommand implements Callable<Integer> {
 
     /** What the subcommands share: the Mongo client and the settings. */
@@ -37,6 +39,12 @@ public final class MigratorCommand implements Callable<Integer> {
         MigrationSettings settings();
 
         boolean autoStart();
+
+        /** Where {@code rederive} finds the readings topic; without a broker it re-derives from the legacy history. */
+        default RederiveJob.Settings rederive() {
+            return new RederiveJob.Settings(null, "fhir.readings", "fhir-rederive", true,
+                    org.mfc.fhir.core.parse.DeviceTimeRule.DEFAULT_MAX_AHEAD);
+        }
     }
 
     /** Creates subcommands with the environment; anything else the default way. */
@@ -162,6 +170,25 @@ public final class MigratorCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return finish(new VerifyJob(env.client(), settings(), Clock.systemUTC()).run(sampleEvery));
+        }
+    }
+
+    @Command(name = "rederive", mixinStandardHelpOptions = true,
+            description = "Map again what an older mapping version stored: the legacy history, the messages still "
+                    + "on the readings topic, and live readings no longer on it (from their legacy entries). "
+                    + "Superseded Observations are kept marked is_deleted; legacy entries are corrected in place. "
+                    + "Resumable and repeatable.")
+    static final class Rederive extends Base {
+        @Option(names = "--restart", description = "Forget checkpoints and the topic position; do everything again.")
+        boolean restart;
+
+        @Option(names = "--skip-topic", description = "Do not read the readings topic (no broker reachable).")
+        boolean skipTopic;
+
+        @Override
+        public Integer call() {
+            return finish(new RederiveJob(env.client(), settings(), env.rederive(), Clock.systemUTC())
+                    .run(restart, skipTopic));
         }
     }
 

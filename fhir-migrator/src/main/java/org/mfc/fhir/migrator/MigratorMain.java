@@ -37,6 +37,11 @@ public class MigratorMain implements QuarkusApplication {
             public boolean autoStart() {
                 return config.autoStart();
             }
+
+            @Override
+            public RederiveJob.Settings rederive() {
+                return config.rederive();
+            }
         };
         return MigratorCommand.commandLine(env).execute(args);
     }

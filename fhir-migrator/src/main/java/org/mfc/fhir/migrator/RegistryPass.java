@@ -39,8 +39,11 @@ final class RegistryPass {
     private final OrganizationMapper organizations = new OrganizationMapper();
     private final RegistryDeviceMapper registryDevices = new RegistryDeviceMapper();
 
+    private final String op;
+
     RegistryPass(MongoDatabase main, FhirStore store, Checkpoints checkpoints, RejectLog rejectLog, int batchSize,
-            int writers, Instant runStart) {
+            int writers, Instant runStart, String op) {
+        this.op = op;
         this.main = main;
         this.writers = writers;
         this.store = store;
@@ -51,7 +54,7 @@ final class RegistryPass {
     }
 
     void run(String collection, RunReport report) {
-        Document cp = checkpoints.load(ConvertJob.OP, collection);
+        Document cp = checkpoints.load(op, collection);
         Tally tally = Tally.fromDocument(cp == null ? null : cp.get("counts", Document.class));
         if (cp != null && cp.getBoolean("done", false)) {
             report.tally(collection).add(tally);
@@ -60,7 +63,7 @@ final class RegistryPass {
         Object last = cp == null ? null : cp.get("last_id");
         var find = main.getCollection(collection).find(last == null ? new Document() : Filters.gt("_id", last))
                 .sort(Sorts.ascending("_id"));
-        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, ConvertJob.OP, collection, last,
+        try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, op, collection, last,
                 tally, writers); MongoCursor<Document> cursor = find.iterator()) {
             Batch batch = new Batch();
             while (cursor.hasNext()) {

@@ -65,6 +65,8 @@ public final class RollbackJob {
         Checkpoints checkpoints = new Checkpoints(fhir);
         if (convert) {
             checkpoints.reset(ConvertJob.OP);
+            // What rederive's history pass wrote is gone with convert's: its progress must not say otherwise.
+            checkpoints.reset(ConvertJob.REDERIVE_OP);
             new RejectLog(fhir).clear();
         }
         if (move) {

@@ -27,6 +27,8 @@ public final class Tally {
     long resources;
     /** Resources that were not stored yet and were inserted by this migration. */
     long inserted;
+    /** Observations of an older mapping that a re-derivation superseded (rederive only). */
+    long superseded;
     final Map<String, Long> readingsByKind = new TreeMap<>();
     final Map<String, Long> rejects = new TreeMap<>();
     final Map<String, List<Document>> rejectExamples = new TreeMap<>();
@@ -64,6 +66,7 @@ public final class Tally {
         rejectedEntries += o.rejectedEntries;
         resources += o.resources;
         inserted += o.inserted;
+        superseded += o.superseded;
         o.readingsByKind.forEach((k, v) -> readingsByKind.merge(k, v, Long::sum));
         merge(rejects, rejectExamples, o.rejects, o.rejectExamples);
         merge(warnings, warningExamples, o.warnings, o.warningExamples);
@@ -85,7 +88,7 @@ public final class Tally {
     Document toDocument() {
         return new Document("documents", documents).append("entries", entries).append("live_entries", live)
                 .append("rejected_entries", rejectedEntries).append("resources", resources)
-                .append("inserted", inserted).append("readings_by_kind", new Document(new TreeMap<>(readingsByKind)))
+                .append("inserted", inserted).append("superseded", superseded).append("readings_by_kind", new Document(new TreeMap<>(readingsByKind)))
                 .append("rejects", new Document(new TreeMap<>(rejects)))
                 .append("reject_examples", new Document(new TreeMap<>(rejectExamples)))
                 .append("warnings", new Document(new TreeMap<>(warnings)))
@@ -104,6 +107,7 @@ public final class Tally {
         t.rejectedEntries = number(d.get("rejected_entries"));
         t.resources = number(d.get("resources"));
         t.inserted = number(d.get("inserted"));
+        t.superseded = number(d.get("superseded"));
         counts(d.get("readings_by_kind"), t.readingsByKind);
         counts(d.get("rejects"), t.rejects);
         counts(d.get("warnings"), t.warnings);

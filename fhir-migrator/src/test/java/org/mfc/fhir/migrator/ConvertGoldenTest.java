@@ -47,7 +47,7 @@ class ConvertGoldenTest {
         dbs = new MigrationDatabases();
         MongoDatabase main = dbs.db(MAIN);
         main.getCollection("patients").insertOne(new Document("_id", PATIENT).append("first_name", "Golden")
-                .append("last_name", "Synthetic").append("gender", "male").append("id_card", "9000000000001"));
+                .append("last_name", "Synthetic").append("gender", "male").append("id_card", "9000000000004"));
         // Registry noise: lower case with separators, surrounding spaces, an IMEI with a leading ':'.
         main.getCollection("amy_devices").insertOne(new Document("patient_id", PID)
                 .append("mac_gw", " 11:22:33:44:55:66 ").append("mac_bps", "a1-b2-c3-d4-e5-f6")
@@ -66,7 +66,7 @@ class ConvertGoldenTest {
                 .append("waist", 32).append("body_data_import_date", at));
         bucket(main, "blood_sugar_histories", new Document("blood_sugar_marker", "None").append("no_marker_dtx", "110")
                 .append("pre_meal_dtx", null).append("blood_sugar_import_date", at));
-        bucket(main, "creatinine_histories", new Document("cretinines", 1.1).append("uric", 350)
+        bucket(main, "creatinine_histories", new Document("cretinines", 1.1).append("uric", 350).append("bun", 14)
                 .append("cretinines_import_date", at));
         bucket(main, "lipid_histories", new Document("lipids", 190).append("ldl_lipids", 110)
                 .append("hdl_lipids", 45).append("tri_lipids", 150).append("lipids_import_date", at)
@@ -90,15 +90,22 @@ class ConvertGoldenTest {
     }
 
     private static Document observation(String deviceKey, MeasurementKind kind, Instant time) {
-        String key = deviceKey + "|" + PID + "|" + kind.loinc + "|" + time.getEpochSecond();
-        Document doc = dbs.db(FHIR).getCollection("fhir_observations")
-                .find(new Document("_id", DeterministicIds.observationId(key))).first();
-        assertThat(doc).as("Observation %s", key).isNotNull();
+        List<Document> docs = dbs.db(FHIR).getCollection("fhir_observations").find(new Document("patient_id", PID)
+                .append("device_id", deviceKey).append("code", kind.code).append("effective_datetime",
+                        java.util.Date.from(time))).into(new ArrayList<>());
+        assertThat(docs).as("Observation %s %s %s", deviceKey, kind, time).hasSize(1);
+        Document doc = docs.get(0);
         Document r = doc.get("resource_data", Document.class);
         assertThat(r.get("subject", Document.class).getString("reference")).isEqualTo("Patient/" + PID);
         assertThat(r.get("device", Document.class).getString("reference")).isEqualTo("Device/" + deviceKey);
-        assertThat(codes(r.get("code", Document.class))).contains(kind.loinc);
+        assertThat(codes(r.get("code", Document.class))).contains(kind.code);
         assertThat(doc.getString("source_system")).isEqualTo("fhir-migrator");
+        // The identity of the fact: device, patient, code, time and (but for period facts) the value.
+        String identity = r.getList("identifier", Document.class).get(0).getString("value");
+        assertThat(identity).startsWith(deviceKey + "|" + PID + "|" + kind.code + "|" + time.getEpochSecond());
+        assertThat(doc.getString("_id")).isEqualTo(DeterministicIds.observationId(identity));
+        // When the legacy application received the reading is not known: no invented issued.
+        assertThat(r).doesNotContainKey("issued");
         return r;
     }
 
@@ -139,7 +146,7 @@ class ConvertGoldenTest {
     void givenSpo2Entry_whenConverted_thenSaturationWithPerfusionIndexPulseAndRespiratoryRate() {
         Document spo2 = observation("ble-" + OXIMETER, MeasurementKind.SPO2, T);
         assertThat(value(spo2, "%")).isEqualByComparingTo("97");
-        assertThat(component(spo2, "61006-6")).isEqualByComparingTo("2.5");
+        assertThat(component(spo2, "61006-3")).isEqualByComparingTo("2.5");
         assertThat(codes(spo2.get("code", Document.class))).contains("59408-5");
         assertThat(value(observation("ble-" + OXIMETER, MeasurementKind.HEART_RATE, T), "/min"))
                 .isEqualByComparingTo("66");
@@ -156,13 +163,19 @@ class ConvertGoldenTest {
         assertThat(value(observation("legacy-scale-" + PID, MeasurementKind.BODY_HEIGHT, T), "cm"))
                 .isEqualByComparingTo("170");
         assertThat(dbs.db(FHIR).getCollection("fhir_observations")
-                .countDocuments(new Document("code", MeasurementKind.BMI.loinc))).isZero();
+                .countDocuments(new Document("code", MeasurementKind.BMI.code))).isZero();
         assertThat(value(observation("legacy-glucometer-" + PID, MeasurementKind.BLOOD_GLUCOSE, T), "mg/dL"))
                 .isEqualByComparingTo("110");
         assertThat(value(observation("legacy-lab-" + PID, MeasurementKind.CREATININE, T), "mg/dL"))
                 .isEqualByComparingTo("1.1");
-        assertThat(value(observation("legacy-uric-meter-" + PID, MeasurementKind.URIC_ACID, T), "umol/L"))
-                .isEqualByComparingTo("350");
+        // 350 can only be umol/L (a meter's value written into the mg/dL field): read as such, and said so.
+        Document uric = observation("legacy-uric-meter-" + PID, MeasurementKind.URIC_ACID, T);
+        assertThat(value(uric, "umol/L")).isEqualByComparingTo("350");
+        assertThat(uric.get("meta", Document.class).toJson()).contains("unit-by-magnitude");
+        assertThat(value(observation("legacy-lab-" + PID, MeasurementKind.BUN, T), "mg/dL"))
+                .isEqualByComparingTo("14");
+        assertThat(value(observation("legacy-manual-" + PID, MeasurementKind.WAIST_INCHES, T), "[in_i]"))
+                .isEqualByComparingTo("32");
         Document placeholder = dbs.db(FHIR).getCollection("fhir_devices")
                 .find(new Document("_id", "legacy-scale-" + PID)).first();
         assertThat(placeholder).isNotNull();

@@ -9,6 +9,19 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "worker")
 public interface WorkerConfig {
 
+    /**
+     * Batches of one sample message per family the start-up rehearsal maps before the worker reports ready and
+     * takes its first batch ({@code FHIR_WARMUP_BATCHES}); 0 consumes at once.
+     */
+    @io.smallrye.config.WithName("warm-up.batches")
+    @WithDefault("4000")
+    int warmUpBatches();
+
+    /** Longest the start-up rehearsal may take ({@code FHIR_WARMUP_MAX_TIME}). */
+    @io.smallrye.config.WithName("warm-up.max-time")
+    @WithDefault("30s")
+    Duration warmUpMaxTime();
+
     /** First wait after a transient failure (database away); doubles on each further failure. */
     @WithDefault("200ms")
     Duration retryInitialBackoff();
@@ -32,6 +45,13 @@ public interface WorkerConfig {
     /** Interval of the statistics log line. */
     @WithDefault("60s")
     String statsInterval();
+
+    /**
+     * How often daily counts of days that have ended become final ({@code FHIR_FINALIZE_INTERVAL}): the longest a
+     * finished day's step count stays preliminary.
+     */
+    @WithDefault("5m")
+    String finalizeInterval();
 
     /** Interval of the consumer, lag and parked gauges' refresh (and of the dead-channel check). */
     @WithDefault("5s")

@@ -171,7 +171,7 @@ class ReadingsConsumerTest {
         await().atMost(WAIT).untilAsserted(() -> WorkerRequests.admin().get("/admin/parked").then().statusCode(200)
                 .body(containsString("box-AABBCC001122")).body(containsString("no patient is registered")));
         String listing = WorkerRequests.admin().get("/admin/parked").asString();
-        assertThat(listing).doesNotContain("bp_high", "payload", "first_name", "1100000000001");
+        assertThat(listing).doesNotContain("bp_high", "payload", "first_name", "1100000000008");
 
         main.getCollection("amy_boxes").insertOne(new Document("mac_address", "aa:bb:cc:00:11:22")
                 .append("patient_id", LegacyRegistry.BP_PATIENT));
@@ -232,6 +232,28 @@ class ReadingsConsumerTest {
                     LegacyRegistry.BP_PATIENT), Filters.eq("date_tag", "05-2025"))).first();
             assertThat(bucket.getList("data", Document.class)).singleElement()
                     .satisfies(e -> assertThat(e.getInteger("step")).isEqualTo(6100));
+        });
+    }
+
+    @Test
+    void givenStepsReceivedWhileTheirDayRan_whenTheDayHasEnded_thenTheWorkerMakesThemFinal() throws Exception {
+        // A watch of its own: the other step tests count this patient's daily Observations per watch.
+        String imei = "865067123450001";
+        main.getCollection("watches").replaceOne(Filters.eq("imei", imei), new Document("imei", imei)
+                .append("patient_id", LegacyRegistry.BP_PATIENT), new com.mongodb.client.model.ReplaceOptions()
+                        .upsert(true));
+        ObjectNode hb = (ObjectNode) Fixtures.json("kati/hb_steps.json");
+        hb.put("IMEI", imei).put("step", 2100).put("timeStamps", "07/06/2025 03:00:00");
+        // Received during the Thai day 7 June 2025: mapped preliminary; that day has ended since.
+        TopicClient.send(bootstrap, readingsTopic, "imei-" + imei, TopicClient.json(TopicClient.record(
+                "t-steps-final", DeviceFamily.KATI, "hb", "imei-" + imei, "2025-06-07T03:00:05Z", hb)));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            Document obs = fhir.getCollection("fhir_observations").find(Filters.eq("source_message_id",
+                    "t-steps-final")).first();
+            assertThat(obs).isNotNull();
+            assertThat(obs.getString("status")).isEqualTo("final");
+            assertThat(obs.get("resource_data", Document.class).getString("status")).isEqualTo("final");
         });
     }
 

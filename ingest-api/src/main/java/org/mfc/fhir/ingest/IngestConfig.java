@@ -29,6 +29,42 @@ public interface IngestConfig {
     @WithDefault("7s")
     Duration publishTimeout();
 
+    /**
+     * Publishing circuit: how many of the latest publishes are looked at ({@code INGEST_PUBLISH_CIRCUIT_WINDOW}).
+     * When {@link #publishCircuitFailureRatio()} of them failed for want of a broker, the circuit opens and requests
+     * are stored synchronously without waiting for the broker.
+     */
+    @WithName("publish-circuit.window")
+    @WithDefault("10")
+    int publishCircuitWindow();
+
+    /** Share of failed publishes in the window that opens the circuit ({@code INGEST_PUBLISH_CIRCUIT_FAILURE_RATIO}). */
+    @WithName("publish-circuit.failure-ratio")
+    @WithDefault("0.5")
+    double publishCircuitFailureRatio();
+
+    /**
+     * How long an open circuit waits before one request probes the broker again
+     * ({@code INGEST_PUBLISH_CIRCUIT_PROBE_DELAY}); the probe's acknowledgement closes the circuit.
+     */
+    @WithName("publish-circuit.probe-delay")
+    @WithDefault("1s")
+    Duration publishCircuitProbeDelay();
+
+    /**
+     * Messages the start-up rehearsal runs through the request path before the instance reports ready
+     * ({@code INGEST_WARMUP_REQUESTS}); token verifications, mapping rehearsals and HTTP calls are a fixed share of it.
+     * 0 reports ready without rehearsing.
+     */
+    @WithName("warm-up.requests")
+    @WithDefault("20000")
+    int warmUpRequests();
+
+    /** Longest the start-up rehearsal may take; it stops there and the instance reports ready. */
+    @WithName("warm-up.max-time")
+    @WithDefault("30s")
+    Duration warmUpMaxTime();
+
     /** Largest request body accepted, in bytes; larger is 413. */
     @WithName("max-body-bytes")
     @WithDefault("1048576")

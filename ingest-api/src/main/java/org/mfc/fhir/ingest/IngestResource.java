@@ -45,7 +45,8 @@ import jakarta.ws.rs.core.Response;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponses({
-    @APIResponse(responseCode = "202", description = "Queued: the broker acknowledged every message",
+    @APIResponse(responseCode = "202", description = "Queued: the broker acknowledged every accepted message; "
+            + "'refused' lists the items (batch messages, device_list or AP55 entries) refused beside them",
             content = @Content(schema = @Schema(implementation = IngestResult.class))),
     @APIResponse(responseCode = "201", description = "Stored synchronously (async off or broker unavailable)",
             content = @Content(schema = @Schema(implementation = IngestResult.class))),
@@ -54,7 +55,8 @@ import jakarta.ws.rs.core.Response;
     @APIResponse(responseCode = "403", description = "Scope missing, or the token is bound to other devices"),
     @APIResponse(responseCode = "413", description = "Body over the size limit"),
     @APIResponse(responseCode = "415", description = "Content type is not application/json"),
-    @APIResponse(responseCode = "422", description = "Well-formed but invalid: the errors name each field"),
+    @APIResponse(responseCode = "422", description = "Well-formed but nothing in it is valid: the errors name each "
+            + "field"),
     @APIResponse(responseCode = "429", description = "Over the client's rate limit; see Retry-After"),
     @APIResponse(responseCode = "503", description = "Neither the queue nor the database can take it; retry")
 })

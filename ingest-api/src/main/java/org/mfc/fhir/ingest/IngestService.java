@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
@@ -19,7 +17,6 @@ import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.parse.ParseResult;
-import org.mfc.fhir.core.parse.PossibleValues;
 import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
@@ -35,10 +32,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * RECEIVE, VALIDATE, PUBLISH: a request is parsed with the same parser the worker uses, refused whole when any
- * message is invalid (nothing published, nothing stored), then published and answered only after the broker
- * acknowledged it. When publishing is off or fails, the same messages are stored synchronously through the shared
- * pipeline; when that fails too the client is told to retry (503), so a 2xx always means durable.
+ * RECEIVE, VALIDATE, PUBLISH: a request is parsed with the same parser the worker uses; its invalid messages and
+ * items are refused and listed, the valid ones published and answered only after the broker acknowledged them
+ * (refused whole, nothing published, when nothing in it is valid). When publishing is off or fails, the same
+ * messages are stored synchronously through the shared pipeline; when that fails too the client is told to retry
+ * (503), so a 2xx always means durable.
  */
 @ApplicationScoped
 public class IngestService {
@@ -86,46 +84,85 @@ public class IngestService {
         });
     }
 
-    /** A request that passed validation: its records, ready to publish or store. */
-    public record Accepted(String ingestId, List<IngestRecord> records, int readings, Instant receivedAt,
-            String requestId) {
+    /**
+     * VALIDATE and the record encoding of one request, publishing and storing nothing: the start-up rehearsal of the
+     * request path ({@link HotPathWarmup}). Throws like {@link #accept} for an invalid request.
+     */
+    IngestResult rehearse(DeviceFamily family, String topic, byte[] body, Caller caller)
+            throws JsonProcessingException {
+        Accepted a = validate(family, topic, body, caller, null);
+        for (IngestRecord record : a.records()) {
+            ReadingPublisher.encode(record);
+        }
+        return new IngestResult(a.ingestId(), "queued", a.records().size(), a.readings(), config.topic(),
+                a.receivedAt().toString(), null, null);
     }
 
     /**
-     * The first half of {@link #accept}: parses and validates, throwing {@link ProblemException} for a refused
-     * message (nothing is published or stored then).
+     * A request that passed validation: its records, ready to publish or store, their parse results (the
+     * synchronous path stores from those instead of parsing every message a second time), and the items refused
+     * beside them.
+     */
+    public record Accepted(String ingestId, List<IngestRecord> records, List<ParseResult> parsed, int readings,
+            Instant receivedAt, String requestId, List<IngestResult.RefusedItem> refused) {
+
+        /** Nothing refused beside the records. */
+        public Accepted(String ingestId, List<IngestRecord> records, List<ParseResult> parsed, int readings,
+                Instant receivedAt, String requestId) {
+            this(ingestId, records, parsed, readings, receivedAt, requestId, List.of());
+        }
+    }
+
+    /**
+     * The first half of {@link #accept}. Every message is parsed; a message of a batch (array) that is invalid, and
+     * an item of a multi-item message (an AVA4 {@code device_list} entry, a Kati {@code AP55} entry) that is
+     * invalid, is refused alone and listed with its fields; the valid ones are accepted. Only when nothing is
+     * acceptable is the whole request refused ({@link ProblemException}, 422), as a single invalid message is
+     * (README, "Per-item answers"); nothing is published or stored then.
      */
     public Accepted validate(DeviceFamily family, String topic, byte[] body, Caller caller, String requestId) {
         Instant receivedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<JsonNode> messages = messages(read(body));
+        boolean batch = messages.size() > 1 || isArray(body);
         String ingestId = UUID.randomUUID().toString();
         List<IngestRecord> records = new ArrayList<>(messages.size());
+        List<ParseResult> results = new ArrayList<>(messages.size());
         List<FieldProblem> problems = new ArrayList<>();
+        List<IngestResult.RefusedItem> refused = new ArrayList<>();
         int readings = 0;
         for (int i = 0; i < messages.size(); i++) {
             ParseResult parsed = pipeline.parsers().parse(family, messages.get(i), topic, receivedAt);
-            String prefix = messages.size() > 1 || isArray(body) ? "[" + i + "]." : "";
-            parsed.problems().forEach(p -> problems.add(new FieldProblem(prefix + p.field(), p.reason())));
-            if (parsed.valid()) {
-                List<FieldProblem> impossible = PossibleValues.check(parsed.readings(), prefix);
-                if (!impossible.isEmpty()) {
-                    problems.addAll(impossible);
-                    continue;
-                }
-                if (!caller.mayPostFor(parsed.source())) {
-                    throw ProblemException.deviceNotAllowed(prefix + deviceField(family), parsed.source().key());
-                }
-                readings += parsed.readings().size();
-                records.add(new IngestRecord(ingestId, i, family, topic, parsed.source().key(), caller.subject(),
-                        receivedAt.toString(), messages.get(i), caller.bound()));
-            } else if (parsed.messageClass() == null && parsed.source() == null && problems.isEmpty()) {
-                problems.add(new FieldProblem(prefix + "$", "is not a valid " + family + " message"));
+            String prefix = batch ? "[" + i + "]." : "";
+            List<FieldProblem> messageProblems = new ArrayList<>();
+            parsed.problems().forEach(p -> messageProblems.add(new FieldProblem(prefix + p.field(), p.reason())));
+            if (!parsed.valid() && messageProblems.isEmpty()) {
+                messageProblems.add(new FieldProblem(prefix + "$", "is not a valid " + family + " message"));
             }
+            if (!parsed.valid()) {
+                problems.addAll(messageProblems);
+                if (batch) {
+                    refused.add(IngestResult.RefusedItem.of("[" + i + "]", messageProblems));
+                }
+                continue;
+            }
+            if (!caller.mayPostFor(parsed.source())) {
+                throw ProblemException.deviceNotAllowed(prefix + deviceField(family), parsed.source().key());
+            }
+            for (ParseResult.RefusedItem item : parsed.refusedItems()) {
+                List<FieldProblem> itemProblems = new ArrayList<>();
+                item.problems().forEach(p -> itemProblems.add(new FieldProblem(prefix + p.field(), p.reason())));
+                refused.add(IngestResult.RefusedItem.of(prefix + item.item(), itemProblems));
+            }
+            readings += parsed.readings().size();
+            records.add(new IngestRecord(ingestId, i, family, topic, parsed.source().key(), caller.subject(),
+                    receivedAt.toString(), messages.get(i), caller.bound()));
+            results.add(parsed);
         }
-        if (!problems.isEmpty()) {
+        if (records.isEmpty()) {
             throw ProblemException.invalid(problems);
         }
-        return new Accepted(ingestId, records, readings, receivedAt, requestId);
+        return new Accepted(ingestId, records, results, readings, receivedAt, requestId,
+                IngestResult.RefusedItem.bounded(refused));
     }
 
     /** The field that names the reporting device in each family's payload, for a device-binding refusal. */
@@ -137,7 +174,10 @@ public class IngestService {
         };
     }
 
-    /** 202 once the broker acknowledged every record; on a refusal or timeout, synchronous storage instead. */
+    /**
+     * 202 once the broker acknowledged every record; on a refusal or timeout, or at once while the broker is known
+     * to be unavailable (the publishing circuit), synchronous storage instead.
+     */
     private CompletionStage<IngestResult> queue(Accepted a) {
         long start = System.nanoTime();
         return publisher.publish(a.records())
@@ -147,18 +187,13 @@ public class IngestService {
                         metrics.publishLatency(Duration.ofNanos(System.nanoTime() - start));
                         return CompletableFuture.completedFuture(new IngestResult(a.ingestId(), "queued",
                                 a.records().size(), a.readings(), config.topic(), a.receivedAt().toString(), null,
-                                a.requestId()));
+                                a.requestId(), a.refused()));
                     }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    if (cause instanceof TimeoutException) {
-                        LOG.warnf("publish to %s not acknowledged within %s; storing synchronously", config.topic(),
-                                config.publishTimeout());
-                        metrics.syncFallback("timeout");
-                    } else {
-                        LOG.warnf("publish to %s refused (%s); storing synchronously", config.topic(),
-                                cause.getClass().getSimpleName());
-                        metrics.syncFallback("refused");
+                    String reason = PublishFailures.reason(failure);
+                    metrics.syncFallback(reason);
+                    if (PublishFailures.waited(reason)) {
+                        LOG.warnf("publish to %s failed (%s: %s); storing synchronously", config.topic(), reason,
+                                PublishFailures.unwrap(failure).getClass().getSimpleName());
                     }
                     return storeOnWorker(a);
                 })
@@ -173,7 +208,7 @@ public class IngestService {
     private IngestResult storeSynchronously(Accepted a) {
         BatchResult result;
         try {
-            result = pipeline.processor().process(a.records());
+            result = pipeline.processor().process(a.records(), a.parsed());
         } catch (TransientStoreException | MongoException e) {
             LOG.errorf("synchronous storage failed (%s): answering 503", e.getClass().getSimpleName());
             throw ProblemException.unavailable("the queue and the database are both unavailable; retry later",
@@ -189,11 +224,14 @@ public class IngestService {
                 default -> ids.addAll(o.resourceIds());
             }
         }
-        if (!rejected.isEmpty()) {
+        if (rejected.size() == result.outcomes().size()) {
             throw ProblemException.invalid(rejected);
         }
+        // Messages the mapping refused beside stored ones are refused items too, never a 4xx for the stored ones.
+        List<IngestResult.RefusedItem> refused = new ArrayList<>(a.refused());
+        rejected.forEach(p -> refused.add(IngestResult.RefusedItem.of(p.field(), List.of(p))));
         return new IngestResult(a.ingestId(), parked ? "parked" : "stored", a.records().size(), a.readings(), null,
-                a.receivedAt().toString(), ids, a.requestId());
+                a.receivedAt().toString(), ids, a.requestId(), refused);
     }
 
     private List<JsonNode> messages(JsonNode root) {

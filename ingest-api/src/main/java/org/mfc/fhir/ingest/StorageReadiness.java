@@ -1,14 +1,11 @@
 package org.mfc.fhir.ingest;
 
-import org.apache.kafka.common.Metric;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import com.mongodb.client.MongoClient;
 
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,8 +20,6 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class StorageReadiness implements HealthCheck {
 
-    static final String CHANNEL = "readings-out";
-
     @Inject
     IngestConfig config;
 
@@ -32,28 +27,11 @@ public class StorageReadiness implements HealthCheck {
     MongoClient mongo;
 
     @Inject
-    KafkaClientService kafka;
+    ProducerConnection producer;
 
     /** The broker connection of the readings producer is up (async mode on). */
     public boolean queueAvailable() {
-        if (!config.asyncEnabled()) {
-            return false;
-        }
-        try {
-            KafkaProducer<?, ?> producer = kafka.getProducer(CHANNEL);
-            if (producer == null) {
-                return false;
-            }
-            for (var e : producer.unwrap().metrics().entrySet()) {
-                if ("connection-count".equals(e.getKey().name()) && "producer-metrics".equals(e.getKey().group())) {
-                    Metric m = e.getValue();
-                    return m.metricValue() instanceof Number n && n.doubleValue() > 0;
-                }
-            }
-            return false;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return config.asyncEnabled() && producer.connected();
     }
 
     /** The MongoDB driver knows a server it can write to. */

@@ -38,21 +38,29 @@ class BrokerDownTest {
 
     @Test
     void givenBrokerUnreachable_whenPosted_thenStoredSynchronouslyWithinThePublishTimeout() {
+        // Timed from a ready instance, as a device behind a load balancer meets it: not beside the start-up rehearsal.
+        IngestTests.awaitWarm();
         Instant start = Instant.now();
         String ingestId = IngestTests.device().body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4")
                 .then().statusCode(201).body("status", equalTo("stored")).extract().path("ingest_id");
 
-        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        // A generous bound against a hang: that the request did not wait for the publish timeout is what the
+        // fallback reasons below show, independent of how loaded the machine running the test is.
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
             assertThat(mongo.getDatabase(BrokerDownProfile.FHIR_DB).getCollection("fhir_observations")
                     .countDocuments(Filters.eq("source_message_id", ingestId))).isEqualTo(2);
         }
         String metrics = Management.request().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("ingest_sync_fallbacks_total\\{[^}]*reason=\"(refused|timeout)\"");
+        // The producer never had a broker connection: the request skipped it instead of waiting for it to give up.
+        assertThat(metrics).containsPattern(
+                "ingest_sync_fallbacks_total\\{[^}]*reason=\"(broker-unavailable|circuit-open)\"");
+        assertThat(metrics).doesNotContainPattern("ingest_sync_fallbacks_total\\{[^}]*reason=\"timeout\"");
     }
 
     @Test
     void givenBrokerUnreachableButDatabaseUp_whenReadinessProbed_thenReadyOnTheSynchronousPath() {
+        IngestTests.awaitWarm();
         Management.request().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'reading-storage' }.data.path", equalTo("synchronous"))
                 .body("checks.find { it.name == 'reading-storage' }.data.queue", equalTo("DOWN"));

@@ -37,6 +37,15 @@ final class IngestTests {
     }
 
     /** A JSON request with a valid write token for {@link #CLIENT}. */
+    /**
+     * Readiness waits for the start-up rehearsal of the request path, which runs on its own thread: a test that
+     * asserts readiness waits for it first.
+     */
+    static void awaitWarm() {
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> Management.request().get("/q/health/ready").statusCode() == 200);
+    }
+
     static RequestSpecification device() {
         return as(TestJwt.shared().token(CLIENT, TestJwt.FLEET_WRITE_SCOPE, null));
     }

@@ -101,10 +101,28 @@ class MqttIngressTest {
         assertThat(header(malformed, "mqtt-publisher")).isEqualTo("ava4");
         ConsumerRecord<String, byte[]> refused = rejected(r -> new String(r.value(), StandardCharsets.UTF_8)
                 .contains("1743963101"));
-        assertThat(header(refused, "dlq-reason")).startsWith("VALIDATION_ERROR").contains("systolic")
-                .doesNotContain("987");
+        assertThat(header(refused, "dlq-reason")).startsWith("VALIDATION_ERROR")
+                .contains("data.value.device_list[0].bp_high").doesNotContain("987");
         assertThat(new String(refused.value(), StandardCharsets.UTF_8)).isEqualTo(impossible.toString());
         assertThat(IngestTests.countPublished("/payload/time", "1743963101")).isZero();
+    }
+
+    @Test
+    void givenDeviceListWithOneImpossibleItem_whenPublished_thenTheValidItemQueuedAndTheMessageSetAsideNamingIt() {
+        ObjectNode message = ava4("08:F9:E0:D1:F7:B8", 1743963401L);
+        var list = (com.fasterxml.jackson.databind.node.ArrayNode) message.at("/data/value/device_list");
+        ObjectNode impossible = list.get(0).deepCopy();
+        impossible.put("scan_time", 1743963402L).put("bp_high", 987);
+        list.add(impossible);
+        publish(MqttInfra.AVA4, "dusun_pub", message.toString());
+
+        assertThat(published(r -> r.at("/payload/time").asLong() == 1743963401L).get("device_key").asText())
+                .isEqualTo("box-08F9E0D1F7B8");
+        ConsumerRecord<String, byte[]> setAside = rejected(r -> new String(r.value(), StandardCharsets.UTF_8)
+                .contains("1743963402"));
+        assertThat(header(setAside, "dlq-reason")).startsWith("ITEMS_REFUSED")
+                .contains("data.value.device_list[1].bp_high").doesNotContain("987");
+        assertThat(new String(setAside.value(), StandardCharsets.UTF_8)).isEqualTo(message.toString());
     }
 
     @Test

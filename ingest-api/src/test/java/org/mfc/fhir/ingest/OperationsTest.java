@@ -19,6 +19,7 @@ class OperationsTest {
 
     @Test
     void givenKafkaAndMongoUp_whenHealthAsked_thenUpEverywhere() {
+        IngestTests.awaitWarm();
         Management.request().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         Management.request().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         Management.request().get("/health").then().statusCode(200).body("status", equalTo("UP")).body("async_enabled", equalTo(true))
@@ -31,6 +32,28 @@ class OperationsTest {
                 "/q/swagger-ui/", "/health"}) {
             get(path).then().statusCode(404);
             assertThat(Management.request().get(path).statusCode()).as(path).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void givenStarted_whenRequestPathRehearsed_thenReadyAndNothingPublishedOrStored() {
+        IngestTests.awaitWarm();
+        Management.request().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'hot-path-warm' }.data.warm-up",
+                        org.hamcrest.Matchers.containsString("messages"));
+        assertThat(IngestTests.countPublished("/client_id", "rehearsal")).as("rehearsal records on the topic")
+                .isZero();
+        try (var mongo = com.mongodb.client.MongoClients.create(
+                org.mfc.fhir.infra.PipelineInfra.shared().mongoConnectionString())) {
+            for (String db : mongo.listDatabaseNames()) {
+                for (String collection : mongo.getDatabase(db).listCollectionNames()) {
+                    assertThat(mongo.getDatabase(db).getCollection(collection).countDocuments(
+                            com.mongodb.client.model.Filters.or(
+                                    com.mongodb.client.model.Filters.eq("source_message_id", "rehearsal"),
+                                    com.mongodb.client.model.Filters.eq("patient_id",
+                                            "000000000000000000000000")))).as(db + "." + collection).isZero();
+                }
+            }
         }
     }
 

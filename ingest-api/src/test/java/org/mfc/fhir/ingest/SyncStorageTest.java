@@ -102,6 +102,29 @@ class SyncStorageTest {
     }
 
     @Test
+    void givenOneBadItemBesideAGoodOne_whenStoredSynchronously_thenTheGoodOneIsStoredAndTheBadOneListed() {
+        String client = "sync-item-" + UUID.randomUUID();
+        // A value no other test sends, so the stored fact is this request's.
+        String body = Fixtures.text("ava4/bp_biolight.json").replace("\"bp_high\":137", "\"bp_high\":133")
+                .replace("\"PR\":74}]", "\"PR\":73},{\"scan_time\":1743963915,\"ble_addr\":\"d616f9641622\","
+                        + "\"bp_high\":\"x\",\"bp_low\":95}]");
+        var answer = IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null)).body(body)
+                .post("/api/v1/ava4").then().statusCode(201)
+                .body("readings", equalTo(1))
+                .body("refused[0].item", equalTo("data.value.device_list[1]"))
+                .extract();
+        String ingestId = answer.path("ingest_id");
+
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            List<Document> stored = mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations")
+                    .find(Filters.eq("source_message_id", ingestId)).into(new ArrayList<>());
+            // The good item's blood pressure and pulse; nothing of the refused one.
+            assertThat(stored).hasSize(2).allMatch(d -> d.get("effective_datetime", java.util.Date.class)
+                    .toInstant().getEpochSecond() == 1743963911L);
+        }
+    }
+
+    @Test
     void givenClientOverItsRateLimit_whenPosting_thenTooManyRequestsWithRetryAfter() {
         var token = TestJwt.shared().token("rate-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);
         for (int i = 0; i < 3; i++) {

@@ -151,6 +151,7 @@ class TokenForgeryTest {
         assertThat(called).as("operations of the OpenAPI document").contains("POST /api/v1/ava4",
                 "POST /api/v1/kati/{topic}", "POST /api/v1/qube-vital", "POST /api/ava4/data", "POST /api/kati/data",
                 "POST /api/qube-vital/data", "GET /admin/queue/stats", "GET /admin/ingest/{ingest_id}");
+        IngestTests.awaitWarm();
         // Health, metrics and the OpenAPI document need no token: they are on the management port only.
         for (String open : List.of("/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/health")) {
             assertThat(Management.request().get(open).statusCode()).as(open).isEqualTo(200);

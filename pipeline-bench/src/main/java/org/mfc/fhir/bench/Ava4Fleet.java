@@ -48,6 +48,16 @@ public final class Ava4Fleet {
         return firstEpochSecond + i / size;
     }
 
+    /** Systolic pressure of request {@code i}. */
+    public static int systolic(long i) {
+        return 110 + (int) (i % 40);
+    }
+
+    /** Diastolic pressure of request {@code i}. */
+    public static int diastolic(long i) {
+        return 70 + (int) (i % 20);
+    }
+
     /** Number of boxes (and cuffs, and patients). */
     public int size() {
         return size;
@@ -72,8 +82,8 @@ public final class Ava4Fleet {
         return "{\"from\":\"BLE\",\"to\":\"CLOUD\",\"time\":" + scanTime(i) + ",\"mac\":\"" + boxMac(d)
                 + "\",\"type\":\"reportAttribute\",\"device\":\"WBP BIOLIGHT\",\"data\":{\"attribute\":\"BP_BIOLIGTH\","
                 + "\"mac\":\"" + boxMac(d) + "\",\"value\":{\"device_list\":[{\"scan_time\":" + scanTime(i)
-                + ",\"ble_addr\":\"" + cuffMac(d).toLowerCase() + "\",\"bp_high\":" + (110 + (int) (i % 40))
-                + ",\"bp_low\":" + (70 + (int) (i % 20)) + ",\"PR\":" + (60 + (int) (i % 30)) + "}]}}}";
+                + ",\"ble_addr\":\"" + cuffMac(d).toLowerCase() + "\",\"bp_high\":" + systolic(i)
+                + ",\"bp_low\":" + diastolic(i) + ",\"PR\":" + (60 + (int) (i % 30)) + "}]}}}";
     }
 
     /** Registers every box, cuff and patient in the legacy registry (idempotent). */

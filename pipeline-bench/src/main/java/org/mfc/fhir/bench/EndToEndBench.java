@@ -43,6 +43,7 @@ import com.mongodb.client.model.Projections;
  *               --rates 1000,2000,3000 --duration 30 --devices 1000 --out docs/benchmarks/end-to-end [--token JWT]
  *               [--warmup 15]   (seconds of load before the measured steps, not reported)
  *               [--warmup-rate 1000]   (readings/s during the warm-up; the first rate when not given)
+ *               [--csv FILE --label L]   (also one CSV row per step: ingest latency, freshness, lag)
  * </pre>
  */
 public final class EndToEndBench {
@@ -114,8 +115,9 @@ public final class EndToEndBench {
                 sampler.shutdownNow();
                 offset += r.sent();
                 steps.add(new Step(rate, r, stepStart, maxLag.get(), lagAtEnd, drain));
-                System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, max lag %d, drain %.1f s (lag left %d)%n", rate,
-                        r.count2xx(), maxLag.get(), drain, lagAtEnd);
+                System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, ingest p50 %.2f ms p99 %.2f ms, max lag %d, drain"
+                        + " %.1f s (lag left %d)%n", rate, r.count2xx(), r.latencyUs().getValueAtPercentile(50) / 1000.0,
+                        r.latencyUs().getValueAtPercentile(99) / 1000.0, maxLag.get(), drain, lagAtEnd);
             }
             List<Freshness> measured;
             try {
@@ -146,6 +148,9 @@ public final class EndToEndBench {
                         f.received.getValueAtPercentile(50) / 1.0, f.received.getValueAtPercentile(99) / 1.0,
                         f.received.getValueAtPercentile(99.9) / 1.0, f.received.getMaxValue() / 1.0,
                         f.secondsOver(1000), f.worstPerSecond.size()));
+                if (a.containsKey("csv")) {
+                    appendCsv(Path.of(a.get("csv")), a.getOrDefault("label", "1"), step, f);
+                }
                 System.out.printf(Locale.ROOT, "%d req/s: 2xx %d, stored %d, worker %.0f/s, max lag %d, drain"
                         + " %.1f s, freshness p50 %d ms p99 %d ms (lag left %d)%n", rate, r.count2xx(), f.count,
                         workerRate, step.maxLag(), step.drain(), f.received.getValueAtPercentile(50),
@@ -167,6 +172,23 @@ public final class EndToEndBench {
             plot(out, p50, p99, lagSeconds);
         }
         System.out.println("report: " + out + ".md, plot: " + out + ".png");
+    }
+
+    static final String CSV_HEADER = "label,rate,achieved_rate,ok_2xx,errors,ingest_p50_ms,ingest_p99_ms,"
+            + "freshness_p50_ms,freshness_p99_ms,freshness_max_ms,max_lag_s,stored";
+
+    /** One step as a CSV row: what the devices saw (ingest latency) and how fresh the stored readings were. */
+    private static void appendCsv(Path csv, String label, Step step, Freshness f) throws java.io.IOException {
+        if (!Files.exists(csv)) {
+            Files.createDirectories(csv.toAbsolutePath().getParent());
+            Files.writeString(csv, CSV_HEADER + "\n");
+        }
+        var r = step.load();
+        Files.writeString(csv, String.format(Locale.ROOT, "%s,%d,%.0f,%d,%d,%.2f,%.2f,%d,%d,%d,%.2f,%d%n", label,
+                step.rate(), r.achievedRate(), r.count2xx(), r.errors(),
+                r.latencyUs().getValueAtPercentile(50) / 1000.0, r.latencyUs().getValueAtPercentile(99) / 1000.0,
+                f.received.getValueAtPercentile(50), f.received.getValueAtPercentile(99), f.received.getMaxValue(),
+                step.maxLag() / (double) step.rate(), f.count), java.nio.file.StandardOpenOption.APPEND);
     }
 
     private static void plot(Path out, XYSeries... series) throws java.io.IOException {

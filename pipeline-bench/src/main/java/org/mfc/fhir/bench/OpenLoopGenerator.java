@@ -70,6 +70,12 @@ public final class OpenLoopGenerator implements AutoCloseable {
         void completed(long index, int status, String body);
     }
 
+    /** As {@link Listener}, also told the request's latency from its intended send time, in microseconds. */
+    @FunctionalInterface
+    public interface TimedListener {
+        void completed(long index, int status, String body, long latencyUs);
+    }
+
     private static final long MAX_LATENCY_US = TimeUnit.SECONDS.toMicros(120);
 
     private final Vertx vertx;
@@ -99,6 +105,13 @@ public final class OpenLoopGenerator implements AutoCloseable {
 
     /** As {@link #run(int, Duration, LongFunction)}, telling {@code listener} the outcome of each request. */
     public StepResult run(int rate, Duration duration, LongFunction<Request> requests, Listener listener)
+            throws InterruptedException {
+        return run(rate, duration, requests, (TimedListener) (i, status, body, latencyUs) -> listener.completed(i,
+                status, body));
+    }
+
+    /** As {@link #run(int, Duration, LongFunction, Listener)}, telling {@code listener} each latency as well. */
+    public StepResult run(int rate, Duration duration, LongFunction<Request> requests, TimedListener listener)
             throws InterruptedException {
         long total = Math.max(1, rate * duration.toSeconds());
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -131,11 +144,11 @@ public final class OpenLoopGenerator implements AutoCloseable {
                             if (ar.succeeded()) {
                                 recorder.recordValue(latencyUs);
                                 statuses.computeIfAbsent(ar.result().getKey(), k -> new LongAdder()).increment();
-                                listener.completed(i, ar.result().getKey(), ar.result().getValue());
+                                listener.completed(i, ar.result().getKey(), ar.result().getValue(), latencyUs);
                             } else {
                                 failures.increment();
                                 causes.computeIfAbsent(cause(ar.cause()), k -> new LongAdder()).increment();
-                                listener.completed(i, -1, null);
+                                listener.completed(i, -1, null, latencyUs);
                             }
                         } finally {
                             done.countDown();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.mongodb.client.MongoClient;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * The worker is stopped while devices keep sending, so a backlog builds up on the topic; then it is started again.
@@ -97,7 +98,7 @@ class BacklogDrainIT extends FaultRunSupport {
                 sampler.shutdown();
                 sampler.awaitTermination(30, TimeUnit.SECONDS);
 
-                StoredAudit.Verdict v;
+                AckAudit.Verdict v;
                 double[] freshness;
                 try (MongoClient client = stack.mongoClient()) {
                     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2))

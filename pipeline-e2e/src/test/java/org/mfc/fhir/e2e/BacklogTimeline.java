@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.mfc.fhir.bench.AckAudit;
+import org.mfc.fhir.bench.TimelineChart;
 
 /**
  * The backlog run over time: lag in records and seconds and the worker's resident memory, sampled once a second,
@@ -92,7 +94,7 @@ final class BacklogTimeline {
         plot(Path.of(base + ".png"));
     }
 
-    void write(Path base, Result r, LoadRun backlogLoad, StoredAudit.Verdict v) throws IOException {
+    void write(Path base, Result r, LoadRun backlogLoad, AckAudit.Verdict v) throws IOException {
         writeSamples(base);
         StringBuilder md = new StringBuilder("# Backlog drain\n\n")
                 .append("The worker is stopped while devices send; the backlog builds on the topic through the ingest"

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * The Kafka broker is killed with SIGKILL under steady load and restarted. While it is down the ingest API stores
@@ -21,7 +22,7 @@ class BrokerKillFaultIT extends FaultRunSupport {
     void givenSteadyLoad_whenBrokerKilledAndRestarted_thenEveryAcknowledgedReadingStoredOnce() throws Exception {
         try (FaultStack stack = FaultStack.start(dir, 1, fleet(), FAST_FALLBACK)) {
             int third = LOAD_SECONDS / 3;
-            StoredAudit.Verdict v = run("Kafka broker kill -9, restart 6 s later", stack, List.of(
+            AckAudit.Verdict v = run("Kafka broker kill -9, restart 6 s later", stack, List.of(
                     new Step(Duration.ofSeconds(third), "kill the broker", stack.kafka::kill),
                     new Step(Duration.ofSeconds(third + 6), "restart the broker", stack.kafka::restart)),
                     FaultStack.fleetHeaders());

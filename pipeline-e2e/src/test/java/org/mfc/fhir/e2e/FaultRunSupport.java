@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.mfc.fhir.bench.AckAudit;
 import org.mfc.fhir.bench.Ava4Fleet;
 import org.mfc.fhir.bench.ConsumerLag;
 
@@ -62,7 +63,7 @@ abstract class FaultRunSupport {
     }
 
     /** Runs the load with the schedule, retries, drains and returns the verdict (also written to the summary). */
-    static StoredAudit.Verdict run(String fault, FaultStack stack, List<Step> schedule, Map<String, String> headers)
+    static AckAudit.Verdict run(String fault, FaultStack stack, List<Step> schedule, Map<String, String> headers)
             throws Exception {
         LoadRun load = new LoadRun(stack.fleet, () -> headers);
         Instant[] healed = {null};
@@ -77,7 +78,7 @@ abstract class FaultRunSupport {
         Instant drainStart = Instant.now();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(stack) == 0);
         Duration drain = Duration.between(drainStart, Instant.now());
-        StoredAudit.Verdict verdict;
+        AckAudit.Verdict verdict;
         try (MongoClient client = stack.mongoClient()) {
             // The last batch is committed after its writes; give the audit the same view the next reader gets.
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
@@ -135,7 +136,7 @@ abstract class FaultRunSupport {
 
     /** One run's line in {@code target/fault-runs/summary.csv}. */
     record SummaryRow(String fault, int targetRate, double achievedRate, long requests, String statuses,
-            StoredAudit.Verdict v, int degradedSeconds, double recoverySeconds, double drainSeconds,
+            AckAudit.Verdict v, int degradedSeconds, double recoverySeconds, double drainSeconds,
             long runSeconds) {
     }
 
@@ -149,7 +150,7 @@ abstract class FaultRunSupport {
         if (!Files.exists(file)) {
             Files.writeString(file, SUMMARY_CSV_HEADER + "\n");
         }
-        StoredAudit.Verdict v = r.v();
+        AckAudit.Verdict v = r.v();
         Files.writeString(file, String.format(Locale.ROOT, "%s,%d,%.1f,%d,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%.1f,%d%n",
                 r.fault().replace(',', ';'), r.targetRate(), r.achievedRate(), r.requests(),
                 r.statuses().replace(", ", " ").replace(',', ' '), v.acknowledged(), v.stored(), v.lost(),
@@ -174,7 +175,7 @@ abstract class FaultRunSupport {
     }
 
     /** The verdict every fault run must reach: nothing acknowledged lost or doubled, nothing stored unasked. */
-    static void assertEveryAcknowledgedReadingStoredOnce(StoredAudit.Verdict v) {
+    static void assertEveryAcknowledgedReadingStoredOnce(AckAudit.Verdict v) {
         assertThat(v.acknowledged()).as("acknowledged readings").isGreaterThan(RATE * LOAD_SECONDS / 2);
         assertThat(v.lost()).as("acknowledged readings missing from the FHIR database").isZero();
         assertThat(v.unexplained()).as("stored readings no device sent").isZero();
@@ -182,7 +183,7 @@ abstract class FaultRunSupport {
         assertThat(v.legacyMissing()).as("acknowledged readings missing from the legacy bucket").isZero();
     }
 
-    static void summary(String fault, LoadRun load, String statuses, StoredAudit.Verdict v, Duration total,
+    static void summary(String fault, LoadRun load, String statuses, AckAudit.Verdict v, Duration total,
             double recovery) throws IOException {
         Path file = RUNS_DIR.resolve("summary.md");
         Files.createDirectories(file.getParent());

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.mfc.fhir.bench.TimelineChart;
 
 /**
  * What the devices saw second by second during a fault run (answers by status, latency percentiles), with the fault

@@ -320,7 +320,7 @@ class FhirReadApiEndToEndIT {
         IGenericClient client = system();
         Bundle patients = valid(client.search().forResource(Patient.class)
                 .where(Patient.IDENTIFIER.exactly().systemAndIdentifier("https://fhir.mfc.local/sid/th-citizen-id",
-                        "1100000000001")).count(10).returnBundle(Bundle.class).execute());
+                        "1100000000008")).count(10).returnBundle(Bundle.class).execute());
         assertThat(matches(patients)).extracting(Resource::getIdPart)
                 .containsExactly(LegacyRegistry.BP_PATIENT.toHexString());
         assertThat(valid(client.search().forResource(Patient.class).summaryMode(SummaryEnum.COUNT)

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * The ingest API is killed while devices keep sending and started again on the same port; devices retry what was
@@ -23,7 +24,7 @@ class IngestRestartFaultIT extends FaultRunSupport {
             throws Exception {
         try (FaultStack stack = FaultStack.start(dir, 1, fleet(), Map.of())) {
             int third = LOAD_SECONDS / 3;
-            StoredAudit.Verdict v = run("ingest API kill -9 and restart while devices send", stack, List.of(
+            AckAudit.Verdict v = run("ingest API kill -9 and restart while devices send", stack, List.of(
                     new Step(Duration.ofSeconds(third), "kill the ingest API", () -> stack.ingest.kill()),
                     new Step(Duration.ofSeconds(third + 2), "restart the ingest API",
                             () -> stack.ingest = stack.ingest.restart())),

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * The MongoDB wire server is stopped while the worker is writing and restarted 8 s later. The ingest API keeps
@@ -23,7 +24,7 @@ class MongoOutageFaultIT extends FaultRunSupport {
         Map<String, String> env = Map.of("FHIR_RETRY_MAX_BACKOFF", "2s", "FHIR_RETRIES_BEFORE_UNHEALTHY", "3");
         try (FaultStack stack = FaultStack.start(dir, 1, fleet(), env)) {
             int third = LOAD_SECONDS / 3;
-            StoredAudit.Verdict v = run("MongoDB wire server stopped for 8 s while the worker writes", stack, List.of(
+            AckAudit.Verdict v = run("MongoDB wire server stopped for 8 s while the worker writes", stack, List.of(
                     new Step(Duration.ofSeconds(third), "stop MongoDB", stack.mongo::stop),
                     new Step(Duration.ofSeconds(third + 8), "restart MongoDB", stack.mongo::restart)),
                     FaultStack.fleetHeaders());

@@ -52,7 +52,7 @@ class MqttEndToEndIT {
     private static final String MAIN_DB = "AMY_E2E_MQTT";
     private static final String FHIR_DB = "MFC_FHIR_R5_E2E_MQTT";
     private static final String WATCH_IMEI = "865067123456789";
-    private static final String CITIZEN_ID = "1234567890123";
+    private static final String CITIZEN_ID = "1234567890121";
 
     private static ChildProcess broker;
     private static PackagedPipeline pipeline;
@@ -133,7 +133,8 @@ class MqttEndToEndIT {
         JsonNode watchBp = resource(observation("imei-" + WATCH_IMEI, "85354-9"));
         assertThat(watchBp.at("/component/0/valueQuantity/value").asInt()).isEqualTo(122);
         assertThat(watchBp.at("/component/1/valueQuantity/value").asInt()).isEqualTo(78);
-        JsonNode temperature = resource(observation("imei-" + WATCH_IMEI, "8310-5"));
+        // A watch measures skin temperature at the wrist, not body temperature (issue 15).
+        JsonNode temperature = resource(observation("imei-" + WATCH_IMEI, "39106-0"));
         assertThat(temperature.at("/valueQuantity/value").asDouble()).isEqualTo(36.6);
         assertThat(temperature.at("/valueQuantity/code").asText()).isEqualTo("Cel");
         JsonNode spo2 = resource(observation("imei-" + WATCH_IMEI, "2708-6"));
@@ -145,7 +146,7 @@ class MqttEndToEndIT {
         assertThat(hrEntry.getInteger("heart_rate_source")).isEqualTo(2);
         assertThat(hrEntry.getDate("heart_rate_import_date")).isEqualTo(Date.from(watchTime));
         assertThat(entry("temprature_data_histories", LegacyRegistry.BP_PATIENT,
-                observation("imei-" + WATCH_IMEI, "8310-5").getString("_id")).get("temprature_data", Number.class)
+                observation("imei-" + WATCH_IMEI, "39106-0").getString("_id")).get("temprature_data", Number.class)
                 .doubleValue()).isEqualTo(36.6);
         assertThat(entry("spo2_histories", LegacyRegistry.BP_PATIENT,
                 observation("imei-" + WATCH_IMEI, "2708-6").getString("_id")).getInteger("spo2_data"))

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.mfc.fhir.bench.AckAudit;
 import org.mfc.fhir.bench.MqttFleetPublisher;
 import org.mfc.fhir.infra.MqttInfra;
 
@@ -32,7 +33,7 @@ abstract class MqttFaultRunSupport extends FaultRunSupport {
      */
     static final int MQTT_LOAD_SECONDS = Integer.parseInt(System.getenv().getOrDefault("FAULT_RUN_SECONDS", "20"));
 
-    static StoredAudit.Verdict runMqtt(String fault, FaultStack stack, List<Step> schedule) throws Exception {
+    static AckAudit.Verdict runMqtt(String fault, FaultStack stack, List<Step> schedule) throws Exception {
         LoadRun load = new LoadRun(stack.fleet, Map::of);
         Instant[] healed = {null};
         List<FaultTimeline.Event> events = new CopyOnWriteArrayList<>();
@@ -56,7 +57,7 @@ abstract class MqttFaultRunSupport extends FaultRunSupport {
         }
         Instant drainStart = Instant.now();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(stack) == 0);
-        StoredAudit.Verdict verdict;
+        AckAudit.Verdict verdict;
         try (MongoClient client = stack.mongoClient()) {
             // Messages may still wait on the MQTT broker after the worker group caught up with Kafka.
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * Devices publish over MQTT (QoS 1) while the ingest API is killed with SIGKILL and started again 2 s later under the
@@ -24,7 +25,7 @@ class MqttIngestKillFaultIT extends MqttFaultRunSupport {
             throws Exception {
         try (FaultStack stack = FaultStack.startWithMqtt(dir, 1, fleet(), Map.of())) {
             int third = MQTT_LOAD_SECONDS / 3;
-            StoredAudit.Verdict v = runMqtt("MQTT: ingest API kill -9, restarted 2 s later, devices publish QoS 1",
+            AckAudit.Verdict v = runMqtt("MQTT: ingest API kill -9, restarted 2 s later, devices publish QoS 1",
                     stack, List.of(
                             new Step(Duration.ofSeconds(third), "kill the ingest API", () -> stack.ingest.kill()),
                             new Step(Duration.ofSeconds(third + 2), "restart the ingest API",

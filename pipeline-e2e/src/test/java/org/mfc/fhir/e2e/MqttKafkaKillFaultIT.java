@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * Devices publish over MQTT while the Kafka broker is killed with SIGKILL and restarted 6 s later: the ingest API
@@ -22,7 +23,7 @@ class MqttKafkaKillFaultIT extends MqttFaultRunSupport {
             throws Exception {
         try (FaultStack stack = FaultStack.startWithMqtt(dir, 1, fleet(), FaultRunSupport.FAST_FALLBACK)) {
             int third = MQTT_LOAD_SECONDS / 3;
-            StoredAudit.Verdict v = runMqtt("MQTT: Kafka broker kill -9, restarted 6 s later", stack, List.of(
+            AckAudit.Verdict v = runMqtt("MQTT: Kafka broker kill -9, restarted 6 s later", stack, List.of(
                     new Step(Duration.ofSeconds(third), "kill the Kafka broker", stack.kafka::kill),
                     new Step(Duration.ofSeconds(third + 6), "restart the Kafka broker", stack.kafka::restart)));
 

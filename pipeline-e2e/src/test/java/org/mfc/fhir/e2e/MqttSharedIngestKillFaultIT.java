@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * Two ingest APIs share the device topics (one MQTT 5 share group); one is killed with SIGKILL mid-load and stays
@@ -22,7 +23,7 @@ class MqttSharedIngestKillFaultIT extends MqttFaultRunSupport {
     void givenTwoIngestsSharingTheSubscription_whenOneKilled_thenEveryAcknowledgedReadingStoredOnce()
             throws Exception {
         try (FaultStack stack = FaultStack.startWithMqtt(dir, 2, fleet(), Map.of())) {
-            StoredAudit.Verdict v = runMqtt("MQTT: one of two ingest APIs sharing the subscription kill -9, not restarted",
+            AckAudit.Verdict v = runMqtt("MQTT: one of two ingest APIs sharing the subscription kill -9, not restarted",
                     stack, List.of(new Step(Duration.ofSeconds(MQTT_LOAD_SECONDS / 3), "kill ingest API 2",
                             () -> stack.secondIngest.kill())));
 

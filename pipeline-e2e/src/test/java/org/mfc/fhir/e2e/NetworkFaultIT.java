@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * Both services reach Kafka and MongoDB through TCP proxies (NetCrusher). Under steady load each link in turn gets
@@ -52,7 +53,7 @@ class NetworkFaultIT extends FaultRunSupport {
                 stack.mongoLink.heal();
             }));
 
-            StoredAudit.Verdict v = run("network: Kafka and MongoDB links slowed 300 ms, frozen 4 s, cut", stack,
+            AckAudit.Verdict v = run("network: Kafka and MongoDB links slowed 300 ms, frozen 4 s, cut", stack,
                     schedule, FaultStack.fleetHeaders());
 
             assertThat(dropped).as("connections each proxy carried when they were cut (the services used them)")

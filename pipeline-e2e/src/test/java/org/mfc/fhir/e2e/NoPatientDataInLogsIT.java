@@ -62,7 +62,7 @@ class NoPatientDataInLogsIT {
             "13.98761", "100.12347",                      // SOS position
             "97531",                                      // generic steps
             "3987654321097", "Zyxwv", "Qvbnm", "25190229", "83.417", // Qube-Vital walk-in (unknown kiosk)
-            "3987654321098", "183.77", "Ywxzv");           // refused by the API
+            "3987654321101", "183.77", "Ywxzv");           // refused by the API
     /** The normalised forms the pipeline derives from planted identifiers. */
     private static final List<String> DERIVED = List.of("0A1B2C3D4E5F", "A1B2C3D4E5F6");
 
@@ -123,13 +123,13 @@ class NoPatientDataInLogsIT {
         expect(202, "/api/kati/data", steps, bodies);
 
         String qube = Fixtures.text("qube-vital/weight_bodyscale.json");
-        String walkIn = qube.replace("1234567890123", "3987654321097").replaceAll("\"nameEN\": \"[^\"]*\"",
+        String walkIn = qube.replace("1234567890121", "3987654321097").replaceAll("\"nameEN\": \"[^\"]*\"",
                 "\"nameEN\": \"Mr.#Zyxwv##Qvbnm\"").replaceAll("\"nameTH\": \"[^\"]*\"",
                 "\"nameTH\": \"นาย#Zyxwv##Qvbnm\"").replaceAll("\"brith\": \"[^\"]*\"", "\"brith\": \"25190229\"")
                 .replace("\"weight\": \"65.4\"", "\"weight\": 83.417");
         expect(202, "/api/v1/qube-vital", walkIn, bodies);
 
-        String refusedQube = walkIn.replace("3987654321097", "3987654321098").replace("Zyxwv", "Ywxzv")
+        String refusedQube = walkIn.replace("3987654321097", "3987654321101").replace("Zyxwv", "Ywxzv")
                 .replace("\"weight\": 83.417", "\"weight\": \"Ywxzv 183.77\"");
         expect(422, "/api/v1/qube-vital", refusedQube, bodies);
         expect(400, "/api/v1/qube-vital", refusedQube.replace("\"Ywxzv 183.77\"", "Ywxzv"), bodies);

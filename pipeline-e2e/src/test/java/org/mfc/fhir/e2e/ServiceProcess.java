@@ -107,6 +107,10 @@ final class ServiceProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The suites start dozens of services and judge what was stored, not how fast the first second was: the
+        // start-up rehearsal runs, bounded to a few seconds. A test can still set its own bound.
+        pb.environment().put("INGEST_WARMUP_MAX_TIME", "5s");
+        pb.environment().put("FHIR_WARMUP_MAX_TIME", "5s");
         pb.environment().putAll(env);
         ServiceProcess service = new ServiceProcess(module, port, log, pb.start(), env);
         Runtime.getRuntime().addShutdownHook(new Thread(service.process::destroyForcibly));

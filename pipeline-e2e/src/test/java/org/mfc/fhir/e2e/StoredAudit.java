@@ -1,101 +1,36 @@
 package org.mfc.fhir.e2e;
 
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-import org.bson.Document;
+import org.mfc.fhir.bench.AckAudit;
 import org.mfc.fhir.bench.Ava4Fleet;
-import org.mfc.fhir.core.ids.DeterministicIds;
-import org.mfc.fhir.core.model.DeviceIdentity;
-import org.mfc.fhir.core.model.IdType;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
 
-/**
- * Compares what devices were told with what the databases hold, by id: the Observation id of every acknowledged
- * reading is recomputed from the payload the device sent (deterministic ids), then looked up in the FHIR database;
- * legacy entries are counted per Observation id to catch double appends.
- */
+/** {@link AckAudit} over the ledgers of fault runs ({@link LoadRun}) on the fault stack's databases. */
 final class StoredAudit {
-
-    /** The verdict of one run. */
-    record Verdict(int acknowledged, int stored, int lost, int storedUnacknowledged, int unexplained,
-            int legacyDuplicates, int legacyMissing) {
-
-        boolean clean() {
-            return lost == 0 && unexplained == 0 && legacyDuplicates == 0 && legacyMissing == 0;
-        }
-    }
 
     private StoredAudit() {
     }
 
     static String observationId(Ava4Fleet fleet, long i) {
-        int d = fleet.device(i);
-        DeviceIdentity cuff = new DeviceIdentity(IdType.BLE_MAC, Ava4Fleet.cuffMac(d), null);
-        return DeterministicIds.observationId(DeterministicIds.observationKey(cuff,
-                Ava4Fleet.patient(d).toHexString(), "85354-9", Instant.ofEpochSecond(fleet.scanTime(i)), null));
+        return AckAudit.observationId(fleet, i);
     }
 
-    static Verdict audit(MongoClient client, Ava4Fleet fleet, LoadRun run) {
+    static AckAudit.Verdict audit(MongoClient client, Ava4Fleet fleet, LoadRun run) {
         return audit(client, fleet, List.of(run));
     }
 
     /** One audit over several runs on the same fleet with disjoint index ranges (e.g. a backlog, then a trickle). */
-    /**
-     * Documents per reply when reading everything back. A real MongoDB caps a reply at 16 MiB by itself; the stand-in
-     * answers a find without a batch size in one reply, which past a million documents exceeds the driver's limit.
-     * Ids are about 60 bytes each; a bucket of a long run holds hundreds of entries (tens of kilobytes).
-     */
-    private static final int AUDIT_BATCH = 5_000;
-    private static final int BUCKET_BATCH = 50;
-
-    static Verdict audit(MongoClient client, Ava4Fleet fleet, List<LoadRun> runs) {
-        Map<String, Long> expected = new HashMap<>();
-        Set<String> attemptedButUnacked = new HashSet<>();
+    static AckAudit.Verdict audit(MongoClient client, Ava4Fleet fleet, List<LoadRun> runs) {
+        Set<Long> acknowledged = new HashSet<>();
+        Set<Long> unacknowledged = new HashSet<>();
         for (LoadRun run : runs) {
-            run.acknowledged.keySet().forEach(i -> expected.put(observationId(fleet, i), i));
-            run.unacknowledged.forEach(i -> attemptedButUnacked.add(observationId(fleet, i)));
+            acknowledged.addAll(run.acknowledged.keySet());
+            unacknowledged.addAll(run.unacknowledged);
         }
-
-        Set<String> stored = new HashSet<>();
-        for (Document d : FaultStack.fhir(client).getCollection("fhir_observations")
-                .find(Filters.eq("code", "85354-9")).projection(Projections.include("_id")).batchSize(AUDIT_BATCH)) {
-            stored.add(d.getString("_id"));
-        }
-        int lost = 0;
-        for (String id : expected.keySet()) {
-            if (!stored.contains(id)) {
-                lost++;
-            }
-        }
-        int storedUnacked = 0;
-        int unexplained = 0;
-        for (String id : stored) {
-            if (!expected.containsKey(id)) {
-                if (attemptedButUnacked.contains(id)) {
-                    storedUnacked++;
-                } else {
-                    unexplained++;
-                }
-            }
-        }
-        Map<String, Integer> legacyCounts = new HashMap<>();
-        for (Document bucket : FaultStack.main(client).getCollection("blood_pressure_histories").find()
-                .batchSize(BUCKET_BATCH)) {
-            for (Document entry : bucket.getList("data", Document.class)) {
-                legacyCounts.merge(entry.getString("fhir_observation_id"), 1, Integer::sum);
-            }
-        }
-        int legacyDuplicates = (int) legacyCounts.values().stream().filter(c -> c > 1).count();
-        int legacyMissing = (int) expected.keySet().stream().filter(id -> !legacyCounts.containsKey(id)).count();
-        return new Verdict(expected.size(), stored.size(), lost, storedUnacked, unexplained, legacyDuplicates,
-                legacyMissing);
+        return AckAudit.audit(FaultStack.fhir(client), FaultStack.main(client), fleet, acknowledged, unacknowledged);
     }
 }

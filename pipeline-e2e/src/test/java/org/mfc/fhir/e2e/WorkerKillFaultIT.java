@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.bench.AckAudit;
 
 /**
  * Two worker instances share the topic's partitions. One is killed with SIGKILL in the middle of the load (so in the
@@ -23,7 +24,7 @@ class WorkerKillFaultIT extends FaultRunSupport {
             throws Exception {
         try (FaultStack stack = FaultStack.start(dir, 2, fleet(), Map.of("FHIR_BATCH_SIZE", "50"))) {
             int third = LOAD_SECONDS / 3;
-            StoredAudit.Verdict v = run("one of two workers kill -9, then both restarted", stack, List.of(
+            AckAudit.Verdict v = run("one of two workers kill -9, then both restarted", stack, List.of(
                     new Step(Duration.ofSeconds(third), "kill worker 1", () -> stack.workers.get(0).kill()),
                     new Step(Duration.ofSeconds(2L * third), "restart both workers", () -> {
                         stack.workers.get(1).close();

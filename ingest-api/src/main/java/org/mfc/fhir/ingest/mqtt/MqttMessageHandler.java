@@ -12,6 +12,7 @@ import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.ingest.Caller;
 import org.mfc.fhir.ingest.IngestConfig;
+import org.mfc.fhir.ingest.IngestResult;
 import org.mfc.fhir.ingest.IngestService;
 import org.mfc.fhir.ingest.ProblemException;
 import org.mfc.fhir.ingest.RateLimiter;
@@ -45,6 +46,8 @@ public class MqttMessageHandler {
     private static final Logger LOG = Logger.getLogger(MqttMessageHandler.class);
     /** A failure that is not an outage (an unexpected exception) is retried this often, then set aside. */
     private static final int MAX_UNEXPECTED_ATTEMPTS = 5;
+    /** Rejects-topic code of a message whose valid items were queued and whose other items were refused. */
+    static final String ITEMS_REFUSED = "ITEMS_REFUSED";
 
     @Inject
     IngestService ingest;
@@ -128,6 +131,10 @@ public class MqttMessageHandler {
             }
         }
         ingest.enqueue(accepted).whenComplete((result, failure) -> {
+            if (failure == null && result.refused() != null) {
+                setAsideRefusedItems(m, result, accepted.records().get(0).deviceKey());
+                return;
+            }
             if (failure == null) {
                 acknowledge(m, result.status());
                 return;
@@ -137,6 +144,26 @@ public class MqttMessageHandler {
                 reject(m, Stage.PERSIST, p.errorCode(), reason(p), accepted.records().get(0).deviceKey());
             } else {
                 retryLater(m, cause);
+            }
+        });
+    }
+
+    /**
+     * The valid items of the message are queued or stored; its refused items (an entry of a {@code device_list} or
+     * an {@code AP55} batch) have no HTTP answer to be listed in, so the message goes to the rejects topic as well,
+     * naming the refused items and their fields, and is acknowledged once it is kept there. Until then it is not
+     * acknowledged: handled again, its valid items are queued again, which stores nothing twice (deterministic ids).
+     */
+    private void setAsideRefusedItems(MqttMessage m, IngestResult result, String deviceKey) {
+        String reason = result.refused().stream().map(item -> item.item() + " (" + item.errors().stream()
+                .map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")) + ")")
+                .collect(Collectors.joining("; "));
+        rejects.publish(m, Stage.VALIDATE, ITEMS_REFUSED + ": " + reason, deviceKey).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                stats.rejected(ITEMS_REFUSED);
+                acknowledge(m, result.status());
+            } else {
+                schedule(m, unwrap(failure));
             }
         });
     }

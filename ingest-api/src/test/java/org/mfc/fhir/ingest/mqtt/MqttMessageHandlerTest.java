@@ -63,7 +63,8 @@ class MqttMessageHandlerTest {
                     throw invalid;
                 }
                 return new Accepted("i-1", List.of(new IngestRecord("i-1", 0, family, topic, "box-0A0B0C0D0E0F",
-                        caller.subject(), Instant.now().toString(), Json.mapper().createObjectNode())), 1, Instant.now(), id);
+                        caller.subject(), Instant.now().toString(), Json.mapper().createObjectNode())), List.of(), 1,
+                        Instant.now(), id);
             }
 
             @Override
@@ -138,6 +139,25 @@ class MqttMessageHandlerTest {
         assertThat(acks.get()).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> acks.get() == 1);
         assertThat(rejectedReasons).hasSize(2);
+    }
+
+    @Test
+    void givenMessageWithARefusedItem_whenItsValidItemsAreQueued_thenTheRefusedItemIsSetAsideBeforeTheAck() {
+        answers.add(CompletableFuture.completedFuture(new IngestResult("i-1", "queued", 1, 2, "fhir.readings", "t",
+                null, null, List.of(new IngestResult.RefusedItem("data.value.device_list[1]", List.of(
+                        new IngestResult.Error("VALIDATION_ERROR", "data.value.device_list[1].bp_high",
+                                "is outside the possible range 20..300 mm[Hg]")))))));
+        CompletableFuture<Void> kept = new CompletableFuture<>();
+        rejectAnswers.add(kept);
+
+        handler.handle(message("dusun_pub", "{}"));
+
+        assertThat(acks.get()).as("not acknowledged before the refused item is kept").isZero();
+        kept.complete(null);
+        assertThat(acks.get()).isEqualTo(1);
+        assertThat(rejectedReasons).containsExactly("VALIDATE ITEMS_REFUSED: data.value.device_list[1] "
+                + "(data.value.device_list[1].bp_high: is outside the possible range 20..300 mm[Hg])");
+        assertThat(stats.view(handler.config, "c").queued()).isEqualTo(1);
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.hl7.fhir.r5.model.CodeableConcept;
  */
 final class BodySites {
 
-    static final String SNOMED = "http://snomed.info/sct";
+    static final String SNOMED = org.mfc.fhir.core.model.Systems.SNOMED;
 
     private record Site(String code, String display) {
     }
@@ -26,6 +26,14 @@ final class BodySites {
             "axilla", new Site("91470000", "Axillary region structure"));
 
     private BodySites() {
+    }
+
+    /** Where a watch sits: its wrist temperature and cuffless blood pressure are taken there. */
+    static CodeableConcept wrist() {
+        CodeableConcept cc = new CodeableConcept();
+        cc.addCoding(SNOMED, "8205005", "Wrist region structure");
+        cc.setText("Wrist (worn device)");
+        return cc;
     }
 
     static Optional<CodeableConcept> ofThermometerMode(String mode) {

@@ -39,6 +39,8 @@ public final class DeviceMapper {
         if (identity.model() != null) {
             d.setDisplayName(identity.model());
         }
+        DeviceTypes.describe(d, identity.model());
+        MappingVersion.tag(d);
         return d;
     }
 

@@ -1,7 +1,6 @@
 package org.mfc.fhir.core.fhir;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.Locale;
 
@@ -11,7 +10,9 @@ import org.hl7.fhir.r5.model.DateType;
 import org.hl7.fhir.r5.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r5.model.HumanName;
 import org.hl7.fhir.r5.model.Patient;
+import org.mfc.fhir.core.ids.CitizenIds;
 import org.mfc.fhir.core.model.Systems;
+import org.mfc.fhir.core.parse.ThaiTime;
 
 /**
  * Legacy {@code patients} document to R5 Patient. The id is the legacy {@code _id} as 24 hex digits, so Observations
@@ -21,22 +22,37 @@ public final class PatientMapper {
 
     /** Tag on Patients created for kiosk walk-ins whom the registry does not know. */
     public static final String REGISTRATION_TAG_SYSTEM = Systems.PROJECT_BASE + "/CodeSystem/registration-status";
+    /**
+     * Legacy field (chosen here) of a birth date known only to the year or month ({@code 1979}, {@code 1979-07}):
+     * the legacy {@code birth_date} holds whole dates only.
+     */
+    public static final String BIRTH_DATE_PARTIAL = "birth_date_partial";
 
     public MappedResource map(Document legacy) {
         ObjectId id = legacy.getObjectId("_id");
         Patient p = new Patient();
         p.setId(id.toHexString());
         p.getMeta().addSecurity(new org.hl7.fhir.r5.model.Coding(Systems.CONFIDENTIALITY, "N", "normal"));
+        MappingVersion.tag(p);
         p.addIdentifier().setSystem(Systems.LEGACY_ID).setValue(id.toHexString());
         String idCard = text(legacy.get("id_card"));
-        if (idCard != null) {
+        if (idCard != null && CitizenIds.valid(idCard)) {
             p.addIdentifier().setSystem(Systems.CITIZEN_ID).setValue(idCard).getType()
                     .addCoding(Systems.IDENTIFIER_TYPE, "NI", "National unique individual identifier");
+        } else if (idCard != null) {
+            // Not a citizen id (wrong length or check digit): kept as the registry holds it, not claimed as one.
+            p.addIdentifier().setSystem(Systems.LEGACY_ID_CARD).setValue(idCard);
         }
+        String hospital = firstHospital(legacy);
         String hn = text(legacy.get("hn_id_no"));
         if (hn != null) {
-            p.addIdentifier().setSystem(Systems.HOSPITAL_NUMBER).setValue(hn).getType()
-                    .addCoding(Systems.IDENTIFIER_TYPE, "MR", "Medical record number");
+            // An HN is unique only within its hospital: scoped by the hospital's system and named assigner.
+            var identifier = p.addIdentifier().setSystem(hospital == null ? Systems.HOSPITAL_NUMBER
+                    : Systems.hospitalNumber(hospital)).setValue(hn);
+            identifier.getType().addCoding(Systems.IDENTIFIER_TYPE, "MR", "Medical record number");
+            if (hospital != null) {
+                identifier.setAssigner(new org.hl7.fhir.r5.model.Reference("Organization/" + hospital));
+            }
         }
         String first = text(legacy.get("first_name"));
         String last = text(legacy.get("last_name"));
@@ -50,13 +66,16 @@ public final class PatientMapper {
             }
         }
         p.setGender(gender(legacy.get("gender")));
-        LocalDate birth = birthDate(legacy.get("birth_date"));
+        String birth = birthDate(legacy.get("birth_date"), legacy.get(BIRTH_DATE_PARTIAL));
         if (birth != null) {
-            p.setBirthDateElement(new DateType(birth.toString()));
+            p.setBirthDateElement(new DateType(birth));
         }
         boolean deleted = Boolean.TRUE.equals(legacy.get("is_deleted"));
         Object active = legacy.get("is_active");
         p.setActive(!deleted && !Boolean.FALSE.equals(active));
+        if (hospital != null) {
+            p.setManagingOrganization(new org.hl7.fhir.r5.model.Reference("Organization/" + hospital));
+        }
         if ("unregistered".equals(text(legacy.get("registration_status")))) {
             p.getMeta().addTag(REGISTRATION_TAG_SYSTEM, "unregistered", "Walk-in, not in the registry");
         }
@@ -76,16 +95,37 @@ public final class PatientMapper {
         };
     }
 
-    static LocalDate birthDate(Object raw) {
+    /**
+     * The birth date in FHIR date form. A legacy Date is read in the legacy application's zone (Thai local): a
+     * Thai midnight is 17:00 UTC the day before. A partial date ({@value #BIRTH_DATE_PARTIAL}) keeps what is known.
+     */
+    static String birthDate(Object raw, Object partial) {
         if (raw instanceof Date d) {
-            return d.toInstant().atOffset(ZoneOffset.UTC).toLocalDate();
+            return d.toInstant().atZone(ThaiTime.ZONE).toLocalDate().toString();
         }
         String s = text(raw);
         if (s != null && s.length() >= 10) {
             try {
-                return LocalDate.parse(s.substring(0, 10));
+                return LocalDate.parse(s.substring(0, 10)).toString();
             } catch (java.time.format.DateTimeParseException e) {
                 return null;
+            }
+        }
+        String p = text(partial);
+        if (p != null && p.matches("[0-9]{4}(-(0[1-9]|1[0-2]))?")) {
+            return p;
+        }
+        return null;
+    }
+
+    /** The patient's hospital: the first of {@code new_hospital_ids}, as 24 hex, or null. */
+    private static String firstHospital(Document legacy) {
+        if (legacy.get("new_hospital_ids") instanceof java.util.List<?> ids) {
+            for (Object id : ids) {
+                ObjectId oid = org.mfc.fhir.core.store.LegacyIds.objectId(id);
+                if (oid != null) {
+                    return oid.toHexString();
+                }
             }
         }
         return null;

@@ -35,6 +35,7 @@ public final class ProvenanceMapper {
         String id = provenanceId(messageId);
         p.setId(id);
         p.getMeta().addSecurity(new Coding(Systems.CONFIDENTIALITY, "N", "normal"));
+        MappingVersion.tag(p);
         for (String observationId : observations) {
             p.addTarget(new Reference("Observation/" + observationId));
         }

@@ -34,6 +34,23 @@ public interface PipelineConfig {
     Duration registryCacheTtl();
 
     /**
+     * How far after its receipt a device's measurement time may be ({@code DEVICE_CLOCK_MAX_AHEAD}): a small skew
+     * of a device clock; a time further ahead is refused naming the time field. Set the same on the ingest API and
+     * the worker.
+     */
+    @WithName("device-clock-max-ahead")
+    @WithDefault("5m")
+    Duration deviceClockMaxAhead();
+
+    /**
+     * A reading received more than this after its measurement time is stored with a {@code delayed-report} tag
+     * ({@code DEVICE_TIME_STALE_AFTER}).
+     */
+    @WithName("device-time-stale-after")
+    @WithDefault("24h")
+    Duration deviceTimeStaleAfter();
+
+    /**
      * Newest entries a legacy history bucket keeps ({@code LEGACY_BUCKET_MAX_ENTRIES}); older ones are dropped from
      * the bucket (the FHIR database keeps them), so no bucket reaches MongoDB's 16 MiB document limit.
      */

@@ -25,6 +25,7 @@ public class PipelineProducer {
     Pipeline pipeline(MongoClient client, PipelineConfig config,
             @ConfigProperty(name = "quarkus.application.name") String applicationName) {
         return new Pipeline(client, new Pipeline.Settings(config.mainDb(), config.fhirDb(), config.legacyRouting(),
-                config.registryCacheTtl(), applicationName, config.legacyBucketMaxEntries()), Clock.systemUTC());
+                config.registryCacheTtl(), applicationName, config.legacyBucketMaxEntries(),
+                config.deviceClockMaxAhead(), config.deviceTimeStaleAfter()), Clock.systemUTC());
     }
 }

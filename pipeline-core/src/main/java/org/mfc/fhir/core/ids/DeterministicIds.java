@@ -1,5 +1,6 @@
 package org.mfc.fhir.core.ids;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,13 +22,38 @@ public final class DeterministicIds {
     }
 
     /**
-     * The readable identity of an Observation: device, patient, LOINC code, the device's own time (epoch seconds)
-     * and an optional sub-kind. Stored as {@code Observation.identifier}; its hash is the resource id.
+     * The readable identity of an Observation (HL7 Personal Health Device guide): device, patient, code, the
+     * device's own time (epoch seconds) and the value with its unit ({@link #valueText}). A second reading in the
+     * same second with another value is another fact; a replay of the same reading is the same fact. {@code value}
+     * is null for facts identified by their period (a night's sleep, a day's steps). Stored as
+     * {@code Observation.identifier}; its hash is the resource id.
      */
-    public static String observationKey(DeviceIdentity device, String patientId, String loinc, Instant deviceTime,
-            String subKind) {
-        String key = device.key() + "|" + patientId + "|" + loinc + "|" + deviceTime.getEpochSecond();
-        return subKind == null || subKind.isEmpty() ? key : key + "|" + subKind;
+    public static String observationKey(DeviceIdentity device, String patientId, String code, Instant deviceTime,
+            String value) {
+        return observationKey(device.key(), patientId, code, deviceTime, value);
+    }
+
+    /** As {@link #observationKey(DeviceIdentity, String, String, Instant, String)} for a device given by its key. */
+    public static String observationKey(String deviceKey, String patientId, String code, Instant deviceTime,
+            String value) {
+        String key = deviceKey + "|" + patientId + "|" + code + "|" + deviceTime.getEpochSecond();
+        return value == null ? key : key + "|" + value;
+    }
+
+    /**
+     * A value as the identity spells it: comparator, number, a space, UCUM unit ({@code 72 /min},
+     * {@code >600 mg/dL}); an absent value is {@code -}. The number is taken at double precision, the precision the
+     * legacy history stores, so a reading and its legacy entry spell it alike ({@code 36.43000031}, {@code 137}).
+     */
+    public static String valueText(BigDecimal value, String unit, String comparator) {
+        if (value == null) {
+            return "-";
+        }
+        BigDecimal canonical = BigDecimal.valueOf(value.doubleValue()).stripTrailingZeros();
+        if (canonical.signum() == 0) {
+            canonical = BigDecimal.ZERO;
+        }
+        return (comparator == null ? "" : comparator) + canonical.toPlainString() + " " + unit;
     }
 
     /** Observation id: 32 hex digits (128 bits) of SHA-256 over {@link #observationKey}. */

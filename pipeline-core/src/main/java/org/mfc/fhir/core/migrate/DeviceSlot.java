@@ -21,7 +21,7 @@ public enum DeviceSlot {
     CHOLESTEROL_METER("cholesterol-meter", IdType.BLE_MAC, List.of("mac_chol"), "cholesterol_mac_address"),
     URIC_METER("uric-meter", IdType.BLE_MAC, List.of("mac_ua"), "uric_mac_address"),
     WATCH("watch", IdType.IMEI, List.of("mac_watch"), "watch_mac_address"),
-    /** Laboratory values (creatinine): no device of the fleet measures them. Always a placeholder. */
+    /** Laboratory values (creatinine, urea, lipid panels, uric acid in mg/dL): always a placeholder. */
     LABORATORY("lab", null, List.of(), null),
     /** Entries typed in by hand ({@code <prefix>_source} 0): no device measured them. Always a placeholder. */
     MANUAL("manual", null, List.of(), null),
@@ -46,13 +46,16 @@ public enum DeviceSlot {
         return switch (kind) {
             case BLOOD_PRESSURE -> BLOOD_PRESSURE;
             case SPO2, RESPIRATORY_RATE -> OXIMETER;
-            case BODY_TEMPERATURE -> THERMOMETER;
+            case BODY_TEMPERATURE, OBJECT_TEMPERATURE -> THERMOMETER;
             case BODY_WEIGHT, BODY_HEIGHT, BMI -> SCALE;
             case BLOOD_GLUCOSE -> GLUCOMETER;
-            case CHOLESTEROL, LIPID_TOTAL, LIPID_LDL, LIPID_HDL, TRIGLYCERIDES -> CHOLESTEROL_METER;
+            case CHOLESTEROL -> CHOLESTEROL_METER;
             case URIC_ACID -> URIC_METER;
-            case CREATININE -> LABORATORY;
-            case HEART_RATE, STEPS, SLEEP -> WATCH;
+            // mg/dL panels are laboratory results: no meter of the fleet measures LDL, HDL or urea.
+            case CREATININE, BUN, URIC_ACID_MASS, LIPID_TOTAL, LIPID_LDL, LIPID_HDL, TRIGLYCERIDES -> LABORATORY;
+            // A tape measure is read by a person.
+            case WAIST, WAIST_INCHES -> MANUAL;
+            case HEART_RATE, STEPS, SLEEP, SKIN_TEMPERATURE -> WATCH;
             default -> OTHER;
         };
     }

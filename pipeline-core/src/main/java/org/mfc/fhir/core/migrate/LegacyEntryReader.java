@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.model.ReadingDetails;
 import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.SleepPattern;
 import org.mfc.fhir.core.parse.SleepWindow;
@@ -39,8 +39,6 @@ public final class LegacyEntryReader {
             PatientDevices devices) {
     }
 
-    /** Legacy {@code sleep_timestamp}: Thai local {@code DD/MM/YYYY HH:MM:SS}. */
-    private static final DateTimeFormatter SLEEP_STAMP = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm:ss");
     /** Legacy step {@code date_tag}: Thai local {@code DDMMYYYY}. */
     private static final DateTimeFormatter STEP_DAY = DateTimeFormatter.ofPattern("ddMMyyyy");
     /** Warning: converted, but flagged implausible (interpretation HU/LU on the Observation). */
@@ -65,19 +63,27 @@ public final class LegacyEntryReader {
         return out;
     }
 
-    /**
-     * The kinds whose readings a legacy entry of {@code collection} holds. Legacy {@code lipid_histories} values are
-     * laboratory panels in mg/dL (fhir-r5-mapping.md, "lipids (legacy)"): the meter kind CHOLESTEROL (mmol/L), which
-     * the live pipeline also writes there, is only ever read back from entries it wrote, and those are skipped.
-     */
+    /** The kinds whose readings a legacy entry of {@code collection} may hold. */
     public static List<MeasurementKind> kinds(String collection) {
         List<MeasurementKind> out = new ArrayList<>();
         for (MeasurementKind k : MeasurementKind.values()) {
-            if (k.legacy != null && k.legacy.collection().equals(collection) && k != MeasurementKind.CHOLESTEROL) {
+            if (k.legacy != null && k.legacy.collection().equals(collection)) {
                 out.add(k);
             }
         }
         return out;
+    }
+
+    /**
+     * The kinds of a collection grouped by the legacy fields they read: kinds that read the same field are one
+     * group (uric acid in mg/dL or umol/L, body or wrist temperature), of which an entry holds one.
+     */
+    static List<List<MeasurementKind>> fieldGroups(String collection) {
+        Map<Object, List<MeasurementKind>> groups = new LinkedHashMap<>();
+        for (MeasurementKind k : kinds(collection)) {
+            groups.computeIfAbsent(new java.util.TreeSet<>(k.legacy.fields().values()), x -> new ArrayList<>()).add(k);
+        }
+        return new ArrayList<>(groups.values());
     }
 
     public EntryResult read(Bucket bucket, int index, Object rawEntry) {
@@ -136,9 +142,14 @@ public final class LegacyEntryReader {
         if (!DeviceTimeRule.check(time, now, timeField, new ArrayList<>())) {
             return rejected(bucket, index, null, timeField, RejectReason.IMPLAUSIBLE_TIME);
         }
-        for (MeasurementKind kind : kinds) {
-            Map<String, String> fields = kind.legacy.fields();
+        for (List<MeasurementKind> group : fieldGroups(bucket.collection())) {
             Map<String, String> details = new LinkedHashMap<>();
+            MeasurementKind kind = choose(bucket, index, group, entry, source, details, rejects);
+            if (kind == null) {
+                continue;
+            }
+            Map<String, String> fields = kind.legacy != null ? kind.legacy.fields()
+                    : MeasurementKind.BODY_TEMPERATURE.legacy.fields();
             if (kind == MeasurementKind.BLOOD_GLUCOSE) {
                 GlucoseChoice choice = glucoseMarker(entry, fields.get(MeasurementKind.VALUE));
                 if (choice.reason != null) {
@@ -147,14 +158,21 @@ public final class LegacyEntryReader {
                 }
                 fields = Map.of(MeasurementKind.VALUE, choice.field);
                 String spelled = LegacyValues.text(entry.get("blood_sugar_marker"));
-                details.put("marker", spelled != null && GlucoseMarker.of(spelled) == choice.marker ? spelled
-                        : choice.marker.legacyLabel);
+                details.put("marker", spelled != null && GlucoseMarker.parse(spelled).orElse(null) == choice.marker
+                        ? spelled : choice.marker.legacyLabel);
+                String comparator = comparator(entry.get(choice.field));
+                if (comparator != null) {
+                    details.put(ReadingDetails.COMPARATOR, comparator);
+                }
             }
-            if (kind == MeasurementKind.BODY_TEMPERATURE) {
+            if (kind == MeasurementKind.BODY_TEMPERATURE || kind == MeasurementKind.OBJECT_TEMPERATURE) {
                 String mode = LegacyValues.text(entry.get(prefix + "_mode"));
                 if (mode != null) {
                     details.put("mode", mode);
                 }
+            }
+            if (kind == MeasurementKind.SKIN_TEMPERATURE) {
+                details.put(ReadingDetails.SITE, ReadingDetails.WRIST);
             }
             Map<String, BigDecimal> values = new LinkedHashMap<>();
             List<EntryProblem> flagged = new ArrayList<>();
@@ -178,6 +196,76 @@ public final class LegacyEntryReader {
             rejects.add(problem(bucket, index, null, null, RejectReason.MISSING_VALUE));
         }
         return new EntryResult(readings, rejects, warnings, null);
+    }
+
+    /**
+     * Which kind of a field group an entry holds: the only one; for a field whose unit the entry does not state,
+     * the one its magnitude tells ({@link LegacyUnits}, refused between the bands); for a temperature, wrist skin
+     * temperature when a watch wrote it, an object when the thermometer was in object mode, else body temperature.
+     * Null when the entry holds none of the group (nothing to read) or it was refused.
+     */
+    private static MeasurementKind choose(Bucket bucket, int index, List<MeasurementKind> group, Document entry,
+            Integer source, Map<String, String> details, List<EntryProblem> rejects) {
+        MeasurementKind first = group.get(0);
+        if (first == MeasurementKind.BODY_TEMPERATURE || first == MeasurementKind.SKIN_TEMPERATURE) {
+            String mode = LegacyValues.text(entry.get(first.legacy.prefix() + "_mode"));
+            if (mode != null && mode.equalsIgnoreCase("object")) {
+                return MeasurementKind.OBJECT_TEMPERATURE;
+            }
+            return source != null && source == 2 ? MeasurementKind.SKIN_TEMPERATURE : MeasurementKind.BODY_TEMPERATURE;
+        }
+        if (group.size() == 1) {
+            return first;
+        }
+        String field = first.legacy.fields().get(MeasurementKind.VALUE);
+        if (field == null || !LegacyUnits.banded(bucket.collection(), field)) {
+            return first;
+        }
+        LegacyValues.Number n = LegacyValues.number(entry.get(field));
+        if (!n.present()) {
+            // Absent: nothing to read; not a number: read as the field's own unit, which refuses it by name.
+            return n.notANumber() ? LegacyUnits.fieldsKind(bucket.collection(), field) : null;
+        }
+        Optional<LegacyUnits.Choice> choice = LegacyUnits.choose(bucket.collection(), field, n.value());
+        if (choice.isEmpty()) {
+            rejects.add(problem(bucket, index, null, field, RejectReason.AMBIGUOUS_UNIT));
+            return null;
+        }
+        if (choice.get().byMagnitude()) {
+            details.put(ReadingDetails.UNIT_BY_MAGNITUDE, choice.get().kind().unit);
+        }
+        return choice.get().kind();
+    }
+
+    /** {@code >} or {@code <} when a legacy value is written as a meter's bound ({@code ">600"}), else null. */
+    private static String comparator(Object raw) {
+        if (raw instanceof String s) {
+            String t = s.strip();
+            if (t.startsWith(">") || t.startsWith("<")) {
+                return t.substring(0, 1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An entry the live pipeline wrote, read again as legacy history (its Observation id ignored) and attributed to
+     * {@code device}, the device its Observation names: what re-derivation uses when the reading itself is no longer
+     * on the topic.
+     */
+    public EntryResult readAs(Bucket bucket, int index, Document entry, DeviceIdentity device) {
+        Document copy = new Document(entry);
+        copy.remove(LegacyStore.ENTRY_ID_FIELD);
+        EntryResult r = read(bucket, index, copy);
+        List<MigratedReading> out = new ArrayList<>(r.readings().size());
+        DeviceFamily family = device.type() == IdType.IMEI ? DeviceFamily.KATI : DeviceFamily.AVA4;
+        DeviceIdentity gateway = device.type() == IdType.BLE_MAC ? bucket.devices().gateway() : null;
+        for (MigratedReading m : r.readings()) {
+            Reading x = m.reading();
+            out.add(new MigratedReading(new Reading(family, x.kind(), device, gateway, null, x.deviceTime(),
+                    x.periodEnd(), x.values(), x.details()), false, m.sourceRef()));
+        }
+        return new EntryResult(out, r.rejects(), r.warnings(), null);
     }
 
     private void sleep(Bucket bucket, int index, Document entry, Integer source, String ref,
@@ -247,7 +335,11 @@ public final class LegacyEntryReader {
     private static EntryProblem values(Bucket bucket, int index, MeasurementKind kind, Document entry,
             Map<String, String> fields, Map<String, BigDecimal> into, List<EntryProblem> flagged) {
         for (Map.Entry<String, String> f : fields.entrySet()) {
-            LegacyValues.Number n = LegacyValues.number(entry.get(f.getValue()));
+            Object raw = entry.get(f.getValue());
+            if (comparator(raw) != null) {
+                raw = ((String) raw).strip().substring(1);
+            }
+            LegacyValues.Number n = LegacyValues.number(raw);
             if (n.notANumber()) {
                 return problem(bucket, index, kind, f.getValue(), RejectReason.NOT_A_NUMBER);
             }
@@ -345,15 +437,9 @@ public final class LegacyEntryReader {
         }
     }
 
+    /** Legacy {@code sleep_timestamp}: Thai local, as the live pipeline writes it (ThaiTime). */
     static Instant sleepStamp(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return LocalDateTime.parse(text, SLEEP_STAMP).atZone(ThaiTime.ZONE).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return ThaiTime.parseLegacyStamp(text);
     }
 
     private static EntryResult rejected(Bucket bucket, int index, MeasurementKind kind, String field,

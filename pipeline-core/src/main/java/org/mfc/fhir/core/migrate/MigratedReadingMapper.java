@@ -28,11 +28,13 @@ public final class MigratedReadingMapper {
     private final DeviceMapper devices = new DeviceMapper();
 
     /**
-     * @param issued the Observation's {@code issued}: for legacy history the entry's import date, the nearest
-     *               known time of receipt (deterministic, so a re-run produces the identical resource)
+     * @param asOf the migration's start: a step count of a day that had not ended by then is preliminary. No
+     *             {@code issued} is written: the time the legacy application received the reading is not known,
+     *             and an invented one would read as a fact
      */
-    public List<MappedResource> observations(MigratedReading migrated, String patientId, Instant issued) {
-        List<MappedResource> mapped = observations.map(migrated.reading(), patientId, issued);
+    public List<MappedResource> observations(MigratedReading migrated, String patientId, Instant asOf) {
+        List<MappedResource> mapped = observations.map(migrated.reading(),
+                new ObservationMapper.Context(patientId, null, null, asOf));
         if (!migrated.placeholderDevice()) {
             return mapped;
         }
@@ -40,9 +42,9 @@ public final class MigratedReadingMapper {
         List<MappedResource> out = new ArrayList<>(mapped.size());
         for (MappedResource m : mapped) {
             Observation o = (Observation) m.resource();
-            // Same layout as DeterministicIds.observationKey, with the placeholder id as the device key.
-            String key = deviceId + "|" + patientId + "|" + m.code() + "|"
-                    + migrated.reading().deviceTime().getEpochSecond();
+            // The live key layout with the placeholder id in the device position (it has no type prefix).
+            String liveKey = o.getIdentifierFirstRep().getValue();
+            String key = deviceId + liveKey.substring(liveKey.indexOf('|'));
             o.setId(DeterministicIds.observationId(key));
             o.getIdentifierFirstRep().setValue(key);
             o.setDevice(new Reference("Device/" + deviceId));
@@ -60,6 +62,7 @@ public final class MigratedReadingMapper {
         d.setId(id);
         d.addIdentifier().setSystem(PLACEHOLDER_DEVICE_SYSTEM).setValue(id);
         d.setDisplayName(migrated.reading().device().model());
+        org.mfc.fhir.core.fhir.MappingVersion.tag(d);
         return List.of(new MappedResource(d, null, id, null, null));
     }
 }

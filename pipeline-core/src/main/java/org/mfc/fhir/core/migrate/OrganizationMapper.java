@@ -24,6 +24,7 @@ public final class OrganizationMapper {
         }
         Organization o = new Organization();
         o.setId(id.toHexString());
+        org.mfc.fhir.core.fhir.MappingVersion.tag(o);
         o.addIdentifier().setSystem(Systems.LEGACY_ID).setValue(id.toHexString());
         String code = LegacyValues.text(hospital.get("code"));
         if (code != null) {

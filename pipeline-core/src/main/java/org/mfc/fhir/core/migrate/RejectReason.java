@@ -21,6 +21,11 @@ public enum RejectReason {
     MISSING_VALUE("missing-value"),
     /** A value outside the physiologically possible range of its kind ({@code MeasurementKind.limits}). */
     OUT_OF_RANGE("out-of-range"),
+    /**
+     * A value of a field whose unit the entry does not state (uric acid, total cholesterol, waist) whose magnitude
+     * fits no unit's band (LegacyUnits): it could be either.
+     */
+    AMBIGUOUS_UNIT("ambiguous-unit"),
     /** Glucose entry whose meal marker cannot be told (no dtx_type, no marker, several values). */
     AMBIGUOUS_GLUCOSE_MARKER("ambiguous-glucose-marker"),
     /** Sleep entry without a usable window ({@code sleep_time}) or pattern ({@code sleep_data}). */

@@ -2,7 +2,9 @@ package org.mfc.fhir.core.parse;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.mfc.fhir.core.ids.Identifiers;
@@ -11,6 +13,7 @@ import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.model.ReadingDetails;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,6 +23,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code reportMsg}) and command results are device status.
  */
 public final class Ava4Parser implements PayloadParser {
+
+    private final DeviceTimeRule timeRule;
+
+    public Ava4Parser() {
+        this(DeviceTimeRule.DEFAULT);
+    }
+
+    public Ava4Parser(DeviceTimeRule timeRule) {
+        this.timeRule = timeRule;
+    }
 
     @Override
     public ParseResult parse(JsonNode payload, String topic, Instant receivedAt) {
@@ -64,41 +77,75 @@ public final class Ava4Parser implements PayloadParser {
             problems.add(new FieldProblem("data.value.device_list", "is required and must be a non-empty array"));
             return ParseResult.invalid(problems);
         }
+        if (list.size() > ParseResult.MAX_ITEMS) {
+            problems.add(new FieldProblem("data.value.device_list", "holds at most " + ParseResult.MAX_ITEMS
+                    + " items"));
+            return ParseResult.invalid(problems);
+        }
+        if (!problems.isEmpty()) {
+            return ParseResult.invalid(problems);
+        }
+        Instant messageTime = messageTime(payload);
         List<Reading> readings = new ArrayList<>();
+        List<ParseResult.RefusedItem> refused = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String path = "data.value.device_list[" + i + "]";
-            Reading r = reading(model.get(), list.get(i), path, gateway, receivedAt, problems);
+            List<FieldProblem> itemProblems = new ArrayList<>();
+            Reading r = reading(model.get(), list.get(i), path, gateway, messageTime, receivedAt, itemProblems);
             if (r != null) {
                 readings.add(r);
+            } else {
+                refused.add(new ParseResult.RefusedItem(path, itemProblems));
             }
         }
-        return problems.isEmpty()
-                ? new ParseResult(MessageClass.READINGS, gateway, readings, List.of(), List.of())
-                : ParseResult.invalid(problems);
+        return ParseResult.ofItems(gateway, readings, refused);
     }
 
-    private static Reading reading(DeviceModels.Model model, JsonNode item, String path, DeviceIdentity gateway,
-            Instant receivedAt, List<FieldProblem> problems) {
+    /**
+     * One {@code device_list} item, or null with its problems. An item without {@code scan_time} is timed by the
+     * message's {@code time} (and says so on its resources); an impossible value refuses the item, not the message.
+     */
+    private Reading reading(DeviceModels.Model model, JsonNode item, String path, DeviceIdentity gateway,
+            Instant messageTime, Instant receivedAt, List<FieldProblem> problems) {
         if (item == null || !item.isObject()) {
             problems.add(new FieldProblem(path, "must be an object"));
             return null;
         }
-        int before = problems.size();
         Optional<String> ble = Identifiers.mac(Fields.text(item, "ble_addr"));
         if (ble.isEmpty()) {
             problems.add(new FieldProblem(path + ".ble_addr", "is required: 12 hex digits, separators optional"));
         }
-        Instant scanTime = Fields.epochSeconds(item, "scan_time", path + ".scan_time", problems);
+        Instant scanTime;
+        boolean fromMessage = false;
+        JsonNode scan = Fields.get(item, "scan_time");
+        if ((scan == null || scan.isNull()) && messageTime != null) {
+            scanTime = messageTime;
+            fromMessage = true;
+        } else {
+            scanTime = Fields.epochSeconds(item, "scan_time", path + ".scan_time", problems);
+        }
         if (scanTime != null) {
-            DeviceTimeRule.check(scanTime, receivedAt, path + ".scan_time", problems);
+            timeRule.accepts(scanTime, receivedAt, fromMessage ? "time" : path + ".scan_time", problems);
         }
         ModelValues.Extracted extracted = ModelValues.read(model, item, path, problems);
-        if (problems.size() > before || gateway == null) {
+        if (!problems.isEmpty()) {
             return null;
         }
+        Map<String, String> details = new LinkedHashMap<>(extracted.details());
+        if (fromMessage) {
+            details.put(ReadingDetails.TIME_SOURCE, ReadingDetails.TIME_FROM_MESSAGE);
+        }
         DeviceIdentity device = new DeviceIdentity(IdType.BLE_MAC, ble.get(), model.displayName());
-        return new Reading(DeviceFamily.AVA4, model.kind(), device, gateway, null, scanTime, null,
-                extracted.values(), extracted.details());
+        Reading reading = new Reading(DeviceFamily.AVA4, model.kindFor(details), device, gateway, null, scanTime,
+                null, extracted.values(), details);
+        return PossibleValues.check(reading, extracted.fields(), problems) ? reading : null;
+    }
+
+    /** The message's own {@code time} (epoch seconds), or null when absent or unreadable. */
+    private static Instant messageTime(JsonNode payload) {
+        List<FieldProblem> ignored = new ArrayList<>();
+        JsonNode t = Fields.get(payload, "time");
+        return t == null || t.isNull() ? null : Fields.epochSeconds(payload, "time", "time", ignored);
     }
 
     /** The box: {@code mac}, else {@code deviceCode}, else {@code data.mac}; all name the gateway. */

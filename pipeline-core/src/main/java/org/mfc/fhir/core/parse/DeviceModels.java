@@ -19,10 +19,39 @@ public final class DeviceModels {
      * @param attribute exact {@code data.attribute}, typos included ({@code BP_BIOLIGTH})
      * @param values    payload key to {@link MeasurementKind} value key
      * @param details   payload key to detail key (glucose marker, temperature mode)
+     * @param range     the primary value's measuring range, for meters that report {@code HI} above it and
+     *                  {@code LO} below it; null for devices that do not
      */
     public record Model(DeviceFamily family, String attribute, MeasurementKind kind, String displayName,
-            Map<String, String> values, Map<String, String> details) {
+            Map<String, String> values, Map<String, String> details, Range range) {
+
+        public Model(DeviceFamily family, String attribute, MeasurementKind kind, String displayName,
+                Map<String, String> values, Map<String, String> details) {
+            this(family, attribute, kind, displayName, values, details, null);
+        }
+
+        /**
+         * The kind a reading of this model is: a thermometer in object mode measured a surface, not the patient.
+         */
+        public MeasurementKind kindFor(Map<String, String> readDetails) {
+            if (kind == MeasurementKind.BODY_TEMPERATURE
+                    && "object".equalsIgnoreCase(String.valueOf(readDetails.get("mode")).strip())) {
+                return MeasurementKind.OBJECT_TEMPERATURE;
+            }
+            return kind;
+        }
     }
+
+    /** A meter's measuring range, in the kind's unit. */
+    public record Range(java.math.BigDecimal low, java.math.BigDecimal high) {
+
+        static Range of(int low, int high) {
+            return new Range(java.math.BigDecimal.valueOf(low), java.math.BigDecimal.valueOf(high));
+        }
+    }
+
+    /** The glucometers of the fleet (Contour, Accu-Chek Instant) measure 10..600 mg/dL and show LO and HI beyond. */
+    private static final Range GLUCOMETER = Range.of(10, 600);
 
     private static final Map<String, String> BP = Map.of("bp_high", "systolic", "bp_low", "diastolic", "pr", "pulse");
     private static final Map<String, String> GLUCOSE = Map.of("blood_glucose", "value");
@@ -37,9 +66,9 @@ public final class DeviceModels {
             new Model(DeviceFamily.AVA4, "WBP BIOLIGHT", MeasurementKind.BLOOD_PRESSURE, "WBP BIOLIGHT", BP, Map.of()),
             new Model(DeviceFamily.AVA4, "BLE_BPG", MeasurementKind.BLOOD_PRESSURE, "BLE BPG", BP, Map.of()),
             new Model(DeviceFamily.AVA4, "Contour_Elite", MeasurementKind.BLOOD_GLUCOSE, "Contour Elite", GLUCOSE,
-                    MARKER),
+                    MARKER, GLUCOMETER),
             new Model(DeviceFamily.AVA4, "AccuChek_Instant", MeasurementKind.BLOOD_GLUCOSE, "Accu-Chek Instant",
-                    GLUCOSE, MARKER),
+                    GLUCOSE, MARKER, GLUCOMETER),
             new Model(DeviceFamily.AVA4, "Oximeter JUMPER", MeasurementKind.SPO2, "Oximeter JUMPER", SPO2, Map.of()),
             new Model(DeviceFamily.AVA4, "IR_TEMO_JUMPER", MeasurementKind.BODY_TEMPERATURE, "IR Thermometer JUMPER",
                     TEMP, MODE),
@@ -51,7 +80,8 @@ public final class DeviceModels {
                     Map.of("cholesterol", "value"), Map.of()),
             new Model(DeviceFamily.QUBE_VITAL, "WBP_JUMPER", MeasurementKind.BLOOD_PRESSURE, "WBP JUMPER", BP,
                     Map.of()),
-            new Model(DeviceFamily.QUBE_VITAL, "CONTOUR", MeasurementKind.BLOOD_GLUCOSE, "Contour", GLUCOSE, MARKER),
+            new Model(DeviceFamily.QUBE_VITAL, "CONTOUR", MeasurementKind.BLOOD_GLUCOSE, "Contour", GLUCOSE, MARKER,
+                    GLUCOMETER),
             new Model(DeviceFamily.QUBE_VITAL, "Oximeter_JUMPER", MeasurementKind.SPO2, "Oximeter JUMPER", SPO2,
                     Map.of()),
             new Model(DeviceFamily.QUBE_VITAL, "TEMO_Jumper", MeasurementKind.BODY_TEMPERATURE, "Thermometer JUMPER",

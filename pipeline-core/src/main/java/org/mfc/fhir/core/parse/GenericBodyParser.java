@@ -62,6 +62,16 @@ public final class GenericBodyParser implements PayloadParser {
                     optional(MeasurementKind.LIPID_LDL, "ldl"), optional(MeasurementKind.LIPID_HDL, "hdl"),
                     optional(MeasurementKind.TRIGLYCERIDES, "triglycerides")));
 
+    private final DeviceTimeRule timeRule;
+
+    public GenericBodyParser() {
+        this(DeviceTimeRule.DEFAULT);
+    }
+
+    public GenericBodyParser(DeviceTimeRule timeRule) {
+        this.timeRule = timeRule;
+    }
+
     @Override
     public ParseResult parse(JsonNode payload, String topic, Instant receivedAt) {
         if (payload == null || !payload.isObject()) {
@@ -80,10 +90,9 @@ public final class GenericBodyParser implements PayloadParser {
             problems.add(new FieldProblem("type", typeText == null ? "is required"
                     : "is not a known type (" + String.join(", ", new java.util.TreeSet<>(TYPES.keySet())) + ")"));
         }
-        String timeText = Fields.text(payload, "timestamp");
         Instant time = timestamp(payload, problems);
         if (time != null) {
-            DeviceTimeRule.check(time, receivedAt, "timestamp", problems);
+            timeRule.accepts(time, receivedAt, "timestamp", problems);
         }
         JsonNode data = Fields.get(payload, "data");
         if (data == null || !data.isObject()) {
@@ -92,7 +101,7 @@ public final class GenericBodyParser implements PayloadParser {
         if (!problems.isEmpty()) {
             return ParseResult.invalid(problems);
         }
-        List<Reading> readings = type.equals("SLEEP") ? sleep(origin, device, data, time, timeText, problems)
+        List<Reading> readings = type.equals("SLEEP") ? sleep(origin, device, data, time, problems)
                 : measurements(origin, device, parts, data, time, problems);
         if (!problems.isEmpty()) {
             return ParseResult.invalid(problems);
@@ -110,13 +119,17 @@ public final class GenericBodyParser implements PayloadParser {
                 continue;
             }
             ModelValues.Extracted x = ModelValues.read(model, data, "data", problems);
+            Reading r;
             if (model.kind() == MeasurementKind.STEPS) {
                 Instant day = ThaiTime.startOfDay(time);
-                readings.add(new Reading(origin, model.kind(), device, null, null, day, day.plus(Duration.ofDays(1)),
-                        x.values(), x.details()));
+                r = new Reading(origin, model.kind(), device, null, null, day, day.plus(Duration.ofDays(1)),
+                        x.values(), x.details());
             } else {
-                readings.add(new Reading(origin, model.kind(), device, null, null, time, null, x.values(),
-                        x.details()));
+                r = new Reading(origin, model.kindFor(x.details()), device, null, null, time, null, x.values(),
+                        x.details());
+            }
+            if (PossibleValues.check(r, x.fields(), problems)) {
+                readings.add(r);
             }
         }
         if (readings.isEmpty() && problems.isEmpty()) {
@@ -128,7 +141,7 @@ public final class GenericBodyParser implements PayloadParser {
 
     /** A night in the watch's own form; the body's {@code timestamp} plays the watch's {@code timeStamps}. */
     private static List<Reading> sleep(DeviceFamily origin, DeviceIdentity device, JsonNode data, Instant time,
-            String timeText, List<FieldProblem> problems) {
+            List<FieldProblem> problems) {
         String pattern = Fields.text(data, "sleep_data");
         String window = Fields.text(data, "sleep_time");
         Optional<SleepWindow> w = SleepWindow.parse(window);
@@ -152,7 +165,7 @@ public final class GenericBodyParser implements PayloadParser {
         if (num != null) {
             details.put("sleep_num", num);
         }
-        details.put("sleep_timestamp", timeText);
+        details.put("sleep_timestamp", ThaiTime.legacyStamp(time));
         return List.of(new Reading(origin, MeasurementKind.SLEEP, device, null, null, night.start(), night.end(),
                 Map.of(MeasurementKind.VALUE, BigDecimal.valueOf(m.asleep()), "deep", BigDecimal.valueOf(m.deep()),
                         "light", BigDecimal.valueOf(m.light())), details));

@@ -20,6 +20,7 @@ import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.model.ReadingDetails;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -62,6 +63,16 @@ public final class KatiParser implements PayloadParser {
     private static final DateTimeFormatter TIME_STAMPS = DateTimeFormatter.ofPattern("d/M/uuuu H:mm:ss", Locale.ROOT)
             .withResolverStyle(ResolverStyle.STRICT);
 
+    private final DeviceTimeRule timeRule;
+
+    public KatiParser() {
+        this(DeviceTimeRule.DEFAULT);
+    }
+
+    public KatiParser(DeviceTimeRule timeRule) {
+        this.timeRule = timeRule;
+    }
+
     @Override
     public ParseResult parse(JsonNode payload, String topicName, Instant receivedAt) {
         if (payload == null || !payload.isObject()) {
@@ -79,7 +90,7 @@ public final class KatiParser implements PayloadParser {
             return ParseResult.invalid(problems);
         }
         DeviceIdentity watch = new DeviceIdentity(IdType.IMEI, imei.get(), MODEL);
-        Context c = new Context(watch, receivedAt, problems);
+        Context c = new Context(watch, receivedAt, problems, timeRule);
         ParseResult result = switch (topic.get()) {
             case VITAL_SIGN -> vitalSign(payload, c);
             case AP55 -> ap55(payload, c);
@@ -93,7 +104,13 @@ public final class KatiParser implements PayloadParser {
         return problems.isEmpty() ? result : ParseResult.invalid(problems);
     }
 
-    private record Context(DeviceIdentity watch, Instant receivedAt, List<FieldProblem> problems) {
+    private record Context(DeviceIdentity watch, Instant receivedAt, List<FieldProblem> problems,
+            DeviceTimeRule timeRule) {
+
+        /** The same message, collecting one item's problems apart. */
+        Context item(List<FieldProblem> itemProblems) {
+            return new Context(watch, receivedAt, itemProblems, timeRule);
+        }
     }
 
     private static ParseResult readings(Context c, List<Reading> readings) {
@@ -117,31 +134,81 @@ public final class KatiParser implements PayloadParser {
         return c.problems().size() > before ? null : readings(c, readings);
     }
 
-    /** The hourly batch: one reading per vital per item, each timed by its item's epoch {@code timestamp}. */
+    /**
+     * The hourly batch: one reading per vital per item, each timed by its item's epoch {@code timestamp}, or by the
+     * message's {@code timeStamps} when the item has none (said so on its resources). A bad item is refused alone;
+     * the message is refused only when no item is acceptable.
+     */
     private static ParseResult ap55(JsonNode payload, Context c) {
         JsonNode data = Fields.get(payload, "data");
         if (data == null || !data.isArray()) {
             c.problems().add(new FieldProblem("data", "is required and must be an array"));
             return null;
         }
+        if (data.size() > ParseResult.MAX_ITEMS) {
+            c.problems().add(new FieldProblem("data", "holds at most " + ParseResult.MAX_ITEMS + " items"));
+            return null;
+        }
         List<Reading> readings = new ArrayList<>();
+        List<ParseResult.RefusedItem> refused = new ArrayList<>();
+        Instant messageTime = null;
+        boolean messageTimeRead = false;
         for (int i = 0; i < data.size(); i++) {
             String path = "data[" + i + "]";
             JsonNode item = data.get(i);
+            List<FieldProblem> itemProblems = new ArrayList<>();
+            Context ic = c.item(itemProblems);
             if (!item.isObject()) {
-                c.problems().add(new FieldProblem(path, "must be an object"));
+                itemProblems.add(new FieldProblem(path, "must be an object"));
+                refused.add(new ParseResult.RefusedItem(path, itemProblems));
                 continue;
             }
             Instant time = null;
+            boolean fromMessage = false;
             if (hasAnyVital(item)) {
-                time = Fields.epochSeconds(item, "timestamp", path + ".timestamp", c.problems());
-                if (time != null && !DeviceTimeRule.check(time, c.receivedAt(), path + ".timestamp", c.problems())) {
-                    time = null;
+                JsonNode stamp = Fields.get(item, "timestamp");
+                if (stamp == null || stamp.isNull()) {
+                    if (!messageTimeRead) {
+                        messageTime = timeStamps(payload, "timeStamps", "timeStamps", c.item(new ArrayList<>()),
+                                false);
+                        messageTimeRead = true;
+                    }
+                    time = messageTime;
+                    fromMessage = true;
+                    if (time == null) {
+                        itemProblems.add(new FieldProblem(path + ".timestamp", "is required (epoch seconds); the "
+                                + "message has no usable timeStamps either"));
+                    }
+                } else {
+                    time = Fields.epochSeconds(item, "timestamp", path + ".timestamp", itemProblems);
+                    if (time != null && !c.timeRule().accepts(time, c.receivedAt(), path + ".timestamp",
+                            itemProblems)) {
+                        time = null;
+                    }
                 }
             }
-            vitals(item, path + ".", time, c, readings);
+            List<Reading> itemReadings = new ArrayList<>();
+            vitals(item, path + ".", time, ic, itemReadings);
+            if (!itemProblems.isEmpty()) {
+                refused.add(new ParseResult.RefusedItem(path, itemProblems));
+                continue;
+            }
+            for (Reading r : itemReadings) {
+                readings.add(fromMessage ? withDetail(r, ReadingDetails.TIME_SOURCE,
+                        ReadingDetails.TIME_FROM_MESSAGE) : r);
+            }
         }
-        return readings(c, readings);
+        if (readings.isEmpty() && refused.isEmpty()) {
+            return status(c);
+        }
+        return ParseResult.ofItems(c.watch(), readings, refused);
+    }
+
+    private static Reading withDetail(Reading r, String key, String value) {
+        Map<String, String> details = new java.util.LinkedHashMap<>(r.details());
+        details.put(key, value);
+        return new Reading(r.family(), r.kind(), r.device(), r.gateway(), r.patientHint(), r.deviceTime(),
+                r.periodEnd(), r.values(), details);
     }
 
     /** Heartbeat; with {@code step} it carries the day's cumulative step count (Thai local day). */
@@ -171,7 +238,6 @@ public final class KatiParser implements PayloadParser {
             c.problems().add(new FieldProblem("sleep", "must be an object"));
             return null;
         }
-        String stampText = Fields.text(sleep, "timeStamps");
         Instant stamp = timeStamps(sleep, "timeStamps", "sleep.timeStamps", c, true);
         String window = Fields.text(sleep, "time");
         String pattern = Fields.text(sleep, "data");
@@ -189,7 +255,7 @@ public final class KatiParser implements PayloadParser {
             return null;
         }
         SleepWindow.Night night = w.get().nightOf(stamp);
-        if (!DeviceTimeRule.check(night.start(), c.receivedAt(), "sleep.time", c.problems())) {
+        if (!c.timeRule().accepts(night.start(), c.receivedAt(), "sleep.time", c.problems())) {
             return null;
         }
         SleepPattern.Minutes minutes = SleepPattern.count(pattern);
@@ -200,7 +266,8 @@ public final class KatiParser implements PayloadParser {
         if (num != null) {
             details.put("sleep_num", num);
         }
-        details.put("sleep_timestamp", stampText);
+        // The legacy application's time zone, not the watch's UTC (docs/decisions.md, "sleep_timestamp").
+        details.put("sleep_timestamp", ThaiTime.legacyStamp(stamp));
         Map<String, BigDecimal> values = Map.of(MeasurementKind.VALUE, BigDecimal.valueOf(minutes.asleep()),
                 "deep", BigDecimal.valueOf(minutes.deep()), "light", BigDecimal.valueOf(minutes.light()));
         return readings(c, List.of(new Reading(DeviceFamily.KATI, MeasurementKind.SLEEP, c.watch(), null, null,
@@ -226,7 +293,7 @@ public final class KatiParser implements PayloadParser {
         Instant time = c.receivedAt();
         List<FieldProblem> timeProblems = new ArrayList<>();
         Instant stamp = timeStamps(payload, "timeStamps", "timeStamps",
-                new Context(c.watch(), c.receivedAt(), timeProblems), false);
+                c.item(timeProblems), false);
         if (stamp != null && timeProblems.isEmpty()) {
             time = stamp;
         }
@@ -251,7 +318,11 @@ public final class KatiParser implements PayloadParser {
         return s.isBlank() || s.strip().equalsIgnoreCase("null");
     }
 
-    /** Every vital present in {@code object} becomes a reading at {@code time} (null when time was refused). */
+    /**
+     * Every vital present in {@code object} becomes a reading at {@code time} (null when time was refused). The
+     * watch's temperature is skin temperature at the wrist and its blood pressure a cuffless estimate there; an
+     * impossible value is a problem at its field.
+     */
     private static void vitals(JsonNode object, String path, Instant time, Context c, List<Reading> out) {
         List<FieldProblem> p = c.problems();
         BigDecimal heartRate = Fields.decimal(object, "heartRate", path + "heartRate", p);
@@ -261,17 +332,30 @@ public final class KatiParser implements PayloadParser {
         if (time == null) {
             return;
         }
+        Map<String, String> wrist = Map.of(ReadingDetails.SITE, ReadingDetails.WRIST);
         if (heartRate != null) {
-            out.add(reading(MeasurementKind.HEART_RATE, c, time, Map.of(MeasurementKind.VALUE, heartRate)));
+            add(reading(MeasurementKind.HEART_RATE, c, time, Map.of(MeasurementKind.VALUE, heartRate), Map.of()),
+                    Map.of(MeasurementKind.VALUE, path + "heartRate"), p, out);
         }
         if (bp != null) {
-            out.add(reading(MeasurementKind.BLOOD_PRESSURE, c, time, bp));
+            add(reading(MeasurementKind.BLOOD_PRESSURE, c, time, bp, Map.of(ReadingDetails.METHOD,
+                    ReadingDetails.CUFFLESS, ReadingDetails.SITE, ReadingDetails.WRIST)),
+                    Map.of("systolic", path + "bloodPressure.bp_sys", "diastolic", path + "bloodPressure.bp_dia"), p,
+                    out);
         }
         if (temperature != null) {
-            out.add(reading(MeasurementKind.BODY_TEMPERATURE, c, time, Map.of(MeasurementKind.VALUE, temperature)));
+            add(reading(MeasurementKind.SKIN_TEMPERATURE, c, time, Map.of(MeasurementKind.VALUE, temperature), wrist),
+                    Map.of(MeasurementKind.VALUE, path + "bodyTemperature"), p, out);
         }
         if (spo2 != null) {
-            out.add(reading(MeasurementKind.SPO2, c, time, Map.of(MeasurementKind.VALUE, spo2)));
+            add(reading(MeasurementKind.SPO2, c, time, Map.of(MeasurementKind.VALUE, spo2), Map.of()),
+                    Map.of(MeasurementKind.VALUE, path + "spO2"), p, out);
+        }
+    }
+
+    private static void add(Reading r, Map<String, String> fields, List<FieldProblem> problems, List<Reading> out) {
+        if (PossibleValues.check(r, fields, problems)) {
+            out.add(r);
         }
     }
 
@@ -297,8 +381,9 @@ public final class KatiParser implements PayloadParser {
         return Map.of("systolic", sys, "diastolic", dia);
     }
 
-    private static Reading reading(MeasurementKind kind, Context c, Instant time, Map<String, BigDecimal> values) {
-        return new Reading(DeviceFamily.KATI, kind, c.watch(), null, null, time, null, values, Map.of());
+    private static Reading reading(MeasurementKind kind, Context c, Instant time, Map<String, BigDecimal> values,
+            Map<String, String> details) {
+        return new Reading(DeviceFamily.KATI, kind, c.watch(), null, null, time, null, values, details);
     }
 
     /**
@@ -318,7 +403,7 @@ public final class KatiParser implements PayloadParser {
             c.problems().add(new FieldProblem(path, "must be DD/MM/YYYY HH:MM:SS (UTC)"));
             return null;
         }
-        return DeviceTimeRule.check(time, c.receivedAt(), path, c.problems()) ? time : null;
+        return c.timeRule().accepts(time, c.receivedAt(), path, c.problems()) ? time : null;
     }
 
     /** {@code DD/MM/YYYY HH:MM:SS} in UTC, or null when the text is not one. */

@@ -1,5 +1,6 @@
 package org.mfc.fhir.core.parse;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.mfc.fhir.core.model.DeviceIdentity;
@@ -7,19 +8,42 @@ import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.model.Reading;
 
 /**
- * What one device message contains. A message with problems is rejected whole (nothing half-written), so callers
- * check {@link #valid()} before using the readings.
+ * What one device message contains. A message with {@code problems} is refused whole (nothing half-written), so
+ * callers check {@link #valid()} before using the readings. A message of several items (an AVA4
+ * {@code device_list}, a Kati {@code AP55} batch) is refused whole only when none of its items is acceptable;
+ * otherwise its acceptable items are its readings and each refused item is listed in {@code refusedItems} with its
+ * own problems. Each item is stored whole or not at all.
  *
  * @param source the device that sent the message (Kafka key, authorisation): the gateway for AVA4 and Qube, the
  *               watch for Kati
  */
 public record ParseResult(MessageClass messageClass, DeviceIdentity source, List<Reading> readings,
-        List<AlertEvent> alerts, List<FieldProblem> problems) {
+        List<AlertEvent> alerts, List<FieldProblem> problems, List<RefusedItem> refusedItems) {
+
+    /**
+     * Most items one message may hold (a {@code device_list}, an {@code AP55} batch): a gateway reports a few, a
+     * watch's hourly batch one a minute; a longer list is refused before its items are read.
+     */
+    public static final int MAX_ITEMS = 1000;
+
+    /** An item of a multi-item message that cannot be stored, e.g. {@code data.value.device_list[2]}. */
+    public record RefusedItem(String item, List<FieldProblem> problems) {
+
+        public RefusedItem {
+            problems = List.copyOf(problems);
+        }
+    }
 
     public ParseResult {
         readings = List.copyOf(readings);
         alerts = List.copyOf(alerts);
         problems = List.copyOf(problems);
+        refusedItems = List.copyOf(refusedItems);
+    }
+
+    public ParseResult(MessageClass messageClass, DeviceIdentity source, List<Reading> readings,
+            List<AlertEvent> alerts, List<FieldProblem> problems) {
+        this(messageClass, source, readings, alerts, problems, List.of());
     }
 
     public static ParseResult invalid(List<FieldProblem> problems) {
@@ -28,6 +52,19 @@ public record ParseResult(MessageClass messageClass, DeviceIdentity source, List
 
     public static ParseResult invalid(String field, String reason) {
         return invalid(List.of(new FieldProblem(field, reason)));
+    }
+
+    /**
+     * The readings of the acceptable items, the refused ones listed; or, when no item is acceptable, the message
+     * refused with every item's problems.
+     */
+    static ParseResult ofItems(DeviceIdentity source, List<Reading> readings, List<RefusedItem> refused) {
+        if (readings.isEmpty() && !refused.isEmpty()) {
+            List<FieldProblem> all = new ArrayList<>();
+            refused.forEach(r -> all.addAll(r.problems()));
+            return invalid(all);
+        }
+        return new ParseResult(MessageClass.READINGS, source, readings, List.of(), List.of(), refused);
     }
 
     public boolean valid() {

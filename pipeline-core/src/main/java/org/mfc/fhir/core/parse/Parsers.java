@@ -21,10 +21,15 @@ public final class Parsers {
     private final Map<DeviceFamily, PayloadParser> parsers = new EnumMap<>(DeviceFamily.class);
 
     public Parsers() {
-        parsers.put(DeviceFamily.AVA4, new Ava4Parser());
-        parsers.put(DeviceFamily.KATI, new KatiParser());
-        parsers.put(DeviceFamily.QUBE_VITAL, new QubeVitalParser());
-        parsers.put(DeviceFamily.GENERIC, new GenericBodyParser());
+        this(DeviceTimeRule.DEFAULT);
+    }
+
+    /** @param timeRule how far ahead of receipt a device clock may be (the same in every host) */
+    public Parsers(DeviceTimeRule timeRule) {
+        parsers.put(DeviceFamily.AVA4, new Ava4Parser(timeRule));
+        parsers.put(DeviceFamily.KATI, new KatiParser(timeRule));
+        parsers.put(DeviceFamily.QUBE_VITAL, new QubeVitalParser(timeRule));
+        parsers.put(DeviceFamily.GENERIC, new GenericBodyParser(timeRule));
     }
 
     public boolean supports(DeviceFamily family) {

@@ -1,9 +1,7 @@
 package org.mfc.fhir.core.parse;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.mfc.fhir.core.model.FieldProblem;
@@ -11,9 +9,10 @@ import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 
 /**
- * The first half of the one plausibility rule ({@link MeasurementKind.Limits}) applied where a request is
- * validated, so a physiologically impossible value is refused to the device (422) in async mode as in sync mode,
- * instead of being queued and dead-lettered later. The worker applies the same table again when mapping.
+ * The first half of the one plausibility rule ({@link MeasurementKind.Limits}) applied by the parsers, item by item,
+ * so a physiologically impossible value refuses its item (422 naming the payload field when it is the only one) in
+ * async mode as in sync mode, instead of being queued and dead-lettered later. The worker's mapper applies the same
+ * table again.
  */
 public final class PossibleValues {
 
@@ -21,23 +20,23 @@ public final class PossibleValues {
     }
 
     /**
-     * One problem per impossible value; the field is {@code <kind>.<value key>} (for example
-     * {@code blood_pressure.systolic}), the reason names the range, never the value.
+     * Adds one problem per impossible value of {@code reading}; the field is the payload field the value came from
+     * ({@code fields}: value key to payload path), the reason names the range, never the value.
+     *
+     * @return true when every value is possible
      */
-    public static List<FieldProblem> check(List<Reading> readings, String prefix) {
-        List<FieldProblem> problems = new ArrayList<>();
-        for (int i = 0; i < readings.size(); i++) {
-            Reading r = readings.get(i);
-            for (Map.Entry<String, BigDecimal> v : r.values().entrySet()) {
-                MeasurementKind.Limits limits = r.kind().limits.get(v.getKey());
-                if (limits != null && !limits.possible(v.getValue())) {
-                    problems.add(new FieldProblem(prefix + r.kind().name().toLowerCase(Locale.ROOT) + "."
-                            + v.getKey(), "reading " + (i + 1) + " is outside the physiologically possible range "
-                            + bound(limits.possibleMin()) + ".." + bound(limits.possibleMax())));
-                }
+    public static boolean check(Reading reading, Map<String, String> fields, List<FieldProblem> problems) {
+        boolean ok = true;
+        for (Map.Entry<String, BigDecimal> v : reading.values().entrySet()) {
+            MeasurementKind.Limits limits = reading.kind().limits.get(v.getKey());
+            if (limits != null && !limits.possible(v.getValue())) {
+                problems.add(new FieldProblem(fields.getOrDefault(v.getKey(), v.getKey()), "is outside the "
+                        + "physiologically possible range " + bound(limits.possibleMin()) + ".."
+                        + bound(limits.possibleMax()) + " of " + reading.kind().display));
+                ok = false;
             }
         }
-        return problems;
+        return ok;
     }
 
     private static String bound(double d) {

@@ -3,11 +3,14 @@ package org.mfc.fhir.core.parse;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.mfc.fhir.core.ids.CitizenIds;
 import org.mfc.fhir.core.ids.Identifiers;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.DeviceIdentity;
@@ -28,6 +31,16 @@ public final class QubeVitalParser implements PayloadParser {
     public static final String MODEL = "Qube-Vital HV01";
     private static final Pattern CITIZEN_ID = Pattern.compile("[0-9]{13}");
     private static final int BUDDHIST_ERA_OFFSET = 543;
+
+    private final DeviceTimeRule timeRule;
+
+    public QubeVitalParser() {
+        this(DeviceTimeRule.DEFAULT);
+    }
+
+    public QubeVitalParser(DeviceTimeRule timeRule) {
+        this.timeRule = timeRule;
+    }
 
     @Override
     public ParseResult parse(JsonNode payload, String topic, Instant receivedAt) {
@@ -74,7 +87,7 @@ public final class QubeVitalParser implements PayloadParser {
         }
         Instant time = Fields.epochSeconds(payload, "time", "time", problems);
         if (time != null) {
-            DeviceTimeRule.check(time, receivedAt, "time", problems);
+            timeRule.accepts(time, receivedAt, "time", problems);
         }
         PatientHint hint = patientHint(payload, problems);
         if (!problems.isEmpty()) {
@@ -85,8 +98,11 @@ public final class QubeVitalParser implements PayloadParser {
             return ParseResult.invalid(problems);
         }
         DeviceIdentity device = new DeviceIdentity(IdType.BLE_MAC, ble.get(), model.get().displayName());
-        Reading reading = new Reading(DeviceFamily.QUBE_VITAL, model.get().kind(), device, kiosk, hint, time, null,
-                extracted.values(), extracted.details());
+        Reading reading = new Reading(DeviceFamily.QUBE_VITAL, model.get().kindFor(extracted.details()), device,
+                kiosk, hint, time, null, extracted.values(), extracted.details());
+        if (!PossibleValues.check(reading, extracted.fields(), problems)) {
+            return ParseResult.invalid(problems);
+        }
         return new ParseResult(MessageClass.READINGS, kiosk, List.of(reading), List.of(), List.of());
     }
 
@@ -98,6 +114,10 @@ public final class QubeVitalParser implements PayloadParser {
         String citizenId = Fields.text(payload, "citiz");
         if (citizenId == null || !CITIZEN_ID.matcher(citizenId).matches()) {
             problems.add(new FieldProblem("citiz", "is required: the 13-digit citizen id"));
+            return null;
+        }
+        if (!CitizenIds.valid(citizenId)) {
+            problems.add(new FieldProblem("citiz", "is not a valid citizen id: its check digit is wrong"));
             return null;
         }
         String[] name = nameParts(Fields.text(payload, "nameTH"));
@@ -135,14 +155,29 @@ public final class QubeVitalParser implements PayloadParser {
         return p.isEmpty() ? null : p;
     }
 
-    /** {@code brith} (sic): {@code YYYYMMDD} in the Buddhist Era; null when absent or not a date. */
-    static LocalDate birthDate(String brith) {
+    /**
+     * {@code brith} (sic): {@code YYYYMMDD} in the Buddhist Era, in FHIR date form. Thai cards write {@code 00} for
+     * an unknown month or day: the year (and month) are kept ({@code 1979}, {@code 1979-07}). Null when absent or
+     * not a date.
+     */
+    static String birthDate(String brith) {
         if (brith == null || !brith.matches("[0-9]{8}")) {
             return null;
         }
+        int year = Integer.parseInt(brith.substring(0, 4)) - BUDDHIST_ERA_OFFSET;
+        int month = Integer.parseInt(brith.substring(4, 6));
+        int day = Integer.parseInt(brith.substring(6, 8));
+        if (year < 1800) {
+            return null;
+        }
         try {
-            return LocalDate.of(Integer.parseInt(brith.substring(0, 4)) - BUDDHIST_ERA_OFFSET,
-                    Integer.parseInt(brith.substring(4, 6)), Integer.parseInt(brith.substring(6, 8)));
+            if (month == 0) {
+                return day == 0 ? String.format(Locale.ROOT, "%04d", year) : null;
+            }
+            if (day == 0) {
+                return YearMonth.of(year, month).toString();
+            }
+            return LocalDate.of(year, month, day).toString();
         } catch (DateTimeException e) {
             return null;
         }

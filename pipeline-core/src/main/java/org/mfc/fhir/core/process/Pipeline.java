@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.mfc.fhir.core.fhir.FhirJson;
+import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.Parsers;
 import org.mfc.fhir.core.store.EmergencyAlarmStore;
 import org.mfc.fhir.core.store.FhirStore;
@@ -27,13 +28,22 @@ public final class Pipeline {
      * @param registryTtl   longest time a registry change takes to be seen
      * @param sourceSystem  {@code source_system} of what this host stores
      * @param legacyBucketMaxEntries newest entries a legacy bucket keeps ({@code LEGACY_BUCKET_MAX_ENTRIES})
+     * @param clockMaxAhead how far after receipt a device time may be ({@code DEVICE_CLOCK_MAX_AHEAD})
+     * @param staleAfter    a reading received more than this after it was measured is tagged delayed
+     *                      ({@code DEVICE_TIME_STALE_AFTER})
      */
     public record Settings(String mainDb, String fhirDb, boolean legacyRouting, Duration registryTtl,
-            String sourceSystem, int legacyBucketMaxEntries) {
+            String sourceSystem, int legacyBucketMaxEntries, Duration clockMaxAhead, Duration staleAfter) {
 
         public Settings(String mainDb, String fhirDb, boolean legacyRouting, Duration registryTtl,
                 String sourceSystem) {
             this(mainDb, fhirDb, legacyRouting, registryTtl, sourceSystem, LegacyStore.DEFAULT_MAX_ENTRIES_PER_BUCKET);
+        }
+
+        public Settings(String mainDb, String fhirDb, boolean legacyRouting, Duration registryTtl,
+                String sourceSystem, int legacyBucketMaxEntries) {
+            this(mainDb, fhirDb, legacyRouting, registryTtl, sourceSystem, legacyBucketMaxEntries,
+                    DeviceTimeRule.DEFAULT_MAX_AHEAD, DeviceTimeRule.DEFAULT_STALE_AFTER);
         }
     }
 
@@ -48,7 +58,7 @@ public final class Pipeline {
     private final StoreIndexes indexes;
 
     public Pipeline(MongoClient client, Settings settings, Clock clock) {
-        this.parsers = new Parsers();
+        this.parsers = new Parsers(new DeviceTimeRule(settings.clockMaxAhead()));
         this.fhirStore = new FhirStore(client.getDatabase(settings.fhirDb()));
         this.legacyStore = new LegacyStore(client.getDatabase(settings.mainDb()), settings.legacyBucketMaxEntries());
         this.parked = new ParkedReadingStore(client.getDatabase(settings.fhirDb()));
@@ -57,8 +67,8 @@ public final class Pipeline {
         this.alarms = new EmergencyAlarmStore(client.getDatabase(settings.mainDb()));
         this.indexes = new StoreIndexes(fhirStore, settings.legacyRouting() ? legacyStore : null);
         this.processor = new ReadingProcessor(parsers::parse, directory, fhirStore, legacyStore, parked, alarms,
-                new ReadingProcessor.Options(settings.legacyRouting(), settings.sourceSystem()), clock,
-                indexes::beforeWrite);
+                new ReadingProcessor.Options(settings.legacyRouting(), settings.sourceSystem(),
+                        settings.staleAfter()), clock, indexes::beforeWrite);
         this.reprocessor = new ParkedReprocessor(parked, directory, processor);
     }
 

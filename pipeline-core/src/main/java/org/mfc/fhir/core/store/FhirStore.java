@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.mfc.fhir.core.fhir.FhirEnvelope;
+import org.mfc.fhir.core.fhir.MappingVersion;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
@@ -54,6 +57,8 @@ public final class FhirStore {
                     Indexes.descending("effective_datetime")), new IndexOptions().name("patient_code_time"));
             obs.createIndex(Indexes.ascending("device_id"), new IndexOptions().name("device"));
             obs.createIndex(Indexes.ascending("source_message_id"), new IndexOptions().name("source_message"));
+            obs.createIndex(Indexes.ascending("status", FhirEnvelope.PERIOD_END), new IndexOptions()
+                    .name("open_periods"));
             db.getCollection("fhir_devices").createIndex(Indexes.ascending("resource_data.identifier.value"),
                     new IndexOptions().name("identifier"));
             db.getCollection("fhir_patients").createIndex(Indexes.ascending("resource_data.identifier.value"),
@@ -86,6 +91,22 @@ public final class FhirStore {
         return inserted;
     }
 
+    /**
+     * A day's step count is {@code preliminary} while the day runs; once it has ended, the stored count is the
+     * day's and the Observation becomes {@code final} (resource and envelope). Idempotent; the worker runs it
+     * periodically ({@code FHIR_FINALIZE_INTERVAL}).
+     *
+     * @return how many Observations became final
+     */
+    public long finalizeEndedPeriods(java.time.Instant now) {
+        java.util.Date at = java.util.Date.from(now);
+        return MongoErrors.call("finalize ended periods", () -> db.getCollection("fhir_observations").updateMany(
+                Filters.and(Filters.eq("status", "preliminary"), Filters.lte(FhirEnvelope.PERIOD_END, at)),
+                com.mongodb.client.model.Updates.combine(com.mongodb.client.model.Updates.set("status", "final"),
+                        com.mongodb.client.model.Updates.set("resource_data.status", "final"),
+                        com.mongodb.client.model.Updates.set("updated_at", at))).getModifiedCount());
+    }
+
     /** Groups enveloped documents by their collection, keeping one document per id ({@link #keep}). */
     public static Map<String, List<Document>> byCollection(List<Document> envelopes) {
         Map<String, Map<Object, Document>> grouped = new LinkedHashMap<>();
@@ -111,7 +132,7 @@ public final class FhirStore {
     /**
      * A plain insert per document: a stored {@code _id} fails it with a duplicate key, which means "already stored"
      * and changes nothing. Cheaper for the server than an upsert (no query first, no document built from an update).
-     * Documents refused that carry a daily maximum go on to {@link #raiseDailyMaximums}.
+     * Documents refused go on to {@link #replaceStale}.
      */
     private int insert(String collection, List<Document> docs, List<WriteModel<Document>> writes) {
         return MongoErrors.call("write " + collection, () -> {
@@ -127,30 +148,60 @@ public final class FhirStore {
                 }
                 List<Document> stored = new ArrayList<>();
                 for (BulkWriteError error : e.getWriteErrors()) {
-                    Document doc = docs.get(error.getIndex());
-                    if (doc.get(DAILY_MAXIMUM_FIELD) != null) {
-                        stored.add(doc);
-                    }
+                    stored.add(docs.get(error.getIndex()));
                 }
-                raiseDailyMaximums(target, stored);
+                replaceStale(target, stored);
                 return writes.size() - e.getWriteErrors().size();
             }
         });
     }
 
     /**
-     * A higher cumulative count replaces the stored document; a lower or equal one, or a replay, matches nothing.
-     * Only for documents whose {@code _id} is stored (their insert failed), so no upsert is needed.
+     * For documents whose {@code _id} is stored already (their insert failed): the stored document is replaced when
+     * it is stale, and left alone otherwise (a replay). Stale means: a lower cumulative daily count; a registry
+     * resource whose content changed ({@link FhirEnvelope#CONTENT_HASH}); or anything written by an older mapping
+     * version ({@link MappingVersion}), so a corrected mapping reaches a document that exists.
      */
-    private static void raiseDailyMaximums(MongoCollection<Document> target, List<Document> stored) {
+    private static void replaceStale(MongoCollection<Document> target, List<Document> stored) {
         if (stored.isEmpty()) {
             return;
         }
         List<WriteModel<Document>> replaces = new ArrayList<>(stored.size());
         for (Document doc : stored) {
-            replaces.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")),
-                    Filters.lt(DAILY_MAXIMUM_FIELD, doc.get(DAILY_MAXIMUM_FIELD))), doc));
+            // Only what this version mapped replaces anything: a copied foreign document (move-fhir) never does.
+            if (Integer.valueOf(MappingVersion.CURRENT).equals(doc.get(MappingVersion.FIELD))) {
+                replaces.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")), stale(doc)), doc));
+            }
         }
-        target.bulkWrite(replaces, UNORDERED);
+        if (!replaces.isEmpty()) {
+            target.bulkWrite(replaces, UNORDERED);
+        }
     }
+
+    /** What makes a stored document with the same id stale against {@code doc}. */
+    static Bson stale(Document doc) {
+        Object daily = doc.get(DAILY_MAXIMUM_FIELD);
+        if (daily != null) {
+            // A higher count wins; an older mapping's document is replaced by a count at least as high.
+            return Filters.or(Filters.lt(DAILY_MAXIMUM_FIELD, daily), Filters.and(olderVersion(),
+                    Filters.lte(DAILY_MAXIMUM_FIELD, daily)));
+        }
+        Object hash = doc.get(FhirEnvelope.CONTENT_HASH);
+        if (hash != null) {
+            // A registry resource that changed; a Device only by one that knows at least as much about it, so two
+            // sources that know a device differently (the registry, a reading) do not overwrite each other in turn.
+            Bson changed = Filters.ne(FhirEnvelope.CONTENT_HASH, hash);
+            Object rank = doc.get(FhirEnvelope.CONTENT_RANK);
+            return rank == null ? changed : Filters.and(changed, Filters.or(Filters.exists(FhirEnvelope.CONTENT_RANK,
+                    false), Filters.lte(FhirEnvelope.CONTENT_RANK, rank)));
+        }
+        return olderVersion();
+    }
+
+    /** Written by a mapping version before the current one (or before versions were recorded). */
+    public static Bson olderVersion() {
+        return Filters.or(Filters.exists(MappingVersion.FIELD, false),
+                Filters.lt(MappingVersion.FIELD, MappingVersion.CURRENT));
+    }
+
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Date;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,6 +15,7 @@ import org.bson.types.ObjectId;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.model.ReadingDetails;
 import org.mfc.fhir.core.model.Systems;
 
 /**
@@ -36,8 +39,15 @@ public final class LegacyEntryMapper {
         return family == DeviceFamily.KATI ? 2 : 1;
     }
 
+    /**
+     * The legacy entry of a reading, in the legacy field's unit ({@link MeasurementKind.LegacyTarget#toLegacy}); null
+     * for a kind the legacy application must not see ({@code legacy} is null: object temperatures).
+     */
     public LegacyEntry map(Reading reading, ObjectId patientId, String observationId) {
         MeasurementKind.LegacyTarget target = reading.kind().legacy;
+        if (target == null) {
+            return null;
+        }
         Document entry = new Document();
         for (Map.Entry<String, String> f : target.fields().entrySet()) {
             BigDecimal v = reading.value(f.getKey());
@@ -56,7 +66,14 @@ public final class LegacyEntryMapper {
                 entry.append("blood_sugar_marker", reading.details().getOrDefault(GlucoseMarker.DETAIL,
                         marker.legacyLabel));
             }
-            entry.append(field, number(v));
+            String comparator = MeasurementKind.VALUE.equals(f.getKey())
+                    ? reading.details().get(ReadingDetails.COMPARATOR) : null;
+            if (target.toLegacy() != null && MeasurementKind.VALUE.equals(f.getKey())) {
+                v = target.toLegacy().apply(v);
+            }
+            // A value beyond the meter's range is written as the meter showed it bounded (">600"), never as a number
+            // that a chart would take for a measurement.
+            entry.append(field, comparator == null ? number(v) : comparator + v.stripTrailingZeros().toPlainString());
         }
         if (reading.kind() == MeasurementKind.BODY_TEMPERATURE && reading.details().containsKey("mode")) {
             entry.append(target.prefix() + "_mode", reading.details().get("mode"));
@@ -81,6 +98,55 @@ public final class LegacyEntryMapper {
         entry.append(LegacyStore.ENTRY_ID_FIELD, observationId);
         String dateTag = target.monthly() ? monthTag(reading.deviceTime()) : null;
         return new LegacyEntry(reading.kind(), patientId, reading.deviceTime(), observationId, dateTag, entry);
+    }
+
+    /**
+     * The entries of one message that the legacy application keeps as ONE entry: same collection, patient and time,
+     * fields that do not overlap (a generic weight body with height and BMI is one {@code body_data_histories}
+     * entry, as the legacy application writes it). The merged entry keeps the id of the entry with a
+     * {@code patients.last_*} field (the weight), so the append stays idempotent.
+     */
+    public static List<LegacyEntry> mergeSameMeasurement(List<LegacyEntry> entries) {
+        List<LegacyEntry> out = new ArrayList<>(entries.size());
+        for (LegacyEntry e : entries) {
+            int into = -1;
+            for (int i = 0; i < out.size() && into < 0; i++) {
+                if (mergeable(out.get(i), e)) {
+                    into = i;
+                }
+            }
+            if (into < 0) {
+                out.add(e);
+                continue;
+            }
+            LegacyEntry a = out.get(into);
+            LegacyEntry lead = a.kind().legacy.lastField() == null && e.kind().legacy.lastField() != null ? e : a;
+            LegacyEntry other = lead == a ? e : a;
+            Document merged = new Document(lead.entry());
+            other.entry().forEach((k, v) -> merged.putIfAbsent(k, v));
+            // The id of the leading entry stays last, where every entry carries it.
+            merged.remove(LegacyStore.ENTRY_ID_FIELD);
+            merged.append(LegacyStore.ENTRY_ID_FIELD, lead.entryId());
+            out.set(into, new LegacyEntry(lead.kind(), lead.patientId(), lead.deviceTime(), lead.entryId(),
+                    lead.dateTag(), merged));
+        }
+        return out;
+    }
+
+    private static boolean mergeable(LegacyEntry a, LegacyEntry b) {
+        if (!a.kind().legacy.collection().equals(b.kind().legacy.collection()) || !a.patientId().equals(b.patientId())
+                || !a.deviceTime().equals(b.deviceTime()) || a.kind().aggregation != MeasurementKind.Aggregation.NONE
+                || b.kind().aggregation != MeasurementKind.Aggregation.NONE) {
+            return false;
+        }
+        String prefix = a.kind().legacy.prefix();
+        for (String field : b.entry().keySet()) {
+            if (a.entry().containsKey(field) && !field.equals(LegacyStore.ENTRY_ID_FIELD)
+                    && !field.equals(prefix + "_import_date") && !field.equals(prefix + "_source")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String monthTag(Instant t) {
@@ -143,22 +209,34 @@ public final class LegacyEntryMapper {
             this.code = code;
         }
 
-        /** Every spelling seen (legacy-db.md section 3); absent or unrecognised means no marker. */
-        public static GlucoseMarker of(String raw) {
+        /**
+         * The marker of a spelling, matched whole after folding case, {@code _}, {@code -} and runs of spaces: every
+         * spelling seen (legacy-db.md section 3) and the meters'. A spelling no rule names (such as
+         * {@code Non-fasting}) is not guessed from a word inside it: empty.
+         */
+        public static java.util.Optional<GlucoseMarker> parse(String raw) {
             if (raw == null) {
-                return NO_MARKER;
+                return java.util.Optional.empty();
             }
-            String m = raw.strip().toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ');
-            if (m.contains("before") || m.startsWith("pre")) {
-                return BEFORE_MEAL;
-            }
-            if (m.contains("after") || m.startsWith("post")) {
-                return AFTER_MEAL;
-            }
-            if (m.contains("fast")) {
-                return FASTING;
-            }
-            return NO_MARKER;
+            String m = raw.strip().toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ')
+                    .replaceAll("\\s+", " ");
+            return java.util.Optional.ofNullable(SPELLINGS.get(m));
+        }
+
+        /** The marker of a spelling; absent or unknown means the reading carries no usable marker. */
+        public static GlucoseMarker of(String raw) {
+            return parse(raw).orElse(NO_MARKER);
         }
     }
+
+    private static final Map<String, GlucoseMarker> SPELLINGS = Map.ofEntries(
+            Map.entry("before meal", GlucoseMarker.BEFORE_MEAL), Map.entry("before meals", GlucoseMarker.BEFORE_MEAL),
+            Map.entry("pre meal", GlucoseMarker.BEFORE_MEAL), Map.entry("premeal", GlucoseMarker.BEFORE_MEAL),
+            Map.entry("before", GlucoseMarker.BEFORE_MEAL),
+            Map.entry("after meal", GlucoseMarker.AFTER_MEAL), Map.entry("after meals", GlucoseMarker.AFTER_MEAL),
+            Map.entry("post meal", GlucoseMarker.AFTER_MEAL), Map.entry("postmeal", GlucoseMarker.AFTER_MEAL),
+            Map.entry("after", GlucoseMarker.AFTER_MEAL),
+            Map.entry("fasting", GlucoseMarker.FASTING), Map.entry("fast", GlucoseMarker.FASTING),
+            Map.entry("no marker", GlucoseMarker.NO_MARKER), Map.entry("nomarker", GlucoseMarker.NO_MARKER),
+            Map.entry("none", GlucoseMarker.NO_MARKER), Map.entry("no mark", GlucoseMarker.NO_MARKER));
 }

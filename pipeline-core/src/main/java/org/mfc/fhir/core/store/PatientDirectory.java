@@ -3,7 +3,6 @@ package org.mfc.fhir.core.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +16,14 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.ids.DeterministicIds;
+import org.mfc.fhir.core.fhir.PatientMapper;
 import org.mfc.fhir.core.ids.Identifiers;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.PatientHint;
 import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.parse.ThaiTime;
 
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -41,9 +42,31 @@ import com.mongodb.client.model.UpdateOptions;
  */
 public final class PatientDirectory {
 
-    /** How a reading was tied to its patient; {@code via} names the rule, for operators (never patient data). */
-    public record Resolution(ObjectId patientId, String via) {
+    /**
+     * How a reading was tied to its patient; {@code via} names the rule, for operators (never patient data).
+     * {@code fallback} is null when the measuring device itself names the patient, else why another rule was used
+     * ({@value #GATEWAY_OWNER}), which the reading's resources then say. An ambiguous answer has no patient and
+     * lists the {@code candidates}: the reading is parked, never guessed (docs/decisions.md, "Wrong patient").
+     */
+    public record Resolution(ObjectId patientId, String via, String fallback, List<ObjectId> candidates) {
+
+        public Resolution(ObjectId patientId, String via) {
+            this(patientId, via, null, List.of());
+        }
+
+        static Resolution ambiguous(String via, java.util.Collection<ObjectId> candidates) {
+            return new Resolution(null, via, null, List.copyOf(new java.util.TreeSet<>(candidates)));
+        }
+
+        public boolean ambiguous() {
+            return patientId == null;
+        }
     }
+
+    /** Fallback: the reporting gateway's owner, because the measuring device names no single patient. */
+    public static final String GATEWAY_OWNER = "gateway-owner";
+    /** Most registry documents read for one identifier: a device claimed more often than this is ambiguous anyway. */
+    private static final int MAX_CLAIMS = 10;
 
     /** {@code amy_devices} fields that hold a measuring device's MAC (one document per patient). */
     static final List<String> AMY_DEVICE_FIELDS = List.of("mac_bps", "mac_dusun_bps", "mac_oxymeter",
@@ -116,18 +139,7 @@ public final class PatientDirectory {
                 .append("is_deleted", false)
                 .append("created_at", created)
                 .append("updated_at", created);
-        if (hint.firstName() != null) {
-            fields.append("first_name", hint.firstName());
-        }
-        if (hint.lastName() != null) {
-            fields.append("last_name", hint.lastName());
-        }
-        if (hint.gender() != null) {
-            fields.append("gender", legacyGender(hint.gender()));
-        }
-        if (hint.birthDate() != null) {
-            fields.append("birth_date", Date.from(hint.birthDate().atStartOfDay(ZoneOffset.UTC).toInstant()));
-        }
+        fields.putAll(demographics(hint));
         if (reading.gateway() != null) {
             ObjectId hospital = kioskHospital(reading.gateway());
             if (hospital != null) {
@@ -149,6 +161,57 @@ public final class PatientDirectory {
         Resolution resolution = new Resolution(id, "walk-in");
         cache.put(cacheKey(reading.family(), reading.device(), reading.gateway(), hint), Optional.of(resolution));
         return resolution;
+    }
+
+    /**
+     * A walk-in the registry has not registered yet takes the demographics of a later kiosk reading (a name or
+     * birth date the first card read lacked, a corrected one); a patient the legacy application registered is
+     * never touched. Writes only when something differs.
+     *
+     * @return true when the patient document changed
+     */
+    public boolean completeWalkIn(ObjectId patientId, PatientHint hint, Instant now) {
+        Document demographics = demographics(hint);
+        if (demographics.isEmpty()) {
+            return false;
+        }
+        List<Bson> differs = new ArrayList<>();
+        demographics.forEach((k, v) -> differs.add(Filters.ne(k, v)));
+        Bson filter = Filters.and(Filters.eq("_id", patientId), Filters.eq("registration_status", "unregistered"),
+                Filters.or(differs));
+        Document update = new Document("$set", new Document(demographics).append("updated_at", Date.from(now)));
+        if (demographics.containsKey("birth_date")) {
+            update.append("$unset", new Document(PatientMapper.BIRTH_DATE_PARTIAL, ""));
+        }
+        return MongoErrors.call("complete walk-in patient", () -> main.getCollection("patients")
+                .updateOne(filter, update).getModifiedCount() > 0);
+    }
+
+    /**
+     * The legacy fields a kiosk hint fills: names, gender, and the birth date at Thai midnight (the legacy
+     * application's zone); a partial birth date (year, or year and month) goes to {@code birth_date_partial}, as
+     * the legacy {@code birth_date} holds only whole dates.
+     */
+    private static Document demographics(PatientHint hint) {
+        Document fields = new Document();
+        if (hint.firstName() != null) {
+            fields.append("first_name", hint.firstName());
+        }
+        if (hint.lastName() != null) {
+            fields.append("last_name", hint.lastName());
+        }
+        if (hint.gender() != null && !"unknown".equals(legacyGender(hint.gender()))) {
+            fields.append("gender", legacyGender(hint.gender()));
+        }
+        if (hint.birthDate() != null) {
+            if (hint.birthDate().length() == 10) {
+                fields.append("birth_date", Date.from(java.time.LocalDate.parse(hint.birthDate())
+                        .atStartOfDay(ThaiTime.ZONE).toInstant()));
+            } else {
+                fields.append(PatientMapper.BIRTH_DATE_PARTIAL, hint.birthDate());
+            }
+        }
+        return fields;
     }
 
     private static String cacheKey(DeviceFamily family, DeviceIdentity device, DeviceIdentity gateway,
@@ -185,31 +248,64 @@ public final class PatientDirectory {
                 .first());
     }
 
+    /**
+     * The registry's answer, every claim considered (legacy-db.md section 1): the measuring device's claims, the
+     * reporting gateway's owners. One patient from the device: that patient, unless the gateway has one owner who is
+     * someone else (then the gateway's owner). A device claimed by several patients: the gateway's owner when there
+     * is exactly one, else ambiguous. No claim on the device: the gateway's owner, when there is one.
+     */
     private Optional<Resolution> lookUp(DeviceIdentity device, DeviceIdentity gateway, PatientHint hint) {
         if (hint != null && hint.citizenId() != null) {
-            return byCitizenId(hint.citizenId());
+            return decide(byCitizenId(hint.citizenId()), "patients.id_card");
         }
         if (device.type() == IdType.IMEI) {
-            return byWatch(device.id());
+            return decide(byWatch(device.id()), "watches");
         }
-        Optional<Resolution> r = device.type() == IdType.BLE_MAC ? bySubDevice(device.id()) : Optional.empty();
-        if (r.isEmpty() && device.type() == IdType.BOX_MAC) {
-            r = byGateway(device.id());
+        if (device.type() == IdType.BOX_MAC) {
+            return decide(byGateway(device.id()), "amy_boxes");
         }
-        if (r.isEmpty() && gateway != null && gateway.type() == IdType.BOX_MAC) {
-            r = byGateway(gateway.id());
+        java.util.Set<ObjectId> claims = bySubDevice(device.id());
+        java.util.Set<ObjectId> owners = gateway != null && gateway.type() == IdType.BOX_MAC ? byGateway(gateway.id())
+                : java.util.Set.of();
+        if (claims.size() == 1 && (owners.size() != 1 || owners.equals(claims))) {
+            return Optional.of(new Resolution(claims.iterator().next(), "amy_devices"));
         }
-        return r;
+        if (owners.size() == 1) {
+            return Optional.of(new Resolution(owners.iterator().next(), "amy_boxes", GATEWAY_OWNER, List.of()));
+        }
+        java.util.Set<ObjectId> all = new java.util.LinkedHashSet<>(claims);
+        all.addAll(owners);
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Resolution.ambiguous(claims.size() > 1 ? "amy_devices" : "amy_boxes", all));
     }
 
+    /**
+     * The registry's answer for a box-bound token (see {@link #resolveForGateway}): of the measuring device's claims,
+     * only patients the registry links to this box count; one such patient is the answer, else the box's single
+     * owner (a gateway-owner fallback), else ambiguous.
+     */
     private Optional<Resolution> lookUpWithinGateway(DeviceIdentity device, DeviceIdentity gateway) {
-        Optional<Resolution> owner = byGateway(gateway.id());
-        Optional<Resolution> bySubDevice = bySubDevice(device.id());
-        if (bySubDevice.isPresent() && (owner.map(o -> o.patientId().equals(bySubDevice.get().patientId()))
-                .orElse(false) || linkedToGateway(bySubDevice.get().patientId(), gateway.id()))) {
-            return bySubDevice;
+        java.util.Set<ObjectId> owners = byGateway(gateway.id());
+        java.util.Set<ObjectId> linked = new java.util.LinkedHashSet<>();
+        for (ObjectId claim : bySubDevice(device.id())) {
+            if (owners.contains(claim) || linkedToGateway(claim, gateway.id())) {
+                linked.add(claim);
+            }
         }
-        return owner.map(o -> new Resolution(o.patientId(), o.via() + " (sub-device not linked to the box)"));
+        if (linked.size() == 1) {
+            return Optional.of(new Resolution(linked.iterator().next(), "amy_devices"));
+        }
+        if (owners.size() == 1) {
+            return Optional.of(new Resolution(owners.iterator().next(), "amy_boxes", GATEWAY_OWNER, List.of()));
+        }
+        java.util.Set<ObjectId> all = new java.util.LinkedHashSet<>(linked);
+        all.addAll(owners);
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Resolution.ambiguous(linked.size() > 1 ? "amy_devices" : "amy_boxes", all));
     }
 
     /** Whether the registry links the patient to the box by another rule than the box's owner. */
@@ -225,49 +321,65 @@ public final class PatientDirectory {
                 Filters.regex("ava_mac_address", re))).projection(Projections.include("_id")).first() != null;
     }
 
-    private Optional<Resolution> bySubDevice(String mac) {
-        Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        Optional<Resolution> r = patientField(main.getCollection("amy_devices"), anyOf(AMY_DEVICE_FIELDS, re),
-                "patient_id", "amy_devices");
-        return r.isPresent() ? r : patientDocument(anyOf(PATIENT_DEVICE_FIELDS, re), "patients.device_mac");
+    private static Optional<Resolution> decide(java.util.Set<ObjectId> patients, String via) {
+        if (patients.isEmpty()) {
+            return Optional.empty();
+        }
+        if (patients.size() > 1) {
+            return Optional.of(Resolution.ambiguous(via, patients));
+        }
+        return Optional.of(new Resolution(patients.iterator().next(), via));
     }
 
-    private Optional<Resolution> byGateway(String mac) {
+    private java.util.Set<ObjectId> bySubDevice(String mac) {
         Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        Optional<Resolution> r = patientField(main.getCollection("amy_boxes"), Filters.regex("mac_address", re),
-                "patient_id", "amy_boxes");
-        return r.isPresent() ? r : patientDocument(Filters.regex("ava_mac_address", re), "patients.ava_mac_address");
+        java.util.Set<ObjectId> out = patientField(main.getCollection("amy_devices"), anyOf(AMY_DEVICE_FIELDS, re),
+                "patient_id");
+        out.addAll(patientDocuments(anyOf(PATIENT_DEVICE_FIELDS, re)));
+        return out;
     }
 
-    private Optional<Resolution> byWatch(String imei) {
+    private java.util.Set<ObjectId> byGateway(String mac) {
+        Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
+        java.util.Set<ObjectId> out = patientField(main.getCollection("amy_boxes"), Filters.regex("mac_address", re),
+                "patient_id");
+        out.addAll(patientDocuments(Filters.regex("ava_mac_address", re)));
+        return out;
+    }
+
+    private java.util.Set<ObjectId> byWatch(String imei) {
         Pattern re = Pattern.compile(Identifiers.imeiRegex(imei));
-        Optional<Resolution> r = patientField(main.getCollection("watches"), Filters.regex("imei", re), "patient_id",
-                "watches");
-        return r.isPresent() ? r : patientDocument(Filters.regex("watch_mac_address", re),
-                "patients.watch_mac_address");
+        java.util.Set<ObjectId> out = patientField(main.getCollection("watches"), Filters.regex("imei", re),
+                "patient_id");
+        out.addAll(patientDocuments(Filters.regex("watch_mac_address", re)));
+        return out;
     }
 
-    private Optional<Resolution> byCitizenId(String citizenId) {
+    private java.util.Set<ObjectId> byCitizenId(String citizenId) {
         Pattern re = Pattern.compile("^\\s*" + Pattern.quote(citizenId) + "\\s*$");
-        return patientDocument(Filters.regex("id_card", re), "patients.id_card");
+        return patientDocuments(Filters.regex("id_card", re));
     }
 
-    /** A registry document that points at a patient; the patient must exist and not be deleted. */
-    private Optional<Resolution> patientField(MongoCollection<Document> registry, Bson filter, String field,
-            String via) {
-        for (Document d : registry.find(filter).projection(Projections.include(field)).limit(10)) {
+    /** The live patients registry documents point at (the patient must exist and not be deleted). */
+    private java.util.Set<ObjectId> patientField(MongoCollection<Document> registry, Bson filter, String field) {
+        java.util.Set<ObjectId> out = new java.util.LinkedHashSet<>();
+        for (Document d : registry.find(filter).projection(Projections.include(field)).limit(MAX_CLAIMS)) {
             ObjectId id = LegacyIds.objectId(d.get(field));
-            if (id != null && livePatient(id)) {
-                return Optional.of(new Resolution(id, via));
+            if (id != null && !out.contains(id) && livePatient(id)) {
+                out.add(id);
             }
         }
-        return Optional.empty();
+        return out;
     }
 
-    private Optional<Resolution> patientDocument(Bson filter, String via) {
+    private java.util.Set<ObjectId> patientDocuments(Bson filter) {
         Bson live = Filters.and(filter, Filters.ne("is_deleted", true));
-        Document d = main.getCollection("patients").find(live).projection(Projections.include("_id")).first();
-        return d == null ? Optional.empty() : Optional.of(new Resolution(d.getObjectId("_id"), via));
+        java.util.Set<ObjectId> out = new java.util.LinkedHashSet<>();
+        for (Document d : main.getCollection("patients").find(live).projection(Projections.include("_id"))
+                .limit(MAX_CLAIMS)) {
+            out.add(d.getObjectId("_id"));
+        }
+        return out;
     }
 
     private boolean livePatient(ObjectId id) {

@@ -78,7 +78,7 @@ class FhirBsonTest {
     void givenLegacyPatientAndHospital_whenEncoded_thenBytesEqualTheRoundTrip() {
         Document patient = new Document("_id", new ObjectId("65f000000000000000000001"))
                 .append("first_name", "Somchai \"Tester\"").append("last_name", "ทดสอบ\u0001\\/")
-                .append("id_card", "1100000000001").append("hn_id_no", "HN-42").append("gender", "male")
+                .append("id_card", "1100000000008").append("hn_id_no", "HN-42").append("gender", "male")
                 .append("birth_date", Date.from(Instant.parse("1970-01-01T00:00:00Z")))
                 .append("registration_status", "unregistered").append("is_active", true);
         assertSameAsRoundTrip(new PatientMapper().map(patient).resource());

@@ -58,6 +58,6 @@ class ObservationMapperTest {
         assertThat(a).extracting(MappedResource::id).containsExactlyElementsOf(b.stream().map(MappedResource::id)
                 .toList());
         assertThat(((Observation) a.get(0).resource()).getIdentifierFirstRep().getValue())
-                .isEqualTo("ble-D616F9641622|" + PATIENT + "|85354-9|1743963911");
+                .isEqualTo("ble-D616F9641622|" + PATIENT + "|85354-9|1743963911|137 mm[Hg];95 mm[Hg]");
     }
 }

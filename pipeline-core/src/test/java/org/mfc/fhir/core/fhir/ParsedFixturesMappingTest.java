@@ -49,6 +49,7 @@ class ParsedFixturesMappingTest {
         assertThat(kinds).contains(org.mfc.fhir.core.model.MeasurementKind.BLOOD_PRESSURE,
                 org.mfc.fhir.core.model.MeasurementKind.HEART_RATE, org.mfc.fhir.core.model.MeasurementKind.SPO2,
                 org.mfc.fhir.core.model.MeasurementKind.BODY_TEMPERATURE,
+                org.mfc.fhir.core.model.MeasurementKind.SKIN_TEMPERATURE,
                 org.mfc.fhir.core.model.MeasurementKind.BODY_WEIGHT,
                 org.mfc.fhir.core.model.MeasurementKind.BLOOD_GLUCOSE,
                 org.mfc.fhir.core.model.MeasurementKind.STEPS, org.mfc.fhir.core.model.MeasurementKind.SLEEP);
@@ -112,6 +113,12 @@ class ParsedFixturesMappingTest {
     private static Instant receivedFor(com.fasterxml.jackson.databind.JsonNode payload) {
         if (payload.has("time") && payload.get("time").canConvertToLong()) {
             return Instant.ofEpochSecond(payload.get("time").asLong() + 5);
+        }
+        com.fasterxml.jackson.databind.JsonNode stamps = payload.has("timeStamps") ? payload.get("timeStamps")
+                : payload.path("sleep").get("timeStamps");
+        if (stamps != null && stamps.isTextual() && org.mfc.fhir.core.parse.KatiParser.parseTimeStamps(
+                stamps.asText()) != null) {
+            return org.mfc.fhir.core.parse.KatiParser.parseTimeStamps(stamps.asText()).plusSeconds(5);
         }
         if (payload.has("timestamp") && payload.get("timestamp").isTextual()) {
             try {

@@ -67,6 +67,33 @@ class ProfileValidationTest {
     }
 
     @Test
+    void givenMeterBoundCufflessEstimateAndFlags_whenMapped_thenEveryVariantIsProfileValid() {
+        var glucose = SampleReadings.of(MeasurementKind.BLOOD_GLUCOSE);
+        var hi = new org.mfc.fhir.core.model.Reading(glucose.family(), glucose.kind(), glucose.device(),
+                glucose.gateway(), null, glucose.deviceTime(), null, SampleReadings.values("value", "600"),
+                java.util.Map.of("marker", "Non-fasting", "comparator", ">", "time_source", "message"));
+        var watchBp = new org.mfc.fhir.core.model.Reading(org.mfc.fhir.core.model.DeviceFamily.KATI,
+                MeasurementKind.BLOOD_PRESSURE, SampleReadings.WATCH, null, null, SampleReadings.DEVICE_TIME, null,
+                SampleReadings.values("systolic", "260", "diastolic", "78"), java.util.Map.of("method", "cuffless",
+                        "site", "wrist"));
+        for (var reading : List.of(hi, watchBp)) {
+            for (MappedResource m : new ObservationMapper().map(reading, new ObservationMapper.Context(
+                    SampleReadings.PATIENT, "gateway-owner", SampleReadings.RECEIVED.plusSeconds(5 * 86_400),
+                    SampleReadings.RECEIVED))) {
+                assertThat(errors(m)).as(FhirJson.encode(m.resource())).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void givenPatientWithPartialBirthDateHospitalAndUncheckedCard_whenMapped_thenValid() {
+        Document legacy = new Document("_id", new ObjectId("65f000000000000000000003")).append("id_card", "12345")
+                .append("hn_id_no", "HN-7").append("new_hospital_ids", List.of(new ObjectId(
+                        "65f0000000000000000000aa"))).append(PatientMapper.BIRTH_DATE_PARTIAL, "1979-07");
+        assertThat(errors(new PatientMapper().map(legacy))).isEmpty();
+    }
+
+    @Test
     void givenBloodPressureWithoutDiastolic_whenMapped_thenDiastolicIsDeclaredAbsentAndObservationValid() {
         MappedResource bp = new ObservationMapper().map(SampleReadings.withValues(
                 SampleReadings.of(MeasurementKind.BLOOD_PRESSURE), SampleReadings.values("systolic", "120")),
@@ -86,7 +113,7 @@ class ProfileValidationTest {
     @Test
     void givenWalkInLegacyPatient_whenMapped_thenPatientIsValid() {
         Document legacy = new Document("_id", new ObjectId("65f000000000000000000002")).append("id_card",
-                "1100000000002").append("first_name", "Walk").append("last_name", "In").append("gender", "male")
+                "1100000000016").append("first_name", "Walk").append("last_name", "In").append("gender", "male")
                 .append("birth_date", Date.from(Instant.parse("1979-07-13T00:00:00Z")))
                 .append("registration_status", "unregistered");
         assertThat(errors(new PatientMapper().map(legacy))).isEmpty();

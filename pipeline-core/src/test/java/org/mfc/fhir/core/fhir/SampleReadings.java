@@ -2,7 +2,6 @@ package org.mfc.fhir.core.fhir;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,22 +38,29 @@ public final class SampleReadings {
             case HEART_RATE -> kati(kind, values("value", "72"), Map.of());
             case SPO2 -> ava4(kind, "C0A1B2C3D4E5", "Oximeter JUMPER", values("value", "97", "pulse", "80", "pi", "5.2"),
                     Map.of());
-            case BODY_TEMPERATURE -> ava4(kind, "C0A1B2C3D4E6", "IR_TEMO_JUMPER", values("value", "36.43000031"),
-                    Map.of("mode", "Head"));
-            case BODY_WEIGHT -> ava4(kind, "C0A1B2C3D4E7", "BodyScale_JUMPER",
+            case BODY_TEMPERATURE -> ava4(kind, "C0A1B2C3D4E6", "IR Thermometer JUMPER", values("value",
+                    "36.43000031"), Map.of("mode", "Head"));
+            case SKIN_TEMPERATURE -> kati(kind, values("value", "36.1"), Map.of("site", "wrist"));
+            case OBJECT_TEMPERATURE -> ava4(kind, "C0A1B2C3D4E6", "IR Thermometer JUMPER", values("value", "25.5"),
+                    Map.of("mode", "Object"));
+            case BODY_WEIGHT -> ava4(kind, "C0A1B2C3D4E7", "Body Scale JUMPER",
                     values("value", "64.5", "resistance", "512"), Map.of());
-            case BODY_HEIGHT -> ava4(kind, "C0A1B2C3D4E7", "BodyScale_JUMPER", values("value", "165"), Map.of());
-            case BMI -> ava4(kind, "C0A1B2C3D4E7", "BodyScale_JUMPER", values("value", "23.7"), Map.of());
+            case BODY_HEIGHT -> ava4(kind, "C0A1B2C3D4E7", "Body Scale JUMPER", values("value", "165"), Map.of());
+            case BMI -> ava4(kind, "C0A1B2C3D4E7", "Body Scale JUMPER", values("value", "23.7"), Map.of());
+            case WAIST -> lab(kind, values("value", "82"));
+            case WAIST_INCHES -> lab(kind, values("value", "32"));
             case RESPIRATORY_RATE -> ava4(kind, "C0A1B2C3D4E5", "Oximeter JUMPER", values("value", "16"), Map.of());
-            case BLOOD_GLUCOSE -> qube(kind, "FF2209083132", "CONTOUR", values("value", "108"),
+            case BLOOD_GLUCOSE -> qube(kind, "FF2209083132", "Contour", values("value", "108"),
                     Map.of("marker", "After Meal"));
-            case CHOLESTEROL -> ava4(kind, "C0A1B2C3D4E8", "MGSS_REF_CHOL", values("value", "4.3"), Map.of());
-            case URIC_ACID -> ava4(kind, "C0A1B2C3D4E9", "MGSS_REF_UA", values("value", "517.5"), Map.of());
-            case CREATININE -> ava4(kind, "C0A1B2C3D4EA", "Creatinine meter", values("value", "1.1"), Map.of());
-            case LIPID_TOTAL -> ava4(kind, "C0A1B2C3D4EB", "Lipid meter", values("value", "190"), Map.of());
-            case LIPID_LDL -> ava4(kind, "C0A1B2C3D4EB", "Lipid meter", values("value", "110"), Map.of());
-            case LIPID_HDL -> ava4(kind, "C0A1B2C3D4EB", "Lipid meter", values("value", "55"), Map.of());
-            case TRIGLYCERIDES -> ava4(kind, "C0A1B2C3D4EB", "Lipid meter", values("value", "140"), Map.of());
+            case CHOLESTEROL -> ava4(kind, "C0A1B2C3D4E8", "MGSS cholesterol meter", values("value", "4.3"), Map.of());
+            case URIC_ACID -> ava4(kind, "C0A1B2C3D4E9", "MGSS uric acid meter", values("value", "517.5"), Map.of());
+            case URIC_ACID_MASS -> lab(kind, values("value", "6.5"));
+            case BUN -> lab(kind, values("value", "14"));
+            case CREATININE -> lab(kind, values("value", "1.1"));
+            case LIPID_TOTAL -> lab(kind, values("value", "190"));
+            case LIPID_LDL -> lab(kind, values("value", "110"));
+            case LIPID_HDL -> lab(kind, values("value", "55"));
+            case TRIGLYCERIDES -> lab(kind, values("value", "140"));
             case STEPS -> steps(THAI_DAY_START, 4321);
             case SLEEP -> new Reading(DeviceFamily.KATI, kind, WATCH, null, null,
                     Instant.parse("2025-04-06T15:00:00Z"), Instant.parse("2025-04-07T00:00:00Z"),
@@ -74,7 +80,7 @@ public final class SampleReadings {
     public static Reading walkIn(String citizenId) {
         return new Reading(DeviceFamily.QUBE_VITAL, MeasurementKind.BLOOD_PRESSURE,
                 new DeviceIdentity(IdType.BLE_MAC, "FF2209083131", "WBP_JUMPER"), QUBE_BOX,
-                new PatientHint(citizenId, "Mr.", "Walk", "In", LocalDate.of(1979, 7, 13), "1"), DEVICE_TIME, null,
+                new PatientHint(citizenId, "Mr.", "Walk", "In", "1979-07-13", "1"), DEVICE_TIME, null,
                 values("systolic", "120", "diastolic", "78", "pulse", "71"), Map.of());
     }
 
@@ -92,8 +98,13 @@ public final class SampleReadings {
     private static Reading qube(MeasurementKind kind, String ble, String model, Map<String, BigDecimal> values,
             Map<String, String> details) {
         return new Reading(DeviceFamily.QUBE_VITAL, kind, new DeviceIdentity(IdType.BLE_MAC, ble, model), QUBE_BOX,
-                new PatientHint("1100000000001", "Ms.", "Test", "Patient-One", LocalDate.of(1970, 1, 1), "0"),
+                new PatientHint("1100000000008", "Ms.", "Test", "Patient-One", "1970-01-01", "0"),
                 DEVICE_TIME, null, values, details);
+    }
+
+    /** A laboratory or tape value posted with the old generic body (the box as device, no gateway). */
+    private static Reading lab(MeasurementKind kind, Map<String, BigDecimal> values) {
+        return new Reading(DeviceFamily.GENERIC, kind, AVA4_BOX, null, null, DEVICE_TIME, null, values, Map.of());
     }
 
     private static Reading kati(MeasurementKind kind, Map<String, BigDecimal> values, Map<String, String> details) {

@@ -119,4 +119,95 @@ class LegacyEntryReaderTest {
 
         assertThat(r.rejects()).extracting(EntryProblem::reason).containsExactly("bucket-without-patient");
     }
+
+    private EntryResult one(String collection, Document entry) {
+        return reader.read(bucket(collection, null), 0, entry);
+    }
+
+    @Test
+    void givenUricAcidOfEitherUnit_whenRead_thenMgPerDlAsLaboratoryUrateAndMeterValuesAsUmolPerLTagged() {
+        EntryResult lab = one("creatinine_histories", new Document("uric", 6.5).append("cretinines_import_date",
+                Date.from(T)));
+        EntryResult meter = one("creatinine_histories", new Document("uric", "517.5").append("cretinines_import_date",
+                Date.from(T)));
+        EntryResult between = one("creatinine_histories", new Document("uric", 40).append("cretinines",
+                1.1).append("cretinines_import_date", Date.from(T)));
+
+        assertThat(lab.readings()).singleElement().satisfies(m -> {
+            assertThat(m.reading().kind()).isEqualTo(MeasurementKind.URIC_ACID_MASS);
+            assertThat(m.reading().details()).doesNotContainKey("unit_by_magnitude");
+        });
+        assertThat(lab.warnings()).isEmpty();
+        assertThat(meter.readings()).singleElement().satisfies(m -> {
+            assertThat(m.reading().kind()).isEqualTo(MeasurementKind.URIC_ACID);
+            assertThat(m.reading().value(MeasurementKind.VALUE)).isEqualByComparingTo("517.5");
+            assertThat(m.reading().details()).containsEntry("unit_by_magnitude", "umol/L");
+        });
+        assertThat(between.readings()).extracting(m -> m.reading().kind()).containsExactly(MeasurementKind.CREATININE);
+        assertThat(between.rejects()).extracting(EntryProblem::field, EntryProblem::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("uric", "ambiguous-unit"));
+    }
+
+    @Test
+    void givenTotalCholesterolOfEitherUnit_whenRead_thenByMagnitudeOrRefusedBetween() {
+        assertThat(one("lipid_histories", new Document("lipids", 4.3).append("lipids_import_date", Date.from(T)))
+                .readings()).extracting(m -> m.reading().kind()).containsExactly(MeasurementKind.CHOLESTEROL);
+        assertThat(one("lipid_histories", new Document("lipids", 190).append("lipids_import_date", Date.from(T)))
+                .readings()).extracting(m -> m.reading().kind()).containsExactly(MeasurementKind.LIPID_TOTAL);
+        assertThat(one("lipid_histories", new Document("lipids", 30).append("lipids_import_date", Date.from(T)))
+                .rejects()).extracting(EntryProblem::reason).containsExactly("ambiguous-unit");
+    }
+
+    @Test
+    void givenWaistInInchesOrCentimetresAndUrea_whenRead_thenEachInItsUnitAndTheOverlapRefused() {
+        EntryResult inches = one("body_data_histories", new Document("weight", 61.5).append("waist", 32)
+                .append("body_data_import_date", Date.from(T)));
+        EntryResult cm = one("body_data_histories", new Document("waist", "82").append("body_data_import_date",
+                Date.from(T)));
+        EntryResult overlap = one("body_data_histories", new Document("waist", 55).append("body_data_import_date",
+                Date.from(T)));
+        EntryResult urea = one("creatinine_histories", new Document("bun", 14).append("cretinines_import_date",
+                Date.from(T)));
+
+        assertThat(inches.readings()).extracting(m -> m.reading().kind()).containsExactlyInAnyOrder(
+                MeasurementKind.BODY_WEIGHT, MeasurementKind.WAIST_INCHES);
+        assertThat(cm.readings()).extracting(m -> m.reading().kind()).containsExactly(MeasurementKind.WAIST);
+        assertThat(overlap.rejects()).extracting(EntryProblem::reason).containsExactly("ambiguous-unit");
+        assertThat(urea.readings()).extracting(m -> m.reading().kind()).containsExactly(MeasurementKind.BUN);
+        assertThat(urea.readings().get(0).reading().device().id()).isEqualTo("legacy-lab-" + PATIENT.toHexString());
+    }
+
+    @Test
+    void givenWatchAndObjectModeTemperatures_whenRead_thenSkinAtTheWristAndAnObject() {
+        EntryResult watch = one("temprature_data_histories", new Document("temprature_data", 36.1)
+                .append("temprature_source", 2).append("temprature_import_date", Date.from(T)));
+        EntryResult object = one("temprature_data_histories", new Document("temprature_data", 25.5)
+                .append("temprature_mode", "Object").append("temprature_import_date", Date.from(T)));
+
+        assertThat(watch.readings().get(0).reading().kind()).isEqualTo(MeasurementKind.SKIN_TEMPERATURE);
+        assertThat(watch.readings().get(0).reading().details()).containsEntry("site", "wrist");
+        assertThat(object.readings().get(0).reading().kind()).isEqualTo(MeasurementKind.OBJECT_TEMPERATURE);
+    }
+
+    @Test
+    void givenGlucoseWrittenAsTheMetersBound_whenRead_thenTheBoundWithItsComparator() {
+        EntryResult r = one("blood_sugar_histories", new Document("dtx_type", 2).append("fasting_dtx", ">600")
+                .append("blood_sugar_import_date", Date.from(T)));
+
+        assertThat(r.rejects()).isEmpty();
+        assertThat(r.readings().get(0).reading().value(MeasurementKind.VALUE)).isEqualByComparingTo("600");
+        assertThat(r.readings().get(0).reading().details()).containsEntry("comparator", ">");
+    }
+
+    @Test
+    void givenTheSleepEntryTheLivePipelineWrites_whenRead_thenTheSameNightAsTheLiveReading() {
+        Instant watchStamp = Instant.parse("2025-04-07T00:10:00Z");
+        String legacyStamp = org.mfc.fhir.core.parse.ThaiTime.legacyStamp(watchStamp);
+        EntryResult r = one("sleep_data_histories", new Document("sleep_data", "0011122221110000")
+                .append("sleep_time", "2200@0700").append("sleep_timestamp", legacyStamp));
+
+        assertThat(legacyStamp).isEqualTo("07/04/2025 07:10:00");
+        assertThat(r.readings().get(0).reading().deviceTime()).isEqualTo(org.mfc.fhir.core.parse.SleepWindow
+                .parse("2200@0700").orElseThrow().nightOf(watchStamp).start());
+    }
 }

@@ -82,7 +82,7 @@ class Ava4ParserTest {
     void givenHeartbeat_whenParsed_thenDeviceStatusWithoutReadings() throws Exception {
         String hb = """
                 {"from":"ESP32_GW","to":"CLOUD","name":"AVA4","type":"HB_Msg","mac":"DC:DA:0C:5A:80:64",
-                 "IMEI":"865067123456789","ICCID":"8966031234567890123","time":1743963911,"data":{"msg":"Online"}}""";
+                 "IMEI":"865067123456789","ICCID":"8966031234567890121","time":1743963911,"data":{"msg":"Online"}}""";
         ParseResult r = parsers.parse(DeviceFamily.AVA4, Json.mapper().readTree(hb), null, RECEIVED);
         assertThat(r.valid()).isTrue();
         assertThat(r.messageClass()).isEqualTo(MessageClass.DEVICE_STATUS);

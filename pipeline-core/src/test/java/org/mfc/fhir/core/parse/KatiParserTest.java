@@ -43,7 +43,7 @@ class KatiParserTest {
         assertThat(r.source()).isEqualTo(WATCH);
         Instant at = Instant.parse("2025-04-06T18:25:11Z");
         assertThat(r.readings()).extracting(Reading::kind).containsExactly(MeasurementKind.HEART_RATE,
-                MeasurementKind.BLOOD_PRESSURE, MeasurementKind.BODY_TEMPERATURE, MeasurementKind.SPO2);
+                MeasurementKind.BLOOD_PRESSURE, MeasurementKind.SKIN_TEMPERATURE, MeasurementKind.SPO2);
         for (Reading reading : r.readings()) {
             assertThat(reading.family()).isEqualTo(DeviceFamily.KATI);
             assertThat(reading.device()).isEqualTo(WATCH);
@@ -51,8 +51,12 @@ class KatiParserTest {
             assertThat(reading.patientHint()).isNull();
             assertThat(reading.deviceTime()).isEqualTo(at);
             assertThat(reading.periodEnd()).isNull();
-            assertThat(reading.details()).isEmpty();
         }
+        // A watch is not a cuff or a core thermometer: its estimate and its skin temperature say where and how.
+        assertThat(r.readings().get(0).details()).isEmpty();
+        assertThat(r.readings().get(1).details()).isEqualTo(Map.of("method", "cuffless", "site", "wrist"));
+        assertThat(r.readings().get(2).details()).isEqualTo(Map.of("site", "wrist"));
+        assertThat(r.readings().get(3).details()).isEmpty();
         assertThat(r.readings().get(0).values()).isEqualTo(Map.of("value", d("72")));
         assertThat(r.readings().get(1).values()).isEqualTo(Map.of("systolic", d("122"), "diastolic", d("78")));
         assertThat(r.readings().get(2).values()).isEqualTo(Map.of("value", d("36.6")));
@@ -89,7 +93,7 @@ class KatiParserTest {
 
         assertThat(r.problems()).isEmpty();
         assertThat(r.readings()).extracting(Reading::kind).containsExactly(MeasurementKind.HEART_RATE,
-                MeasurementKind.BLOOD_PRESSURE, MeasurementKind.BODY_TEMPERATURE, MeasurementKind.SPO2,
+                MeasurementKind.BLOOD_PRESSURE, MeasurementKind.SKIN_TEMPERATURE, MeasurementKind.SPO2,
                 MeasurementKind.HEART_RATE, MeasurementKind.SPO2);
         assertThat(r.readings()).extracting(Reading::deviceTime).containsExactly(
                 Instant.ofEpochSecond(1743960000), Instant.ofEpochSecond(1743960000),
@@ -141,7 +145,8 @@ class KatiParserTest {
         assertThat(sleep.periodEnd()).isEqualTo(Instant.parse("2025-04-07T00:00:00Z"));
         assertThat(sleep.values()).isEqualTo(Map.of("value", d("50"), "deep", d("20"), "light", d("30")));
         assertThat(sleep.details()).isEqualTo(Map.of("sleep_data", "0011122221110000", "sleep_time", "2200@0700",
-                "sleep_num", "16", "sleep_timestamp", "07/04/2025 00:10:00"));
+                // The watch's 00:10 UTC as the legacy application writes it: Thai local time.
+                "sleep_num", "16", "sleep_timestamp", "07/04/2025 07:10:00"));
     }
 
     @Test

@@ -55,8 +55,8 @@ class QubeVitalParserTest {
         assertThat(bp.kind()).isEqualTo(MeasurementKind.BLOOD_PRESSURE);
         assertThat(bp.device().model()).isEqualTo("WBP JUMPER");
         assertThat(bp.values()).isEqualTo(Map.of("systolic", d("120"), "diastolic", d("78"), "pulse", d("71")));
-        assertThat(bp.patientHint()).isEqualTo(new PatientHint("1234567890123", "นาย", "ทดสอบ", "ระบบ",
-                LocalDate.of(1979, 7, 13), "male"));
+        assertThat(bp.patientHint()).isEqualTo(new PatientHint("1234567890121", "นาย", "ทดสอบ", "ระบบ",
+                "1979-07-13", "male"));
     }
 
     @Test
@@ -85,7 +85,7 @@ class QubeVitalParserTest {
         assertThat(t.kind()).isEqualTo(MeasurementKind.BODY_TEMPERATURE);
         assertThat(t.values()).isEqualTo(Map.of("value", d("36.43000031")));
         assertThat(t.details()).isEqualTo(Map.of("mode", "Head"));
-        assertThat(t.patientHint()).isEqualTo(new PatientHint("1234567890123", "Mr.", "DEV", "HV01", null,
+        assertThat(t.patientHint()).isEqualTo(new PatientHint("1234567890121", "Mr.", "DEV", "HV01", null,
                 "unknown"));
     }
 

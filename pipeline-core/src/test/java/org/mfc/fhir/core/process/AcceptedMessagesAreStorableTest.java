@@ -20,7 +20,6 @@ import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.parse.ParseResult;
 import org.mfc.fhir.core.parse.Parsers;
-import org.mfc.fhir.core.parse.PossibleValues;
 import org.mfc.fhir.core.testing.Fixtures;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,7 +68,7 @@ class AcceptedMessagesAreStorableTest {
     static void start() {
         harness = new ProcessorHarness(true, r -> PARSERS.parse(r));
         harness.main.getCollection("patients").insertOne(new Document("_id", ReadingProcessorTest.PATIENT)
-                .append("first_name", "Prop").append("last_name", "Erty").append("id_card", "1100000000001"));
+                .append("first_name", "Prop").append("last_name", "Erty").append("id_card", "1100000000008"));
         harness.main.getCollection("watches").insertOne(new Document("imei", "865067123456789")
                 .append("patient_id", ReadingProcessorTest.PATIENT));
         harness.main.getCollection("amy_boxes").insertOne(new Document("mac_address", "08:F9:E0:D1:F7:B4")
@@ -91,7 +90,8 @@ class AcceptedMessagesAreStorableTest {
             IngestRecord record = new IngestRecord("prop-" + (++seq), 0, c.fixture().family(), c.fixture().topic(),
                     "key", "prop-client", RECEIVED, c.payload());
             ParseResult parsed = PARSERS.parse(record);
-            boolean accepted = parsed.valid() && PossibleValues.check(parsed.readings(), "").isEmpty();
+            // The parsers refuse impossible values themselves, item by item (PossibleValues).
+            boolean accepted = parsed.valid();
             Statistics.label("api").collect(accepted ? "accepted" : "refused");
             if (accepted) {
                 batch.add(record);

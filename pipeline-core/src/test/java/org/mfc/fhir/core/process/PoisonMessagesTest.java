@@ -117,8 +117,9 @@ class PoisonMessagesTest {
         BatchResult result = h.processor.process(List.of(record));
 
         assertThat(result.outcomes().get(0).status()).isEqualTo(RecordOutcome.Status.STORED);
+        // A watch's temperature is its wrist skin temperature (39106-0).
         Document temperature = h.fhirDb.getCollection("fhir_observations").find(
-                com.mongodb.client.model.Filters.eq("code", "8310-5")).first();
+                com.mongodb.client.model.Filters.eq("code", "39106-0")).first();
         assertThat(temperature.get("resource_data", Document.class).get("valueQuantity", Document.class)
                 .get("value").toString()).isEqualTo("36.5");
     }

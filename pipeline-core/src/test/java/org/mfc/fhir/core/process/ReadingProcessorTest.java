@@ -40,7 +40,7 @@ class ReadingProcessorTest {
     /** The registry knows every sample device as the sample patient's, in the noisy spellings of production. */
     static void seedRegistry(ProcessorHarness h) {
         h.main.getCollection("patients").insertOne(new Document("_id", PATIENT).append("first_name", "Test")
-                .append("last_name", "Patient-One").append("id_card", " 1100000000001 ").append("gender", "female")
+                .append("last_name", "Patient-One").append("id_card", " 1100000000008 ").append("gender", "female")
                 .append("is_active", true).append("is_deleted", false));
         h.main.getCollection("watches").insertOne(new Document("imei", ":" + SampleReadings.WATCH.id())
                 .append("patient_id", PATIENT.toHexString()));
@@ -195,14 +195,14 @@ class ReadingProcessorTest {
     void givenUnknownCitizenAtKiosk_whenProcessedTwice_thenOneUnregisteredPatientAndReadingStored() {
         h.main.getCollection("mfc_hv01_boxes").insertOne(new Document("imei_of_hv01_box", "e4:5f:01:ed:82:59")
                 .append("hospital_id", new ObjectId("65f0000000000000000000aa")));
-        Reading walkIn = SampleReadings.walkIn("3100000000009");
+        Reading walkIn = SampleReadings.walkIn("3100000000004");
         IngestRecord msg = h.message(DeviceFamily.QUBE_VITAL, walkIn);
 
         BatchResult result = h.processor.process(List.of(msg));
         h.processor.process(List.of(msg, h.message(DeviceFamily.QUBE_VITAL, walkIn)));
 
         assertThat(result.outcomes().get(0).status()).isEqualTo(RecordOutcome.Status.STORED);
-        ObjectId id = DeterministicIds.walkInPatientId("3100000000009");
+        ObjectId id = DeterministicIds.walkInPatientId("3100000000004");
         List<Document> patients = h.main.getCollection("patients").find().into(new ArrayList<>());
         assertThat(patients).hasSize(1);
         Document p = patients.get(0);
@@ -210,12 +210,16 @@ class ReadingProcessorTest {
         assertThat(p.getString("registration_status")).isEqualTo("unregistered");
         assertThat(p.getString("first_name")).isEqualTo("Walk");
         assertThat(p.getString("gender")).isEqualTo("male");
-        assertThat(p.getDate("birth_date")).isEqualTo(Date.from(Instant.parse("1979-07-13T00:00:00Z")));
+        // Thai midnight: the legacy application reads dates in its own zone.
+        assertThat(p.getDate("birth_date")).isEqualTo(Date.from(Instant.parse("1979-07-12T17:00:00Z")));
         assertThat(p.getList("new_hospital_ids", ObjectId.class)).containsExactly(
                 new ObjectId("65f0000000000000000000aa"));
         Document fhirPatient = h.fhirDb.getCollection("fhir_patients").find(Filters.eq("_id", id.toHexString()))
                 .first();
         assertThat(fhirPatient.get("resource_data", Document.class).toJson()).contains("unregistered");
+        // The kiosk's hospital manages the walk-in (known from mfc_hv01_boxes).
+        assertThat(fhirPatient.get("resource_data", Document.class).get("managingOrganization", Document.class)
+                .getString("reference")).isEqualTo("Organization/65f0000000000000000000aa");
         assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("patient_id",
                 id.toHexString()))).isEqualTo(2);
     }
@@ -263,22 +267,28 @@ class ReadingProcessorTest {
                 RecordOutcome.Status.STORED, RecordOutcome.Status.REJECTED, RecordOutcome.Status.STORED);
         RecordOutcome rejected = result.outcomes().get(1);
         assertThat(rejected.stage()).isEqualTo(org.mfc.fhir.core.model.Stage.MAP);
-        assertThat(rejected.reason()).contains("SPO2 value", "possible range 0..100").doesNotContain("104");
+        assertThat(rejected.reason()).contains("SPO2 value", "possible range 35..100").doesNotContain("104");
         assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("code", "2708-6")))
                 .isZero();
         assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments()).isEqualTo(3);
     }
 
     @Test
-    void givenImplausibleButPossibleValue_whenProcessed_thenStoredAsMeasuredWithInterpretation() {
+    void givenImplausibleButPossibleValue_whenProcessed_thenStoredAsMeasuredWithADataQualityTagNotAFinding() {
         seedRegistry(h);
         Reading low = SampleReadings.withValues(SampleReadings.of(MeasurementKind.SPO2),
                 SampleReadings.values("value", "55"));
         h.processor.process(List.of(h.message(DeviceFamily.AVA4, low)));
 
         Document obs = h.fhirDb.getCollection("fhir_observations").find(Filters.eq("code", "2708-6")).first();
-        String json = obs.get("resource_data", Document.class).toJson();
-        assertThat(json).contains("\"code\": \"LU\"", "\"value\": 55");
+        Document resource = obs.get("resource_data", Document.class);
+        assertThat(resource.toJson()).contains("\"value\": 55").doesNotContain("\"LU\"", "\"HU\"");
+        assertThat(resource.get("meta", Document.class).getList("tag", Document.class))
+                .extracting(t -> t.getString("code")).contains("implausible-low");
+        // Below the normal range: the plain clinical interpretation, beside the reference range.
+        assertThat(resource.getList("interpretation", Document.class)).singleElement()
+                .satisfies(i -> assertThat(i.toJson()).contains("\"code\": \"L\""));
+        assertThat(resource.getList("referenceRange", Document.class)).hasSize(1);
     }
 
     @Test

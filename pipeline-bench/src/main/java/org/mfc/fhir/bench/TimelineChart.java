@@ -1,4 +1,4 @@
-package org.mfc.fhir.e2e;
+package org.mfc.fhir.bench;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -24,10 +24,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * The plot of a run's timeline: series on a left and on a right axis over the run's seconds, and a labelled vertical
  * line at each step of the run (fault injected, worker resumed, ...).
  */
-final class TimelineChart {
+public final class TimelineChart {
 
     /** A step of the run, drawn as a vertical line. */
-    record Step(double atSeconds, String label) {
+    public record Step(double atSeconds, String label) {
     }
 
     private static final Color[] LEFT_COLORS = {new Color(0x1f77b4), new Color(0xd62728)};
@@ -43,7 +43,7 @@ final class TimelineChart {
      * @param left      at most two series
      * @param right     at most two series
      */
-    static void save(Path png, String title, String xLabel, ValueAxis leftAxis, XYSeriesCollection left,
+    public static void save(Path png, String title, String xLabel, ValueAxis leftAxis, XYSeriesCollection left,
             String rightLabel, XYSeriesCollection right, List<Step> steps) throws IOException {
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, leftAxis.getLabel(), left,
                 PlotOrientation.VERTICAL, true, false, false);

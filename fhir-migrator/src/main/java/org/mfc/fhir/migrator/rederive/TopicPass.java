@@ -1,0 +1,121 @@
+package org.mfc.fhir.migrator.rederive;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jboss.logging.Logger;
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.json.Json;
+
+/**
+ * Reads the readings topic from where the re-derivation's consumer group left it (the earliest retained record the
+ * first time, or with {@code restart}) up to the end offsets at the start of the run, hands every record to a
+ * handler, and commits after each poll's records are handled: a killed run resumes after the last committed
+ * record and redoes at most one poll, whose records are idempotent. Records appended after the start were written by
+ * the current mapping and are not read.
+ */
+public final class TopicPass {
+
+    private static final Logger LOG = Logger.getLogger(TopicPass.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final String bootstrap;
+    private final String topic;
+    private final String group;
+
+    public TopicPass(String bootstrap, String topic, String group) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        this.group = group;
+    }
+
+    /** @return records read, and records whose value was not an ingest record (skipped) */
+    public long[] run(boolean restart, Consumer<IngestRecord> handler) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        long read = 0;
+        long unreadable = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            if (partitions.isEmpty()) {
+                return new long[] {0, 0};
+            }
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                if (restart || c == null) {
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, c.offset());
+                }
+            }
+            while (!done(consumer, partitions, end)) {
+                Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() >= end.get(tp)) {
+                        continue;
+                    }
+                    read++;
+                    IngestRecord record = parse(r.value());
+                    if (record == null) {
+                        unreadable++;
+                    } else {
+                        handler.accept(record);
+                    }
+                    handled.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                }
+                if (!handled.isEmpty()) {
+                    consumer.commitSync(handled);
+                }
+            }
+        }
+        LOG.infof("MIGRATE rederive read %d records of %s (%d unreadable)", read, topic, unreadable);
+        return new long[] {read, unreadable};
+    }
+
+    private static boolean done(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end) {
+        for (TopicPartition tp : partitions) {
+            if (consumer.position(tp) < end.get(tp)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static IngestRecord parse(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(value, IngestRecord.class);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

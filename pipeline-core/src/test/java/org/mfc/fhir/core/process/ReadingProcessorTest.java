@@ -70,8 +70,12 @@ class ReadingProcessorTest {
         assertThat(h.processor.process(List.of(bound)).count(RecordOutcome.Status.STORED)).isEqualTo(1);
         assertThat(observationPatients(bound)).isNotEmpty().containsOnly(PATIENT.toHexString());
 
-        // A fleet-wide bridge's message follows the registry's sub-device rule, as before.
-        IngestRecord bridged = h.message(DeviceFamily.AVA4, foreignCuff);
+        // A fleet-wide bridge's message follows the registry's claim rules (docs/decisions.md, "Wrong patient"):
+        // through the neighbour's own box, which has no other owner, the cuff is the neighbour's.
+        Reading viaOwnBox = new Reading(DeviceFamily.AVA4, MeasurementKind.BLOOD_PRESSURE, foreignCuff.device(),
+                new org.mfc.fhir.core.model.DeviceIdentity(org.mfc.fhir.core.model.IdType.BOX_MAC, "AABBCC000001",
+                        null), null, SampleReadings.DEVICE_TIME, null, foreignCuff.values(), Map.of());
+        IngestRecord bridged = h.message(DeviceFamily.AVA4, viaOwnBox);
         h.processor.process(List.of(bridged));
         assertThat(observationPatients(bridged)).isNotEmpty().containsOnly(neighbour.toHexString());
     }

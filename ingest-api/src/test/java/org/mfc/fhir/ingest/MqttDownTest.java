@@ -36,6 +36,7 @@ class MqttDownTest {
 
     @Test
     void givenBrokerUnreachable_whenHealthAsked_thenMqttDownButReadinessUpAndHttpServes() throws Exception {
+        IngestTests.awaitWarm();
         get("/q/health/group/mqtt").then().statusCode(503);
         get("/q/health/ready").then().statusCode(200);
         JsonNode health = Json.mapper().readTree(get("/health").then().statusCode(200).extract().asString());

@@ -35,6 +35,7 @@ class MqttDownTest {
 
     @Test
     void givenBrokerUnreachable_whenHealthAsked_thenMqttDownButReadinessUpAndHttpServes() throws Exception {
+        IngestTests.awaitWarm();
         Management.request().get("/q/health/group/mqtt").then().statusCode(503);
         Management.request().get("/q/health/ready").then().statusCode(200);
         JsonNode health = Json.mapper().readTree(Management.request().get("/health").then().statusCode(200).extract()

@@ -103,13 +103,9 @@ class HostileCorpusTest {
         }
         soft.assertThat(publishedByRun(run)).as("records published by this corpus's clients").isZero();
         soft.assertThat(collectionCounts()).as("documents per collection of both databases").isEqualTo(storedBefore);
-<<<<<<< HEAD
-        soft.assertThat(Management.request().get("/q/health/ready").statusCode()).as("readiness after the corpus")
-=======
         // Readiness also waits for the start-up rehearsal, which has nothing to do with the corpus.
         IngestTests.awaitWarm();
-        soft.assertThat(RestAssured.get("/q/health/ready").statusCode()).as("readiness after the corpus")
->>>>>>> main
+        soft.assertThat(Management.request().get("/q/health/ready").statusCode()).as("readiness after the corpus")
                 .isEqualTo(200);
         soft.assertAll();
     }

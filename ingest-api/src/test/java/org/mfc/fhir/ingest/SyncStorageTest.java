@@ -108,7 +108,7 @@ class SyncStorageTest {
         String body = Fixtures.text("ava4/bp_biolight.json").replace("\"bp_high\":137", "\"bp_high\":133")
                 .replace("\"PR\":74}]", "\"PR\":73},{\"scan_time\":1743963915,\"ble_addr\":\"d616f9641622\","
                         + "\"bp_high\":\"x\",\"bp_low\":95}]");
-        var answer = IngestTests.as(TestJwt.shared().token(client, TestJwt.WRITE_SCOPE, null)).body(body)
+        var answer = IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null)).body(body)
                 .post("/api/v1/ava4").then().statusCode(201)
                 .body("readings", equalTo(1))
                 .body("refused[0].item", equalTo("data.value.device_list[1]"))

@@ -223,9 +223,13 @@ public final class KatiParser implements PayloadParser {
             return null;
         }
         Instant dayStart = ThaiTime.startOfDay(time);
-        return readings(c, List.of(new Reading(DeviceFamily.KATI, MeasurementKind.STEPS, c.watch(), null, null,
-                dayStart, dayStart.plus(java.time.Duration.ofDays(1)), Map.of(MeasurementKind.VALUE, steps),
-                Map.of())));
+        Reading daily = new Reading(DeviceFamily.KATI, MeasurementKind.STEPS, c.watch(), null, null, dayStart,
+                dayStart.plus(java.time.Duration.ofDays(1)), Map.of(MeasurementKind.VALUE, steps), Map.of());
+        // Refused here, naming the field, rather than accepted and then dead-lettered by the mapper's same bound.
+        if (!PossibleValues.check(daily, Map.of(MeasurementKind.VALUE, "step"), c.problems())) {
+            return null;
+        }
+        return readings(c, List.of(daily));
     }
 
     /** One night; a {@code sleepdata} without a {@code sleep} object is a heartbeat-like status message. */

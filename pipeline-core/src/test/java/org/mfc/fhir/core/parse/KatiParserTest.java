@@ -106,6 +106,17 @@ class KatiParserTest {
     }
 
     @Test
+    void givenHeartbeatWithImpossibleStepCount_whenParsed_thenRefusedNamingTheField() throws Exception {
+        String body = Fixtures.text("kati/hb_steps.json").replace("4512", "1e6");
+        assertThat(body).isNotEqualTo(Fixtures.text("kati/hb_steps.json"));
+
+        ParseResult r = parseText("hb", body);
+
+        assertThat(r.valid()).isFalse();
+        assertThat(r.problems()).extracting(FieldProblem::field).containsExactly("step");
+    }
+
+    @Test
     void givenHeartbeatWithSteps_whenParsed_thenStepsForTheThaiLocalDay() {
         ParseResult r = parse("hb", "hb_steps.json");
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,11 +61,8 @@ class TokenKeysTest {
         try (TokenKeys keys = TokenKeys.watch(url, Duration.ofMillis(100))) {
             assertThat(keys.current().content()).contains("old");
             served.set("{\"keys\":[\"new\"]}");
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!keys.current().content().contains("new") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(keys.current().content()).contains("new");
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(keys.current().content()).contains("new"));
         } finally {
             server.stop(0);
         }

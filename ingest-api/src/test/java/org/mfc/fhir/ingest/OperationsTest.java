@@ -28,6 +28,7 @@ class OperationsTest {
 
     @Test
     void givenDevicesPort_whenAskedForOperatorEndpoints_thenNotFoundThereButServedOnTheManagementPort() {
+        IngestTests.awaitWarm();
         for (String path : new String[] {"/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi",
                 "/q/swagger-ui/", "/health"}) {
             get(path).then().statusCode(404);

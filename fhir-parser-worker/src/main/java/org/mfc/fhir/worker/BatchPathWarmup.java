@@ -12,6 +12,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.host.JitQuiet;
+import org.mfc.fhir.core.host.WarmupStep;
 import org.mfc.fhir.core.host.PipelineConfig;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.json.Json;
@@ -85,10 +86,10 @@ public class BatchPathWarmup implements HealthCheck {
         long deadline = start + config.warmUpMaxTime().toNanos();
         StringBuilder s = new StringBuilder();
         try {
-            s.append("database ").append(timed(this::database));
-            s.append(", indexes ").append(timed(() -> indexes(deadline)));
-            s.append(", batches ").append(timed(() -> rehearse(config.warmUpBatches(), deadline)));
-            s.append(", compiler ").append(timed(() -> JitQuiet.await(deadline)));
+            s.append("database ").append(WarmupStep.timed(this::database));
+            s.append(", indexes ").append(WarmupStep.timed(() -> indexes(deadline)));
+            s.append(", batches ").append(WarmupStep.timed(() -> rehearse(config.warmUpBatches(), deadline)));
+            s.append(", compiler ").append(WarmupStep.timed(() -> JitQuiet.await(deadline)));
         } finally {
             summary = s + String.format(", %d ms in all", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             done.countDown();
@@ -96,21 +97,6 @@ public class BatchPathWarmup implements HealthCheck {
         }
     }
 
-    private static String timed(Step step) {
-        long start = System.nanoTime();
-        String outcome;
-        try {
-            outcome = step.run();
-        } catch (Exception e) {
-            outcome = "skipped (" + e.getClass().getSimpleName() + ")";
-        }
-        return outcome + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms";
-    }
-
-    @FunctionalInterface
-    private interface Step {
-        String run() throws Exception;
-    }
 
     private String database() {
         mongo.getDatabase(pipelineConfig.mainDb()).runCommand(new Document("ping", 1));

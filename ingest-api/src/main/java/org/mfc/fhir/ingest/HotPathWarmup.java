@@ -22,6 +22,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.host.JitQuiet;
+import org.mfc.fhir.core.host.WarmupStep;
 import org.mfc.fhir.core.host.PipelineConfig;
 import org.mfc.fhir.core.host.auth.Scopes;
 import org.mfc.fhir.core.process.Pipeline;
@@ -105,13 +106,14 @@ public class HotPathWarmup implements HealthCheck {
         long deadline = start + config.warmUpMaxTime().toNanos();
         StringBuilder s = new StringBuilder();
         try {
-            s.append("producer ").append(step(this::producerMetadata));
-            s.append(", database ").append(step(this::databaseConnection));
-            s.append(", tokens ").append(step(() -> tokens(config.warmUpRequests() / 20, deadline)));
-            s.append(", requests ").append(step(() -> requests(config.warmUpRequests(), deadline)));
-            s.append(", http ").append(step(() -> http(config.warmUpRequests() / 20, deadline)));
-            s.append(", synchronous path ").append(step(() -> mapping(config.warmUpRequests() / 20, deadline)));
-            s.append(", compiler ").append(step(() -> JitQuiet.await(deadline)));
+            s.append("producer ").append(WarmupStep.timed(this::producerMetadata));
+            s.append(", database ").append(WarmupStep.timed(this::databaseConnection));
+            s.append(", tokens ").append(WarmupStep.timed(() -> tokens(config.warmUpRequests() / 20, deadline)));
+            s.append(", requests ").append(WarmupStep.timed(() -> requests(config.warmUpRequests(), deadline)));
+            s.append(", http ").append(WarmupStep.timed(() -> http(config.warmUpRequests() / 20, deadline)));
+            s.append(", synchronous path ")
+                    .append(WarmupStep.timed(() -> mapping(config.warmUpRequests() / 20, deadline)));
+            s.append(", compiler ").append(WarmupStep.timed(() -> JitQuiet.await(deadline)));
         } catch (RuntimeException | Error e) {
             s.append(" (stopped: ").append(e.getClass().getSimpleName()).append(')');
         } finally {
@@ -121,22 +123,6 @@ public class HotPathWarmup implements HealthCheck {
         }
     }
 
-    /** Runs one step; its outcome and duration for the summary. A failing step is skipped, not fatal. */
-    private static String step(Step step) {
-        long start = System.nanoTime();
-        String outcome;
-        try {
-            outcome = step.run();
-        } catch (Exception e) {
-            outcome = "skipped (" + e.getClass().getSimpleName() + ")";
-        }
-        return outcome + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms";
-    }
-
-    @FunctionalInterface
-    private interface Step {
-        String run() throws Exception;
-    }
 
     /** Topic metadata: the producer connects to the broker and learns the partitions before the first request. */
     private String producerMetadata() {

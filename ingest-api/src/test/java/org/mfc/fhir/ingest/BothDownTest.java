@@ -34,4 +34,17 @@ class BothDownTest {
                 .body("checks.find { it.name == 'reading-storage' }.data.path", equalTo("none"));
         Management.request().get("/q/health/live").then().statusCode(200);
     }
+
+    /** The producer retries the broker about once a second; an attempt in progress is not a path that can store. */
+    @Test
+    void givenBrokerAndDatabaseDown_whenProbedThroughReconnectAttempts_thenNeverReady() throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+        int probes = 0;
+        while (System.nanoTime() < until) {
+            Management.request().get("/q/health/ready").then().statusCode(503);
+            probes++;
+            Thread.sleep(5);
+        }
+        org.assertj.core.api.Assertions.assertThat(probes).isPositive();
+    }
 }

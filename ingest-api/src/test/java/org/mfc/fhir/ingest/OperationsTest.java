@@ -21,7 +21,9 @@ class OperationsTest {
     void givenKafkaAndMongoUp_whenHealthAsked_thenUpEverywhere() {
         IngestTests.awaitWarm();
         Management.request().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        Management.request().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Management.request().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'reading-storage' }.data.path", equalTo("queue"))
+                .body("checks.find { it.name == 'reading-storage' }.data.queue", equalTo("UP"));
         Management.request().get("/health").then().statusCode(200).body("status", equalTo("UP")).body("async_enabled", equalTo(true))
                 .body("checks.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
     }

@@ -3,25 +3,30 @@ package org.mfc.fhir.core.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
 /**
- * A small bounded LRU map whose entries expire: registry look-ups are cached, but a change in the registry is seen
- * within {@code ttl}. Thread-safe by a single lock; look-ups are cheap compared with the database call they save.
+ * A bounded cache whose entries expire: registry look-ups are cached, but a change in the registry is seen within
+ * {@code ttl}. Caffeine holds the entries (size bound, expiry); this class adds the refresh point below.
  * <p>
  * With a refresher, an entry read after a random point between half and three quarters of its life is reloaded on
  * the refresher while the current value is still answered, so that keys read steadily never make a caller wait for
  * the loader: without it, every key cached in the same second (a fleet's devices after a start) expires in the same
- * second, and the callers then wait for all the look-ups at once; the random point spreads their reloads. A value
- * is still never answered past {@code ttl} after it was loaded: an entry not refreshed in time expires and is loaded
- * by the caller, as without a refresher.
+ * second, and the callers then wait for all the look-ups at once; the random point spreads their reloads. Caffeine's
+ * own {@code refreshAfterWrite} has one fixed point for every entry, which is what spreading has to avoid, and one
+ * loader per cache, where callers here pass theirs. A value is still never answered past {@code ttl} after it was
+ * loaded: an entry not refreshed in time expires and is loaded by the caller, as without a refresher.
  */
 public final class ExpiringCache<K, V> {
 
@@ -29,27 +34,27 @@ public final class ExpiringCache<K, V> {
 
     private static final class Entry<V> {
         final V value;
-        final Instant refreshFrom;
-        final Instant expires;
-        boolean refreshing;
+        /** Clock time (nanoseconds) at which the load that produced the value started: the ttl counts from here. */
+        final long loadedNanos;
+        final long refreshFromNanos;
+        final AtomicBoolean refreshing = new AtomicBoolean();
 
-        Entry(V value, Instant loaded, Duration ttl) {
+        Entry(V value, long loadedNanos, long ttlNanos) {
             this.value = value;
+            this.loadedNanos = loadedNanos;
             // From a random point between half and three quarters of the entry's life: keys loaded together
             // (a fleet after a start, or after a stall) are refreshed spread over a quarter of the ttl.
-            long ttlNanos = ttl.toNanos();
-            this.refreshFrom = loaded.plusNanos(ttlNanos / 2 + (long) (ThreadLocalRandom.current().nextDouble()
-                    * (ttlNanos / 4)));
-            this.expires = loaded.plus(ttl);
+            this.refreshFromNanos = loadedNanos + ttlNanos / 2
+                    + (long) (ThreadLocalRandom.current().nextDouble() * (ttlNanos / 4));
         }
     }
 
-    private final Duration ttl;
+    private final long ttlNanos;
     private final Clock clock;
     private final Executor refresher;
-    private final LinkedHashMap<K, Entry<V>> map;
-    /** Bumped by {@link #invalidateAll}: a refresh started before it must not put its answer back. */
-    private long generation;
+    private final Cache<K, Entry<V>> cache;
+    /** Bumped by {@link #invalidateAll}: a load started before it must not put its answer back. */
+    private final AtomicLong generation = new AtomicLong();
 
     /** Without refresh ahead: an expired entry is loaded by the caller that finds it expired. */
     public ExpiringCache(int maxEntries, Duration ttl, Clock clock) {
@@ -61,85 +66,89 @@ public final class ExpiringCache<K, V> {
      *                  refuses is skipped (the entry then expires and is loaded by a caller).
      */
     public ExpiringCache(int maxEntries, Duration ttl, Clock clock, Executor refresher) {
-        this.ttl = ttl;
+        this.ttlNanos = ttl.toNanos();
         this.clock = clock;
         this.refresher = refresher;
-        this.map = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfter(new Expiry<K, Entry<V>>() {
+                    @Override
+                    public long expireAfterCreate(K key, Entry<V> entry, long currentTime) {
+                        return ttlNanos - (currentTime - entry.loadedNanos);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(K key, Entry<V> entry, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, entry, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(K key, Entry<V> entry, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .ticker(this::nanos)
+                // Eviction upkeep on the calling thread: no common-pool tasks from a library class.
+                .executor(Runnable::run)
+                .build();
     }
 
     public V get(K key, Function<K, V> loader) {
-        Instant now = clock.instant();
-        long loadGeneration;
-        Entry<V> hit = null;
-        boolean refresh = false;
-        synchronized (map) {
-            loadGeneration = generation;
-            Entry<V> e = map.get(key);
-            if (e != null && e.expires.isAfter(now)) {
-                hit = e;
-                if (refresher != null && !e.refreshing && !now.isBefore(e.refreshFrom)) {
-                    e.refreshing = true;
-                    refresh = true;
-                }
-            }
-        }
+        long now = nanos();
+        Entry<V> hit = cache.getIfPresent(key);
         if (hit != null) {
-            if (refresh) {
-                refreshLater(key, hit, loader, loadGeneration);
+            if (refresher != null && now - hit.refreshFromNanos >= 0 && hit.refreshing.compareAndSet(false, true)) {
+                refreshLater(key, hit, loader);
             }
             return hit.value;
         }
+        long loadGeneration = generation.get();
         V value = loader.apply(key);
-        store(key, value, now, loadGeneration);
+        store(key, new Entry<>(value, now, ttlNanos), loadGeneration);
         return value;
     }
 
     public void put(K key, V value) {
-        Instant now = clock.instant();
-        synchronized (map) {
-            map.put(key, new Entry<>(value, now, ttl));
-        }
+        cache.put(key, new Entry<>(value, nanos(), ttlNanos));
     }
 
     public void invalidateAll() {
-        synchronized (map) {
-            map.clear();
-            generation++;
-        }
+        generation.incrementAndGet();
+        cache.invalidateAll();
     }
 
-    private void refreshLater(K key, Entry<V> current, Function<K, V> loader, long startGeneration) {
+    private void refreshLater(K key, Entry<V> current, Function<K, V> loader) {
         try {
             refresher.execute(() -> {
-                Instant loaded = clock.instant();
+                long loaded = nanos();
                 try {
-                    store(key, loader.apply(key), loaded, startGeneration);
+                    // Only over the entry it refreshes: one invalidated or replaced meanwhile is not brought back.
+                    cache.asMap().replace(key, current, new Entry<>(loader.apply(key), loaded, ttlNanos));
                 } catch (RuntimeException ex) {
                     // The current value stays until it expires; the caller that then finds it expired loads it and
                     // sees the error.
                     LOG.debugf("refresh of a cached entry failed: %s", ex.toString());
-                    synchronized (map) {
-                        current.refreshing = false;
-                    }
+                    current.refreshing.set(false);
                 }
             });
         } catch (RejectedExecutionException ex) {
-            synchronized (map) {
-                current.refreshing = false;
-            }
+            current.refreshing.set(false);
         }
     }
 
-    private void store(K key, V value, Instant loaded, long loadGeneration) {
-        synchronized (map) {
-            if (loadGeneration == generation) {
-                map.put(key, new Entry<>(value, loaded, ttl));
-            }
+    private void store(K key, Entry<V> entry, long loadGeneration) {
+        if (generation.get() != loadGeneration) {
+            return;
         }
+        cache.put(key, entry);
+        // An invalidation between the check and the put may have missed this entry: take it out again.
+        if (generation.get() != loadGeneration) {
+            cache.asMap().remove(key, entry);
+        }
+    }
+
+    private long nanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

@@ -2,11 +2,14 @@ package org.mfc.fhir.core.host.auth;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTCallerPrincipal;
@@ -26,11 +29,17 @@ import jakarta.inject.Inject;
  * a different key and is verified afresh. A kept verification ends at the earlier of the token's expiry (without the
  * verifier's clock-skew grace) and {@code ttl} after verification; a change of the verification keys empties the
  * cache, so a removed key stops being honoured when the new keys are read.
+ * <p>
+ * Bounded by {@code maxEntries} tokens of up to {@value #TOKEN_BYTES_PER_ENTRY} characters (a device token with a
+ * handful of claims is well under that); a longer token counts as one entry per started
+ * {@value #TOKEN_BYTES_PER_ENTRY}, since the kept principal holds the raw token and its parsed claims.
  */
 @ApplicationScoped
 @Alternative
 @Priority(1)
 public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
+
+    static final int TOKEN_BYTES_PER_ENTRY = 2048;
 
     private record Verified(JWTCallerPrincipal principal, long validUntilMillis) {
     }
@@ -38,9 +47,9 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
     private final JWTCallerPrincipalFactory verifier;
     private final TokenKeys keys;
     private final long ttlMillis;
-    private final int maxEntries;
     private final Clock clock;
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    /** Null when nothing is kept ({@code ttl} or {@code maxEntries} 0). */
+    private final Cache<String, Verified> verified;
     private final LongAdder hits = new LongAdder();
 
     @Inject
@@ -52,7 +61,7 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
 
     private VerifiedTokenCache(TokenKeys keys, Duration ttl, int maxEntries, Clock clock) {
         this(new RotatingVerifier(keys), keys, ttl, maxEntries, clock);
-        keys.onChange(verified::clear);
+        keys.onChange(this::forgetAll);
     }
 
     VerifiedTokenCache(JWTCallerPrincipalFactory verifier, Duration ttl, int maxEntries, Clock clock) {
@@ -64,29 +73,44 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
         this.verifier = verifier;
         this.keys = keys;
         this.ttlMillis = ttl.toMillis();
-        this.maxEntries = maxEntries;
         this.clock = clock;
+        this.verified = ttlMillis > 0 && maxEntries > 0 ? Caffeine.newBuilder()
+                .maximumWeight(maxEntries)
+                .weigher((String token, Verified v) -> 1 + (token.length() - 1) / TOKEN_BYTES_PER_ENTRY)
+                .expireAfter(new Expiry<String, Verified>() {
+                    @Override
+                    public long expireAfterCreate(String token, Verified v, long currentTime) {
+                        return TimeUnit.MILLISECONDS.toNanos(v.validUntilMillis()) - currentTime;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String token, Verified v, long currentTime, long currentDuration) {
+                        return expireAfterCreate(token, v, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String token, Verified v, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .build() : null;
     }
 
     @Override
     public JWTCallerPrincipal parse(String token, JWTAuthContextInfo context) throws ParseException {
         long now = clock.millis();
-        Verified kept = verified.get(token);
+        Verified kept = verified == null ? null : verified.getIfPresent(token);
         if (kept != null) {
-            if (now < kept.validUntilMillis()) {
-                hits.increment();
-                return kept.principal();
-            }
-            verified.remove(token, kept);
+            hits.increment();
+            return kept.principal();
         }
         JWTCallerPrincipal principal = verifier.parse(token, context);
         refuseFutureIssue(principal, now, context.getClockSkew());
-        if (ttlMillis > 0 && maxEntries > 0) {
+        if (verified != null) {
             long until = Math.min(now + ttlMillis, principal.getExpirationTime() * 1000L);
-            if (verified.size() >= maxEntries) {
-                verified.values().removeIf(v -> v.validUntilMillis() <= now);
-            }
-            if (until > now && verified.size() < maxEntries) {
+            if (until > now) {
                 verified.put(token, new Verified(principal, until));
             }
         }
@@ -102,6 +126,12 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
         long issuedAt = principal.getIssuedAtTime();
         if (issuedAt > nowMillis / 1000 + skewSeconds) {
             throw new ParseException("the token's iat is in the future");
+        }
+    }
+
+    private void forgetAll() {
+        if (verified != null) {
+            verified.invalidateAll();
         }
     }
 

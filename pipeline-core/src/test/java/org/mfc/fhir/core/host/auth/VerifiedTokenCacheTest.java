@@ -35,7 +35,8 @@ class VerifiedTokenCacheTest {
             if (!token.startsWith("good-")) {
                 throw new ParseException("bad signature");
             }
-            long exp = Long.parseLong(token.substring("good-".length()));
+            // "good-<expiry>", optionally padded ("good-<expiry>-xxx") to make a long token.
+            long exp = Long.parseLong(token.substring("good-".length()).split("-")[0]);
             if (exp <= now.getEpochSecond()) {
                 throw new ParseException("expired");
             }
@@ -134,18 +135,38 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
-    void givenFullCacheOrZeroTtl_whenNewToken_thenVerifiedEveryTime() throws Exception {
+    void givenFullCache_whenTokensAlternate_thenNoMoreThanTheBoundIsKept() throws Exception {
         VerifiedTokenCache full = cache(Duration.ofMinutes(1), 1, NOW);
-        full.parse(good(NOW.plusSeconds(3600)), context);
+        String one = good(NOW.plusSeconds(3600));
         String other = good(NOW.plusSeconds(3601));
+        full.parse(one, context);
         full.parse(other, context);
+        full.parse(one, context);
         full.parse(other, context);
-        assertThat(verifier.calls).hasValue(3);
 
+        // Room for one: whichever is kept, the other is verified each time it comes back.
+        assertThat(verifier.calls.get()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void givenTokenLongerThanOneEntry_whenRoomForOne_thenNotKept() throws Exception {
+        VerifiedTokenCache cache = cache(Duration.ofMinutes(1), 1, NOW);
+        String longToken = good(NOW.plusSeconds(3600)) + "-" + "x".repeat(VerifiedTokenCache.TOKEN_BYTES_PER_ENTRY);
+
+        cache.parse(longToken, context);
+        cache.parse(longToken, context);
+
+        assertThat(verifier.calls).hasValue(2);
+    }
+
+    @Test
+    void givenZeroTtl_whenTokenUsedAgain_thenVerifiedEveryTime() throws Exception {
         VerifiedTokenCache off = cache(Duration.ZERO, 10, NOW);
-        off.parse(other, context);
-        off.parse(other, context);
-        assertThat(verifier.calls).hasValue(5);
+        String token = good(NOW.plusSeconds(3600));
+        off.parse(token, context);
+        off.parse(token, context);
+
+        assertThat(verifier.calls).hasValue(2);
     }
 
     private static final class MutableClock extends Clock {

@@ -3,11 +3,13 @@ package org.mfc.fhir.ingest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,18 +20,28 @@ import jakarta.inject.Inject;
  * attempt's answer instead of publishing a second time. Refusals and failures are not kept, so a client can retry
  * them.
  *
- * <p>Limit: in memory, one instance, bounded by {@code max-entries} (oldest dropped first) and {@code ttl}. A retry
- * that lands on another instance or after a restart publishes again; that is harmless downstream because stored
- * resources have deterministic ids, but the client gets a new {@code ingest_id}.
+ * <p>Limit: in memory, one instance, bounded by {@code max-entries} (the least used dropped first) and {@code ttl}
+ * from the first attempt. An entry counts one per started {@value #BYTES_PER_ENTRY} bytes of key and answer (most
+ * answers are well under that; a synchronous answer's resource ids or a batch's refused items are not), so the bound
+ * holds in memory too. A retry that lands on another instance, after a restart or after its entry was dropped
+ * publishes again; that is harmless downstream because stored resources have deterministic ids, but the client gets a
+ * new {@code ingest_id}.
  */
 @ApplicationScoped
 public class IdempotencyCache {
 
-    private record Entry(byte[] bodyHash, CompletableFuture<IngestResult> answer, long expiresAtNanos) {
+    static final int BYTES_PER_ENTRY = 1024;
+
+    private record Entry(byte[] bodyHash, CompletableFuture<IngestResult> answer) {
+
+        long estimatedBytes(String key) {
+            long bytes = 120 + key.length() + bodyHash.length;
+            return answer.isDone() && !answer.isCompletedExceptionally() ? bytes + answer.join().estimatedBytes()
+                    : bytes;
+        }
     }
 
-    private final Map<String, Entry> entries;
-    private final long ttlNanos;
+    private final Cache<String, Entry> entries;
 
     @Inject
     public IdempotencyCache(IngestConfig config) {
@@ -37,13 +49,30 @@ public class IdempotencyCache {
     }
 
     IdempotencyCache(Duration ttl, int maxEntries) {
-        this.ttlNanos = ttl.toNanos();
-        this.entries = new LinkedHashMap<>(256, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        long ttlNanos = ttl.toNanos();
+        this.entries = Caffeine.newBuilder()
+                .maximumWeight(maxEntries)
+                .weigher((String key, Entry e) -> (int) Math.min(Integer.MAX_VALUE,
+                        1 + (e.estimatedBytes(key) - 1) / BYTES_PER_ENTRY))
+                // The ttl runs from the first attempt; weighing the entry again once answered does not extend it.
+                .expireAfter(new Expiry<String, Entry>() {
+                    @Override
+                    public long expireAfterCreate(String key, Entry e, long currentTime) {
+                        return ttlNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Entry e, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Entry e, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .executor(Runnable::run)
+                .build();
     }
 
     /**
@@ -54,19 +83,8 @@ public class IdempotencyCache {
     public CompletionStage<IngestResult> answer(String key, byte[] body,
             Supplier<? extends CompletionStage<IngestResult>> action) {
         byte[] hash = sha256(body);
-        long now = System.nanoTime();
-        Entry mine = new Entry(hash, new CompletableFuture<>(), now + ttlNanos);
-        Entry existing;
-        synchronized (entries) {
-            existing = entries.get(key);
-            if (existing != null && existing.expiresAtNanos() - now <= 0) {
-                entries.remove(key);
-                existing = null;
-            }
-            if (existing == null) {
-                entries.put(key, mine);
-            }
-        }
+        Entry mine = new Entry(hash, new CompletableFuture<>());
+        Entry existing = entries.asMap().putIfAbsent(key, mine);
         if (existing != null) {
             if (!MessageDigest.isEqual(existing.bodyHash(), hash)) {
                 throw ProblemException.idempotencyKeyReused();
@@ -87,6 +105,8 @@ public class IdempotencyCache {
         return attempt.whenComplete((result, failure) -> {
             if (failure == null) {
                 mine.answer().complete(result);
+                // Weighed again with its answer; a no-op when the entry was dropped meanwhile.
+                entries.asMap().replace(key, mine, mine);
             } else {
                 forget(key, mine);
                 mine.answer().completeExceptionally(failure);
@@ -95,9 +115,7 @@ public class IdempotencyCache {
     }
 
     private void forget(String key, Entry entry) {
-        synchronized (entries) {
-            entries.remove(key, entry);
-        }
+        entries.asMap().remove(key, entry);
     }
 
     private static byte[] sha256(byte[] body) {

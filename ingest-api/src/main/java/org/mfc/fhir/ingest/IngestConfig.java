@@ -90,7 +90,10 @@ public interface IngestConfig {
     @WithDefault("24h")
     Duration idempotencyTtl();
 
-    /** Most answers kept for idempotent replays; the oldest go first ({@code INGEST_IDEMPOTENCY_MAX_ENTRIES}). */
+    /**
+     * Most answers kept for idempotent replays; the least used go first; an answer over 1 KiB counts one per started
+     * KiB ({@code INGEST_IDEMPOTENCY_MAX_ENTRIES}).
+     */
     @WithName("idempotency.max-entries")
     @WithDefault("100000")
     int idempotencyMaxEntries();

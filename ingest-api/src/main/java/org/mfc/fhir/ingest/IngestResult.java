@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.mfc.fhir.core.model.FieldProblem;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -37,6 +38,37 @@ public record IngestResult(
 
     public int httpStatus() {
         return "stored".equals(status) ? 201 : 202;
+    }
+
+    /**
+     * About what this answer holds on the heap, in bytes: the caches that keep answers bound their memory by it, since
+     * a synchronous answer lists every resource id and a batch's answer up to {@value RefusedItem#MAX_LISTED}
+     * refused items, while a queued answer is a few short strings.
+     */
+    @JsonIgnore
+    public long estimatedBytes() {
+        long bytes = 96 + chars(ingestId) + chars(status) + chars(queueName) + chars(receivedAt) + chars(requestId);
+        if (resourceIds != null) {
+            bytes += 16 + 4L * resourceIds.size();
+            for (String id : resourceIds) {
+                bytes += chars(id);
+            }
+        }
+        if (refused != null) {
+            bytes += 16 + 4L * refused.size();
+            for (RefusedItem item : refused) {
+                bytes += 24 + chars(item.item()) + 16 + 4L * item.errors().size();
+                for (Error e : item.errors()) {
+                    bytes += 24 + chars(e.errorCode()) + chars(e.field()) + chars(e.message());
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** A string's heap size: header and array, one byte a character (Latin-1 strings), conservatively rounded up. */
+    private static long chars(String s) {
+        return s == null ? 0 : 40 + s.length();
     }
 
     /**

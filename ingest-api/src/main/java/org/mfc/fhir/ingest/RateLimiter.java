@@ -1,22 +1,35 @@
 package org.mfc.fhir.ingest;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.time.Duration;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
  * A token bucket per client (token subject): {@code burst} requests at once, refilled at {@code perSecond}. One
- * instance's view only: with N instances behind a balancer a client gets up to N times the rate. Buckets of clients
- * that went quiet are dropped once full, so the map holds only active clients.
+ * instance's view only: with N instances behind a balancer a client gets up to N times the rate. The buckets are
+ * Bucket4j's; a client's bucket is dropped once it has been idle long enough to be full again (it would then be no
+ * different from a new one), and at most {@value #MAX_CLIENTS} are held at once, so a spray of client or device
+ * names cannot grow the map (docs/decisions.md, "Rate limits from Bucket4j").
  */
 @ApplicationScoped
 public class RateLimiter {
 
-    private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private final double perSecond;
-    private final int burst;
+    /**
+     * Far above the clients active within one refill time (2 s for the API's defaults, 12 s for MQTT's), and about
+     * 40 MB at most (bucket, key and cache node). Past it the least used are dropped, and their next request starts
+     * a full bucket.
+     */
+    static final int MAX_CLIENTS = 100_000;
+
+    private final Cache<String, Bucket> buckets;
+    private final Bandwidth limit;
 
     @Inject
     public RateLimiter(IngestConfig config) {
@@ -25,45 +38,23 @@ public class RateLimiter {
 
     /** A limiter of its own, e.g. per device for the MQTT ingress, apart from the per-client one of the API. */
     public RateLimiter(double perSecond, int burst) {
-        this.perSecond = perSecond;
-        this.burst = Math.max(1, burst);
+        int capacity = Math.max(1, burst);
+        // A thousand tokens per the matching period keeps a fractional rate (0.5/s) and a very high one exact.
+        this.limit = Bandwidth.builder().capacity(capacity)
+                .refillGreedy(1000, Duration.ofNanos(Math.max(1, Math.round(1e12 / perSecond)))).build();
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(MAX_CLIENTS)
+                .expireAfterAccess(Duration.ofNanos(Math.max(1, (long) Math.ceil(capacity / perSecond * 1e9))))
+                .executor(Runnable::run)
+                .build();
     }
 
     /** Takes one token for {@code client}, or throws a 429 problem with the seconds until the next token. */
     public void acquire(String client) {
-        long now = System.nanoTime();
-        Bucket bucket = buckets.computeIfAbsent(client, c -> new Bucket(burst, now));
-        double wait;
-        synchronized (bucket) {
-            bucket.refill(now, perSecond, burst);
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
-                return;
-            }
-            wait = (1 - bucket.tokens) / perSecond;
-        }
-        if (buckets.size() > 10_000) {
-            buckets.entrySet().removeIf(e -> e.getValue().isFull(now, perSecond, burst));
-        }
-        throw ProblemException.rateLimited((int) Math.max(1, Math.ceil(wait)));
-    }
-
-    private static final class Bucket {
-        private double tokens;
-        private long updated;
-
-        Bucket(double tokens, long now) {
-            this.tokens = tokens;
-            this.updated = now;
-        }
-
-        void refill(long now, double perSecond, int burst) {
-            tokens = Math.min(burst, tokens + (now - updated) / 1e9 * perSecond);
-            updated = now;
-        }
-
-        synchronized boolean isFull(long now, double perSecond, int burst) {
-            return tokens + (now - updated) / 1e9 * perSecond >= burst;
+        Bucket bucket = buckets.get(client, c -> Bucket.builder().addLimit(limit).withNanosecondPrecision().build());
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            throw ProblemException.rateLimited((int) Math.max(1, Math.ceil(probe.getNanosToWaitForRefill() / 1e9)));
         }
     }
 }

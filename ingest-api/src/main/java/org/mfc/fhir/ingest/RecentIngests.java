@@ -1,8 +1,9 @@
 package org.mfc.fhir.ingest;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,24 +15,29 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RecentIngests {
 
+    /**
+     * Answers of up to {@value #BYTES_PER_ENTRY} bytes kept (a queued answer is about half that); a larger one (a
+     * synchronous answer's resource ids, a batch's refused items) counts one per started {@value #BYTES_PER_ENTRY},
+     * so the memory bound holds whatever the answers hold: about 100 MiB at most.
+     */
     static final int MAX_ENTRIES = 100_000;
+    static final int BYTES_PER_ENTRY = 1024;
 
-    private final Map<String, IngestResult> answers = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, IngestResult> eldest) {
-            return size() > MAX_ENTRIES;
-        }
-    };
+    private final Cache<String, IngestResult> answers = Caffeine.newBuilder()
+            .maximumWeight(MAX_ENTRIES)
+            .weigher((String id, IngestResult r) -> weight(r.estimatedBytes()))
+            .build();
 
     public void remember(IngestResult result) {
-        synchronized (answers) {
-            answers.put(result.ingestId(), result);
-        }
+        answers.put(result.ingestId(), result);
     }
 
     public Optional<IngestResult> find(String ingestId) {
-        synchronized (answers) {
-            return Optional.ofNullable(answers.get(ingestId));
-        }
+        return Optional.ofNullable(answers.getIfPresent(ingestId));
+    }
+
+    /** One unit per started {@value #BYTES_PER_ENTRY} bytes, at least one. */
+    private static int weight(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE, 1 + Math.max(0, bytes - 1) / BYTES_PER_ENTRY);
     }
 }

@@ -66,6 +66,19 @@ class IdempotencyCacheTest {
     }
 
     @Test
+    void givenAnswerLargerThanTheWholeBound_whenRepeated_thenNotKeptAndActionRunsAgain() {
+        IdempotencyCache cache = new IdempotencyCache(Duration.ofMinutes(1), 2);
+        List<String> ids = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "Observation/" + "0".repeat(40))
+                .toList();
+        IngestResult large = new IngestResult("1", "stored", 1, 100, "t", "2025-01-01T00:00:00Z", ids, "r");
+        assertThat(large.estimatedBytes()).isGreaterThan(2L * IdempotencyCache.BYTES_PER_ENTRY);
+
+        answer(cache, "k", BODY, () -> large);
+
+        assertThat(answer(cache, "k", BODY, () -> result("2")).ingestId()).isEqualTo("2");
+    }
+
+    @Test
     void givenConcurrentRetries_whenFirstStillRunning_thenTheyCompleteWithItsAnswer() {
         IdempotencyCache cache = new IdempotencyCache(Duration.ofMinutes(1), 10);
         AtomicInteger runs = new AtomicInteger();

@@ -2,7 +2,6 @@ package org.mfc.fhir.migrator;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +13,8 @@ import org.mfc.fhir.core.migrate.LegacyEntryReader;
 import org.mfc.fhir.core.migrate.PatientDevices;
 import org.mfc.fhir.core.store.LegacyIds;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
@@ -31,12 +32,9 @@ final class RegistryCache {
     private final MongoDatabase main;
     private final Map<String, Document> amyDevices = new HashMap<>();
     private final Map<String, List<Document>> watches = new HashMap<>();
-    private final Map<ObjectId, Optional<PatientDevices>> patients = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ObjectId, Optional<PatientDevices>> eldest) {
-            return size() > PATIENT_CACHE;
-        }
-    };
+    /** Patients by {@code _id}, the least used dropped past {@value #PATIENT_CACHE}; upkeep on the reading thread. */
+    private final Cache<ObjectId, Optional<PatientDevices>> patients = Caffeine.newBuilder()
+            .maximumSize(PATIENT_CACHE).executor(Runnable::run).build();
     private final List<String> patientFields = new ArrayList<>();
 
     RegistryCache(MongoDatabase main) {
@@ -69,7 +67,7 @@ final class RegistryCache {
         if (patient == null) {
             return new LegacyEntryReader.Bucket(collection, bucketId, null, false, PatientDevices.NONE);
         }
-        Optional<PatientDevices> devices = patients.computeIfAbsent(patient, this::load);
+        Optional<PatientDevices> devices = patients.get(patient, this::load);
         return new LegacyEntryReader.Bucket(collection, bucketId, patient, devices.isPresent(),
                 devices.orElse(PatientDevices.NONE));
     }

@@ -5,27 +5,25 @@ import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
-/** The MQTT ingress: where the broker is, what to subscribe to, and the limits applied to device messages. */
+/**
+ * The MQTT ingress: where the broker is, what to subscribe to, and the limits applied to device messages. Defaults are
+ * in {@code application.properties}, beside the environment variable that sets each.
+ */
 @ConfigMapping(prefix = "ingest.mqtt")
 public interface MqttConfig {
 
     /** Subscribe to the device topics ({@code MQTT_ENABLED}); off, the API takes HTTP only. */
-    @WithDefault("false")
     boolean enabled();
 
     /** Broker host ({@code MQTT_HOST}). */
-    @WithDefault("localhost")
     String host();
 
     /** Broker port ({@code MQTT_PORT}). */
-    @WithDefault("1883")
     int port();
 
     /** Account of the ingest side in the broker's access file ({@code MQTT_USERNAME}). */
-    @WithDefault("ingest")
     String username();
 
     /** Its password ({@code MQTT_PASSWORD}). */
@@ -44,14 +42,12 @@ public interface MqttConfig {
      * ({@code $share/<group>/<topic>}), each message going to one of them.
      */
     @WithName("share-group")
-    @WithDefault("fhir-ingest")
     String shareGroup();
 
     /**
      * Topic filters subscribed to ({@code MQTT_TOPICS}, comma-separated). Each must map to a device family
      * ({@link MqttTopics}); devices.md section 6 lists the fleet's topics.
      */
-    @WithDefault("dusun_pub,ESP32_BLE_GW_TX,iMEDE_watch/#,CM4_BLE_GW_TX")
     List<String> topics();
 
     /**
@@ -59,12 +55,10 @@ public interface MqttConfig {
      * ({@code MQTT_SESSION_EXPIRY}).
      */
     @WithName("session-expiry")
-    @WithDefault("7d")
     Duration sessionExpiry();
 
     /** Keep-alive interval ({@code MQTT_KEEP_ALIVE}); a silent broker is given up after 1.5 times this. */
     @WithName("keep-alive")
-    @WithDefault("30s")
     Duration keepAlive();
 
     /**
@@ -73,17 +67,14 @@ public interface MqttConfig {
      * a crash.
      */
     @WithName("max-in-flight")
-    @WithDefault("100")
     int maxInFlight();
 
     /** Messages per second each device (the payload's device key) may sustain ({@code MQTT_DEVICE_RATE_PER_SECOND}). */
     @WithName("device-rate.per-second")
-    @WithDefault("5")
     double deviceRatePerSecond();
 
     /** Messages a device may send at once above that rate ({@code MQTT_DEVICE_RATE_BURST}). */
     @WithName("device-rate.burst")
-    @WithDefault("60")
     int deviceRateBurst();
 
     /**
@@ -91,16 +82,13 @@ public interface MqttConfig {
      * ({@code MQTT_REJECTS_TOPIC}).
      */
     @WithName("rejects-topic")
-    @WithDefault("fhir.mqtt.rejects")
     String rejectsTopic();
 
     /** First wait before a message that could be neither queued nor stored is tried again ({@code MQTT_RETRY_INITIAL_BACKOFF}). */
     @WithName("retry-initial-backoff")
-    @WithDefault("1s")
     Duration retryInitialBackoff();
 
     /** Longest wait between such attempts ({@code MQTT_RETRY_MAX_BACKOFF}). */
     @WithName("retry-max-backoff")
-    @WithDefault("30s")
     Duration retryMaxBackoff();
 }

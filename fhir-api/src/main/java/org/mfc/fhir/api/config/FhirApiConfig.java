@@ -4,34 +4,30 @@ import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
-/** The read API's own settings; the database names are the shared {@code PipelineConfig}. */
+/**
+ * The read API's own settings; the database names are the shared {@code PipelineConfig}. Defaults are in
+ * {@code application.properties}, beside the environment variable that sets each.
+ */
 @ConfigMapping(prefix = "fhir-api")
 public interface FhirApiConfig {
 
     /** Entries per search page when the client sends no {@code _count} ({@code FHIR_API_DEFAULT_COUNT}). */
-    @WithDefault("50")
     int defaultCount();
 
     /** Most entries per search page; a larger {@code _count} is lowered to this ({@code FHIR_API_MAX_COUNT}). */
-    @WithDefault("200")
     int maxCount();
 
     /** Most Observations per code that {@code $lastn} returns; a larger {@code max} is lowered to this. */
-    @WithDefault("100")
     int lastnMax();
 
     /** Most comma-separated values in one parameter and most repetitions of one parameter (400 above). */
-    @WithDefault("20")
     int maxValues();
 
     /** Longest time one database query may run on the server ({@code maxTimeMS}); 503 when exceeded. */
-    @WithDefault("5s")
     Duration queryTimeout();
 
     /** What an unknown search parameter does without a {@code Prefer: handling=} header: lenient or strict. */
-    @WithDefault("lenient")
     String defaultHandling();
 
     /**

@@ -29,12 +29,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.TestJwt;
 import org.mfc.fhir.infra.PipelineInfra;
 import org.mfc.fhir.infra.PipelineInfraResource;
+import org.mfc.fhir.ingest.rest.ProblemMapper;
+import org.mfc.fhir.ingest.rest.RequestIds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;

@@ -10,10 +10,11 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.infra.PipelineInfraResource;
+import org.mfc.fhir.ingest.rest.IngestResource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

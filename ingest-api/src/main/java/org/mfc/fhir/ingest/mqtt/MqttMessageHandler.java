@@ -10,12 +10,12 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.model.Stage;
-import org.mfc.fhir.ingest.Caller;
-import org.mfc.fhir.ingest.IngestConfig;
-import org.mfc.fhir.ingest.IngestResult;
-import org.mfc.fhir.ingest.IngestService;
-import org.mfc.fhir.ingest.ProblemException;
-import org.mfc.fhir.ingest.RateLimiter;
+import org.mfc.fhir.ingest.security.Caller;
+import org.mfc.fhir.ingest.config.IngestConfig;
+import org.mfc.fhir.ingest.service.IngestResult;
+import org.mfc.fhir.ingest.service.IngestService;
+import org.mfc.fhir.ingest.rest.ProblemException;
+import org.mfc.fhir.ingest.security.RateLimiter;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

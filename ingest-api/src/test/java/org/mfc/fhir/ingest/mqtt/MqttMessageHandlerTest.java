@@ -23,11 +23,11 @@ import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.model.Stage;
-import org.mfc.fhir.ingest.Caller;
-import org.mfc.fhir.ingest.IngestConfig;
-import org.mfc.fhir.ingest.IngestResult;
-import org.mfc.fhir.ingest.IngestService;
-import org.mfc.fhir.ingest.ProblemException;
+import org.mfc.fhir.ingest.security.Caller;
+import org.mfc.fhir.ingest.config.IngestConfig;
+import org.mfc.fhir.ingest.service.IngestResult;
+import org.mfc.fhir.ingest.service.IngestService;
+import org.mfc.fhir.ingest.rest.ProblemException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;

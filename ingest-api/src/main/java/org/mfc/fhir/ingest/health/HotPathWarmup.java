@@ -1,0 +1,239 @@
+package org.mfc.fhir.ingest.health;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+import org.mfc.fhir.core.host.JitQuiet;
+import org.mfc.fhir.core.host.PipelineConfig;
+import org.mfc.fhir.core.host.WarmupStep;
+import org.mfc.fhir.core.host.auth.Scopes;
+import org.mfc.fhir.core.process.Pipeline;
+import org.mfc.fhir.core.process.RehearsalSamples;
+import org.mfc.fhir.ingest.config.IngestConfig;
+import org.mfc.fhir.ingest.publish.ProducerConnection;
+import org.mfc.fhir.ingest.security.Caller;
+import org.mfc.fhir.ingest.service.IngestResult;
+import org.mfc.fhir.ingest.service.IngestService;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.LaunchMode;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Ready means fast: the instance reports ready only once its hot path is warm, so a load balancer never sends devices
+ * to a JVM that would answer its first thousands of requests from the interpreter. At start, on its own thread, it
+ * fetches the readings producer's metadata (which opens the broker connection), opens a MongoDB connection, then
+ * rehearses the request path until the JIT has compiled it: bearer-token verification (the real verifier, with a key
+ * pair made for the rehearsal and dropped after it, never trusted by the API), parsing and validation of a sample of
+ * every family, the Kafka record and answer encodings, the synchronous path's mapping, and the HTTP server. Nothing is
+ * published or stored. A step whose server is away is skipped after its own bound: the rehearsal never keeps an
+ * instance that can store readings from becoming ready.
+ */
+@Readiness
+@ApplicationScoped
+public class HotPathWarmup implements HealthCheck {
+
+    private static final Logger LOG = Logger.getLogger(HotPathWarmup.class);
+
+    @Inject
+    IngestConfig config;
+
+    @Inject
+    PipelineConfig pipelineConfig;
+
+    @Inject
+    IngestService ingest;
+
+    @Inject
+    Pipeline pipeline;
+
+    @Inject
+    KafkaClientService kafka;
+
+    @Inject
+    MongoClient mongo;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    JWTAuthContextInfo authContext;
+
+    private volatile boolean done;
+    private volatile String summary = "not started";
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int httpPort;
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.warmUpRequests() <= 0) {
+            done = true;
+            summary = "off";
+            return;
+        }
+        Thread t = new Thread(this::warmUp, "hot-path-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("hot-path-warm").status(done).withData("warm-up", summary).build();
+    }
+
+    private void warmUp() {
+        long start = System.nanoTime();
+        long deadline = start + config.warmUpMaxTime().toNanos();
+        StringBuilder s = new StringBuilder();
+        try {
+            s.append("producer ").append(WarmupStep.timed(this::producerMetadata));
+            s.append(", database ").append(WarmupStep.timed(this::databaseConnection));
+            s.append(", tokens ").append(WarmupStep.timed(() -> tokens(config.warmUpRequests() / 20, deadline)));
+            s.append(", requests ").append(WarmupStep.timed(() -> requests(config.warmUpRequests(), deadline)));
+            s.append(", http ").append(WarmupStep.timed(() -> http(config.warmUpRequests() / 20, deadline)));
+            s.append(", synchronous path ")
+                    .append(WarmupStep.timed(() -> mapping(config.warmUpRequests() / 20, deadline)));
+            s.append(", compiler ").append(WarmupStep.timed(() -> JitQuiet.await(deadline)));
+        } catch (RuntimeException | Error e) {
+            s.append(" (stopped: ").append(e.getClass().getSimpleName()).append(')');
+        } finally {
+            summary = s + String.format(", %d ms in all", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            done = true;
+            LOG.infof("request path warmed up before reporting ready: %s", summary);
+        }
+    }
+
+
+    /** Topic metadata: the producer connects to the broker and learns the partitions before the first request. */
+    private String producerMetadata() {
+        if (!config.asyncEnabled()) {
+            return "off (async disabled)";
+        }
+        int partitions = kafka.getProducer(ProducerConnection.CHANNEL).partitionsFor(config.topic()).await()
+                .atMost(Duration.ofSeconds(10)).size();
+        return partitions + " partitions";
+    }
+
+    /** A pooled connection and the driver's encode and decode paths, by reading one registry document. */
+    private String databaseConnection() {
+        mongo.getDatabase(pipelineConfig.mainDb()).runCommand(new Document("ping", 1));
+        mongo.getDatabase(pipelineConfig.mainDb()).getCollection("amy_devices").find().limit(1).first();
+        return "connected";
+    }
+
+    /**
+     * The verifier the API uses (signature, issuer, audience, expiry, claims), over a token signed with a key pair
+     * made for this rehearsal: the API itself never trusts that key, it is used here and forgotten.
+     */
+    private String tokens(int count, long deadline) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        JWTAuthContextInfo context = new JWTAuthContextInfo(authContext);
+        context.setPublicKeyLocation(null);
+        context.setPublicKeyContent(null);
+        context.setPublicVerificationKey(pair.getPublic());
+        String token = rehearsalToken(pair, context);
+        DefaultJWTCallerPrincipalFactory verifier = new DefaultJWTCallerPrincipalFactory();
+        int n = 0;
+        while (n < count && System.nanoTime() < deadline) {
+            verifier.parse(token, context);
+            n++;
+        }
+        return n + " verified";
+    }
+
+    private static String rehearsalToken(KeyPair pair, JWTAuthContextInfo context) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        long now = Instant.now().getEpochSecond();
+        Set<String> audiences = context.getExpectedAudience();
+        String claims = "{\"iss\":\"" + context.getIssuedBy() + "\",\"aud\":\""
+                + (audiences == null || audiences.isEmpty() ? "rehearsal" : audiences.iterator().next())
+                + "\",\"sub\":\"rehearsal\",\"iat\":" + now + ",\"exp\":" + (now + 600) + ",\"scope\":\""
+                + Scopes.OBSERVATION_WRITE + "\"}";
+        String signingInput = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(pair.getPrivate());
+        rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + b64.encodeToString(rsa.sign());
+    }
+
+    /** Parse, bounds, validation, device binding, record and answer encoding for each sample; nothing published. */
+    private String requests(int count, long deadline) throws Exception {
+        List<RehearsalSamples.Sample> samples = RehearsalSamples.messages();
+        // Fleet-wide, as a trusted bridge: the samples name devices no token is bound to.
+        Caller caller = new Caller("rehearsal", null, true);
+        int n = 0;
+        while (n < count && System.nanoTime() < deadline) {
+            RehearsalSamples.Sample sample = samples.get(n % samples.size());
+            IngestResult answer = ingest.rehearse(sample.family(), sample.topic(),
+                    sample.body().getBytes(StandardCharsets.UTF_8), caller);
+            json.writeValueAsBytes(answer);
+            n++;
+        }
+        return n + " messages";
+    }
+
+    /** The synchronous path's mapping and encoding of every sample, without reading or writing anything. */
+    private String mapping(int count, long deadline) {
+        var records = RehearsalSamples.records(Instant.now());
+        int n = 0;
+        while (n < count && System.nanoTime() < deadline) {
+            pipeline.processor().rehearse(records);
+            n++;
+        }
+        return n * records.size() + " messages";
+    }
+
+    /**
+     * The devices' HTTP server and router, on a request that reads and writes nothing ({@code GET /health}: on the
+     * devices' port it is answered 404, the summary itself being on the management port).
+     */
+    private String http(int count, long deadline) throws Exception {
+        // Tests listen on a random port of their own; every other launch on the configured one.
+        int port = LaunchMode.current() == LaunchMode.TEST ? 0 : httpPort;
+        if (port <= 0) {
+            return "skipped (port unknown)";
+        }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .timeout(Duration.ofSeconds(5)).build();
+        int n = 0;
+        while (n < count && System.nanoTime() < deadline) {
+            try {
+                client.send(get, HttpResponse.BodyHandlers.discarding());
+                n++;
+            } catch (java.net.ConnectException e) {
+                // Start-up observers run before the HTTP server listens: wait for it.
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+        return n + " requests";
+    }
+}

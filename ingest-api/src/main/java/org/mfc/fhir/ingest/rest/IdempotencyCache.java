@@ -52,28 +52,12 @@ public class IdempotencyCache {
     }
 
     IdempotencyCache(Duration ttl, int maxEntries) {
-        long ttlNanos = ttl.toNanos();
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxEntries)
                 .weigher((String key, Entry e) -> (int) Math.min(Integer.MAX_VALUE,
                         1 + (e.estimatedBytes(key) - 1) / BYTES_PER_ENTRY))
                 // The ttl runs from the first attempt; weighing the entry again once answered does not extend it.
-                .expireAfter(new Expiry<String, Entry>() {
-                    @Override
-                    public long expireAfterCreate(String key, Entry e, long currentTime) {
-                        return ttlNanos;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Entry e, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Entry e, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.creating((String key, Entry e) -> ttl))
                 .executor(Runnable::run)
                 .build();
     }

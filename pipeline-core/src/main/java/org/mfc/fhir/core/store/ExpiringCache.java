@@ -71,22 +71,9 @@ public final class ExpiringCache<K, V> {
         this.refresher = refresher;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
-                .expireAfter(new Expiry<K, Entry<V>>() {
-                    @Override
-                    public long expireAfterCreate(K key, Entry<V> entry, long currentTime) {
-                        return ttlNanos - (currentTime - entry.loadedNanos);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(K key, Entry<V> entry, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, entry, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(K key, Entry<V> entry, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                // The ttl counts from the start of the load that produced the value, also for a refreshed one.
+                .expireAfter(Expiry.writing((K key, Entry<V> entry) ->
+                        Duration.ofNanos(Math.max(0, ttlNanos - (nanos() - entry.loadedNanos)))))
                 .ticker(this::nanos)
                 // Eviction upkeep on the calling thread: no common-pool tasks from a library class.
                 .executor(Runnable::run)

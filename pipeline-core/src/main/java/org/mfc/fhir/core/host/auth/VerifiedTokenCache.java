@@ -77,22 +77,8 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
         this.verified = ttlMillis > 0 && maxEntries > 0 ? Caffeine.newBuilder()
                 .maximumWeight(maxEntries)
                 .weigher((String token, Verified v) -> 1 + (token.length() - 1) / TOKEN_BYTES_PER_ENTRY)
-                .expireAfter(new Expiry<String, Verified>() {
-                    @Override
-                    public long expireAfterCreate(String token, Verified v, long currentTime) {
-                        return TimeUnit.MILLISECONDS.toNanos(v.validUntilMillis()) - currentTime;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String token, Verified v, long currentTime, long currentDuration) {
-                        return expireAfterCreate(token, v, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String token, Verified v, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.writing((String token, Verified v) ->
+                        Duration.ofMillis(Math.max(0, v.validUntilMillis() - clock.millis()))))
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
                 .build() : null;

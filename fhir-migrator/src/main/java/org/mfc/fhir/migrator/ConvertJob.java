@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,6 +24,7 @@ import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.store.FhirStore;
 import org.mfc.fhir.core.store.LegacyEntryMapper;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -58,13 +58,8 @@ public final class ConvertJob {
     private final RejectLog rejectLog;
     private final MigratedReadingMapper readings = new MigratedReadingMapper();
     /** Devices already written in this run: a device named by thousands of readings is mapped once. */
-    private final Set<String> devicesWritten = java.util.Collections.newSetFromMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > DEVICE_MEMORY;
-                }
-            });
+    private final Set<String> devicesWritten = java.util.Collections.newSetFromMap(Caffeine.newBuilder()
+            .maximumSize(DEVICE_MEMORY).executor(Runnable::run).<String, Boolean>build().asMap());
     private Instant runStart;
     /** Where the time goes, for the report: mapping (CPU) against writing (database, summed over the writers). */
     private long mapNanos;

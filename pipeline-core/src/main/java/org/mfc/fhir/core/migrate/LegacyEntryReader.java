@@ -24,7 +24,7 @@ import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.SleepPattern;
 import org.mfc.fhir.core.parse.SleepWindow;
 import org.mfc.fhir.core.parse.ThaiTime;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
+import org.mfc.fhir.core.model.GlucoseMarker;
 import org.mfc.fhir.core.store.LegacyStore;
 
 /**

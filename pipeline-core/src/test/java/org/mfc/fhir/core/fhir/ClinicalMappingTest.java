@@ -20,7 +20,7 @@ import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.model.Systems;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
+import org.mfc.fhir.core.model.GlucoseMarker;
 
 /** Mapping rules of mapping version 2 (issue 15) that the golden files show but do not name. */
 class ClinicalMappingTest {

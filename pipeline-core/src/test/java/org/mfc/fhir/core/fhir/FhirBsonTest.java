@@ -30,7 +30,7 @@ import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
+import org.mfc.fhir.core.model.GlucoseMarker;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

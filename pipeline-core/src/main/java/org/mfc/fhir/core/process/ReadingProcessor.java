@@ -29,6 +29,7 @@ import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.parse.AlertEvent;
+import org.mfc.fhir.core.parse.AlertNotice;
 import org.mfc.fhir.core.parse.MessageClass;
 import org.mfc.fhir.core.parse.ParseResult;
 import org.mfc.fhir.core.store.EmergencyAlarmStore;

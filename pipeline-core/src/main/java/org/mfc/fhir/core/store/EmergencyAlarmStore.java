@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.mfc.fhir.core.process.AlertNotice;
+import org.mfc.fhir.core.parse.AlertNotice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.MongoBulkWriteException;

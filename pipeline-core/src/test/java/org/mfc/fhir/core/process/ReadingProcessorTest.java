@@ -22,6 +22,7 @@ import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.parse.AlertEvent;
+import org.mfc.fhir.core.parse.AlertNotice;
 import org.mfc.fhir.core.store.LegacyStore;
 
 import com.mongodb.client.model.Filters;

@@ -16,14 +16,14 @@ import org.jboss.logging.Logger;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.FhirJson;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.migrate.EntryProblem;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.EntryProblem;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
 import org.mfc.fhir.core.migrate.MigratedReadingMapper;
-import org.mfc.fhir.core.migrate.RejectReason;
+import org.mfc.fhir.core.legacy.RejectReason;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.store.FhirStore;
-import org.mfc.fhir.core.store.LegacyEntryMapper;
+import org.mfc.fhir.core.legacy.LegacyEntryMapper;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;

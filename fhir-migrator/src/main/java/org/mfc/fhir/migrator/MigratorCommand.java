@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.bson.Document;
 import org.bson.json.JsonWriterSettings;
-import org.mfc.fhir.core.migrate.EntryProblem;
+import org.mfc.fhir.core.legacy.EntryProblem;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;

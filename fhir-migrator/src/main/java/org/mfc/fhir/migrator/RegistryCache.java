@@ -9,10 +9,10 @@ import java.util.Optional;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.mfc.fhir.core.migrate.DeviceSlot;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
-import org.mfc.fhir.core.migrate.PatientDevices;
-import org.mfc.fhir.core.store.LegacyIds;
+import org.mfc.fhir.core.legacy.DeviceSlot;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.PatientDevices;
+import org.mfc.fhir.core.legacy.LegacyIds;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;

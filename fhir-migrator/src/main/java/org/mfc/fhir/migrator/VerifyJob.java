@@ -17,7 +17,7 @@ import org.bson.types.ObjectId;
 import org.hl7.fhir.r5.model.Observation;
 import org.mfc.fhir.core.fhir.FhirJson;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
 import org.mfc.fhir.core.migrate.MigratedReadingMapper;
 import org.mfc.fhir.core.model.MeasurementKind;
 

@@ -13,8 +13,8 @@ import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.store.FhirStore;
-import org.mfc.fhir.core.store.LegacyEntry;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.legacy.LegacyEntry;
+import org.mfc.fhir.core.legacy.LegacyStore;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.model.MeasurementKind;
 
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;

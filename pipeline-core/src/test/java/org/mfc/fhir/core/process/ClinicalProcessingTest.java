@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.fhir.PatientMapper;
+import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.fhir.SampleReadings;
 import org.mfc.fhir.core.ids.DeterministicIds;
 import org.mfc.fhir.core.model.DeviceFamily;

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.mfc.fhir.core.fhir.ObservationMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;
@@ -25,7 +26,6 @@ import org.mfc.fhir.core.parse.SleepPattern;
 import org.mfc.fhir.core.parse.SleepWindow;
 import org.mfc.fhir.core.parse.ThaiTime;
 import org.mfc.fhir.core.model.GlucoseMarker;
-import org.mfc.fhir.core.store.LegacyStore;
 
 /**
  * Legacy history entry to {@link Reading}s, or the reasons it cannot be converted. The inverse of

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +11,8 @@ import java.util.Map;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.parse.AlertNotice;
+import org.mfc.fhir.core.store.FieldNames;
+import org.mfc.fhir.core.store.MongoErrors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.MongoBulkWriteException;

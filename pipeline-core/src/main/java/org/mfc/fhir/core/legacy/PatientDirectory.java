@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +16,6 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.ids.DeterministicIds;
-import org.mfc.fhir.core.fhir.PatientMapper;
 import org.mfc.fhir.core.ids.Identifiers;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.PatientHint;
@@ -24,6 +23,8 @@ import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.parse.ThaiTime;
+import org.mfc.fhir.core.store.ExpiringCache;
+import org.mfc.fhir.core.store.MongoErrors;
 
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;

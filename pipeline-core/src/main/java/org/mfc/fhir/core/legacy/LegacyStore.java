@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +12,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.model.MeasurementKind;
+import org.mfc.fhir.core.store.IndexedStore;
+import org.mfc.fhir.core.store.MongoErrors;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoServerException;
@@ -38,7 +40,7 @@ import com.mongodb.client.model.WriteModel;
  * holds the whole history (docs/decisions.md, "Legacy bucket bound"). The bucket key is unique, so two concurrent
  * first writes for one patient cannot create two buckets.
  */
-public final class LegacyStore {
+public final class LegacyStore implements IndexedStore {
 
     private static final Logger LOG = Logger.getLogger(LegacyStore.class);
 
@@ -105,6 +107,7 @@ public final class LegacyStore {
      * the same keys), a plain index is kept and the reason logged: the writes stay correct, only the concurrent
      * first write is unguarded there.
      */
+    @Override
     public void ensureIndexes() {
         bucketCollections().forEach((collection, monthly) -> MongoErrors.call("create legacy index on "
                 + collection, () -> {

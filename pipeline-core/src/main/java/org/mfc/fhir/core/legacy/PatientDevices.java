@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -57,7 +57,7 @@ public final class PatientDevices {
         return new PatientDevices(out, box.map(v -> new DeviceIdentity(IdType.BOX_MAC, v, null)).orElse(null));
     }
 
-    static Optional<String> normalise(IdType type, Object raw) {
+    public static Optional<String> normalise(IdType type, Object raw) {
         if (!(raw instanceof String s)) {
             return Optional.empty();
         }

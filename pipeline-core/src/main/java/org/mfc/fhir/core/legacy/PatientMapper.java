@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.fhir;
+package org.mfc.fhir.core.legacy;
 
 import java.time.LocalDate;
 import java.util.Date;
@@ -10,6 +10,8 @@ import org.hl7.fhir.r5.model.DateType;
 import org.hl7.fhir.r5.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r5.model.HumanName;
 import org.hl7.fhir.r5.model.Patient;
+import org.mfc.fhir.core.fhir.MappedResource;
+import org.mfc.fhir.core.fhir.MappingVersion;
 import org.mfc.fhir.core.ids.CitizenIds;
 import org.mfc.fhir.core.model.Systems;
 import org.mfc.fhir.core.parse.ThaiTime;
@@ -122,7 +124,7 @@ public final class PatientMapper {
     private static String firstHospital(Document legacy) {
         if (legacy.get("new_hospital_ids") instanceof java.util.List<?> ids) {
             for (Object id : ids) {
-                ObjectId oid = org.mfc.fhir.core.store.LegacyIds.objectId(id);
+                ObjectId oid = LegacyIds.objectId(id);
                 if (oid != null) {
                     return oid.toHexString();
                 }

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.mfc.fhir.core.legacy.DeviceSlot;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.legacy.LegacyEntryReader;
 import org.mfc.fhir.core.legacy.PatientDevices;
 import org.mfc.fhir.core.legacy.LegacyIds;

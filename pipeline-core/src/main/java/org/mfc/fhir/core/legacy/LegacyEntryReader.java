@@ -17,6 +17,7 @@ import org.bson.types.ObjectId;
 import org.mfc.fhir.core.fhir.ObservationMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.bson.Document;
 import org.mfc.fhir.core.ids.Identifiers;
 import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.model.IdType;
 
 /**

@@ -20,6 +20,7 @@ import org.mfc.fhir.core.ids.Identifiers;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.PatientHint;
 import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.parse.ThaiTime;
@@ -70,12 +71,9 @@ public final class PatientDirectory {
     private static final int MAX_CLAIMS = 10;
 
     /** {@code amy_devices} fields that hold a measuring device's MAC (one document per patient). */
-    static final List<String> AMY_DEVICE_FIELDS = List.of("mac_bps", "mac_dusun_bps", "mac_oxymeter",
-            "mac_mgss_oxymeter", "mac_body_temp", "mac_weight", "mac_gluc", "mac_chol", "mac_ua", "mac_salt_meter");
+    static final List<String> AMY_DEVICE_FIELDS = DeviceSlot.bleAmyDevicesFields();
     /** {@code patients} fields that hold a measuring device's MAC. */
-    static final List<String> PATIENT_DEVICE_FIELDS = List.of("blood_pressure_mac_address",
-            "fingertip_pulse_oximeter_mac_address", "body_temperature_mac_address", "weight_scale_mac_address",
-            "blood_glucose_mac_address", "uric_mac_address", "cholesterol_mac_address");
+    static final List<String> PATIENT_DEVICE_FIELDS = DeviceSlot.blePatientFields();
 
     private final MongoDatabase main;
     private final ExpiringCache<String, Optional<Resolution>> cache;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.bson.Document;
 import org.mfc.fhir.core.fhir.DeviceMapper;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.legacy.DeviceSlot;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.legacy.LegacyValues;
 import org.mfc.fhir.core.legacy.PatientDevices;
 import org.mfc.fhir.core.model.DeviceFamily;

@@ -28,7 +28,7 @@ public final class LegacyEntryMapper {
     private static final DateTimeFormatter MONTH_TAG = DateTimeFormatter.ofPattern("MM-yyyy");
     private static final DateTimeFormatter DAY_TAG = DateTimeFormatter.ofPattern("ddMMyyyy");
     /** Entry field of the Thai-local day of a step or sleep entry ({@code DDMMYYYY}). */
-    public static final String DAY_TAG_FIELD = "date_tag";
+    public static final String DAY_TAG_FIELD = LegacyNames.DATE_TAG;
     /** Sleep details the parser passes through verbatim into the legacy entry (legacy-db.md section 2). */
     static final java.util.List<String> SLEEP_DETAILS = java.util.List.of("sleep_data", "sleep_time", "sleep_num",
             "sleep_timestamp");

@@ -1,5 +1,12 @@
 package org.mfc.fhir.core.legacy;
 
+import static org.mfc.fhir.core.legacy.LegacyNames.CREATED_AT;
+import static org.mfc.fhir.core.legacy.LegacyNames.DATA;
+import static org.mfc.fhir.core.legacy.LegacyNames.DATE_TAG;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENTS;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENT_ID;
+import static org.mfc.fhir.core.legacy.LegacyNames.UPDATED_AT;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -117,7 +124,7 @@ public final class LegacyStore implements IndexedStore {
     }
 
     private static void ensureBucketIndex(MongoCollection<Document> target) {
-        Bson keys = Indexes.ascending("patient_id", "date_tag");
+        Bson keys = Indexes.ascending(PATIENT_ID, DATE_TAG);
         Document existing = null;
         for (Document index : target.listIndexes()) {
             if (BUCKET_INDEX.equals(index.getString("name"))) {
@@ -191,7 +198,7 @@ public final class LegacyStore implements IndexedStore {
             }
         }));
         if (!lastValues.isEmpty()) {
-            MongoErrors.call("write legacy patients.last_*", () -> main.getCollection("patients")
+            MongoErrors.call("write legacy patients.last_*", () -> main.getCollection(PATIENTS)
                     .bulkWrite(lastValues, new BulkWriteOptions().ordered(false)));
         }
     }
@@ -209,25 +216,25 @@ public final class LegacyStore implements IndexedStore {
 
         void add(LegacyEntry e, Date now) {
             var target = e.kind().legacy;
-            Bson bucket = e.dateTag() == null ? Filters.eq("patient_id", e.patientId())
-                    : Filters.and(Filters.eq("patient_id", e.patientId()), Filters.eq("date_tag", e.dateTag()));
+            Bson bucket = e.dateTag() == null ? Filters.eq(PATIENT_ID, e.patientId())
+                    : Filters.and(Filters.eq(PATIENT_ID, e.patientId()), Filters.eq(DATE_TAG, e.dateTag()));
             // Make sure the bucket exists, then push only if no entry carries this Observation id.
             full.add(new UpdateOneModel<>(bucket, Updates.combine(
-                    Updates.setOnInsert("data", List.of()), Updates.setOnInsert("created_at", now),
-                    Updates.setOnInsert("updated_at", now), Updates.setOnInsert("__v", 0)), UPSERT));
+                    Updates.setOnInsert(DATA, List.of()), Updates.setOnInsert(CREATED_AT, now),
+                    Updates.setOnInsert(UPDATED_AT, now), Updates.setOnInsert("__v", 0)), UPSERT));
             Object dailyValue = dailyMaximum(e);
             if (dailyValue != null) {
                 // Cumulative daily count: the day's entry (same Observation id) is replaced in place by a higher
                 // count; a lower count or a replay matches nothing.
                 String valueField = target.fields().get(MeasurementKind.VALUE);
-                full.add(new UpdateOneModel<>(Filters.and(bucket, Filters.elemMatch("data", Filters.and(
+                full.add(new UpdateOneModel<>(Filters.and(bucket, Filters.elemMatch(DATA, Filters.and(
                         Filters.eq(ENTRY_ID_FIELD, e.entryId()), Filters.lt(valueField, dailyValue)))),
-                        Updates.combine(Updates.set("data.$", e.entry()), Updates.set("updated_at", now),
+                        Updates.combine(Updates.set("data.$", e.entry()), Updates.set(UPDATED_AT, now),
                                 Updates.inc("__v", 1))));
             }
             var push = new UpdateOneModel<Document>(Filters.and(bucket, Filters.ne("data." + ENTRY_ID_FIELD,
-                    e.entryId())), Updates.combine(Updates.pushEach("data", List.of(e.entry()), bound),
-                            Updates.set("updated_at", now), Updates.inc("__v", 1)));
+                    e.entryId())), Updates.combine(Updates.pushEach(DATA, List.of(e.entry()), bound),
+                            Updates.set(UPDATED_AT, now), Updates.inc("__v", 1)));
             pushes.add(push);
             full.add(push);
         }

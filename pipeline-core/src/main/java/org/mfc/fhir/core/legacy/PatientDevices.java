@@ -1,5 +1,9 @@
 package org.mfc.fhir.core.legacy;
 
+import static org.mfc.fhir.core.legacy.LegacyNames.AVA_MAC_ADDRESS;
+import static org.mfc.fhir.core.legacy.LegacyNames.IMEI;
+import static org.mfc.fhir.core.legacy.LegacyNames.MAC_GW;
+
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +49,7 @@ public final class PatientDevices {
             }
             if (slot == DeviceSlot.WATCH) {
                 for (Document w : watches) {
-                    id = id.or(() -> normalise(IdType.IMEI, w.get("imei")));
+                    id = id.or(() -> normalise(IdType.IMEI, w.get(IMEI)));
                 }
             }
             if (slot.patientField != null) {
@@ -53,8 +57,8 @@ public final class PatientDevices {
             }
             id.ifPresent(v -> out.put(slot, new DeviceIdentity(slot.idType, v, null)));
         }
-        Optional<String> box = normalise(IdType.BOX_MAC, amyDevices == null ? null : amyDevices.get("mac_gw"))
-                .or(() -> normalise(IdType.BOX_MAC, patient == null ? null : patient.get("ava_mac_address")));
+        Optional<String> box = normalise(IdType.BOX_MAC, amyDevices == null ? null : amyDevices.get(MAC_GW))
+                .or(() -> normalise(IdType.BOX_MAC, patient == null ? null : patient.get(AVA_MAC_ADDRESS)));
         return new PatientDevices(out, box.map(v -> new DeviceIdentity(IdType.BOX_MAC, v, null)).orElse(null));
     }
 

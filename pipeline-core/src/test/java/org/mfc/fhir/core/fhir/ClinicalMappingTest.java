@@ -16,6 +16,7 @@ import org.hl7.fhir.r5.model.Reference;
 import org.hl7.fhir.r5.model.Observation;
 import org.hl7.fhir.r5.model.Patient;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.MeasurementKind;
@@ -178,7 +179,7 @@ class ClinicalMappingTest {
 
     @Test
     void givenWalkInKnownOnlyToTheYear_whenMapped_thenTheYearIsKept() {
-        Document legacy = new Document("_id", new ObjectId(PATIENT)).append(PatientMapper.BIRTH_DATE_PARTIAL,
+        Document legacy = new Document("_id", new ObjectId(PATIENT)).append(LegacyNames.BIRTH_DATE_PARTIAL,
                 "1979");
 
         assertThat(((Patient) new PatientMapper().map(legacy).resource()).getBirthDateElement().getValueAsString())

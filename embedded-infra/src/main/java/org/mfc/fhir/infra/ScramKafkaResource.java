@@ -2,6 +2,12 @@ package org.mfc.fhir.infra;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -30,6 +36,33 @@ public class ScramKafkaResource implements QuarkusTestResourceLifecycleManager {
     /** The client settings of the SCRAM listener, besides {@code bootstrap.servers}. */
     public static Map<String, String> clientSettings() {
         return new EmbeddedKafkaBroker.Scram(0, USER, PASSWORD).clientSettings();
+    }
+
+    /**
+     * Whether the broker admits a client with these settings: an admin client asks it for its nodes within a few
+     * seconds. What the SCRAM tests prove with it: a service's own clients get in, a client that brings only the
+     * bootstrap address does not.
+     */
+    public static boolean admits(Map<?, ?> clientSettings) {
+        Map<String, Object> settings = new HashMap<>();
+        clientSettings.forEach((key, value) -> settings.put(String.valueOf(key), value));
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        try (Admin admin = Admin.create(settings)) {
+            admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The same client with nothing but its {@code bootstrap.servers}. */
+    public static Map<String, Object> bootstrapOnly(Map<?, ?> clientSettings) {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                clientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     }
 
     @Override

@@ -1,22 +1,20 @@
 package org.mfc.fhir.worker;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.mfc.fhir.core.host.KafkaClientSettings;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
+import org.mfc.fhir.core.messaging.KafkaClients;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -35,9 +33,10 @@ final class DeadLetterTopic {
             String deviceKey, String originalTopic, String originalPartition, String originalOffset) {
 
         static Letter of(ConsumerRecord<String, String> r) {
-            return new Letter(r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()), header(r, "dlq-stage"),
-                    header(r, "dlq-reason"), header(r, "ingest-id"), r.key(), header(r, "dlq-original-topic"),
-                    header(r, "dlq-original-partition"), header(r, "dlq-original-offset"));
+            return new Letter(r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()),
+                    header(r, DeadLetterHeaders.STAGE), header(r, DeadLetterHeaders.REASON),
+                    header(r, DeadLetterHeaders.INGEST_ID), r.key(), header(r, DeadLetterHeaders.ORIGINAL_TOPIC),
+                    header(r, DeadLetterHeaders.ORIGINAL_PARTITION), header(r, DeadLetterHeaders.ORIGINAL_OFFSET));
         }
     }
 
@@ -64,14 +63,13 @@ final class DeadLetterTopic {
         }
     }
 
-    static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        return DeadLetterHeaders.read(r.headers(), name);
     }
 
     /** A consumer of the dead-letter topic with the service's full Kafka configuration; {@code group} may be null. */
-    static KafkaConsumer<String, String> consumer(Map<String, Object> kafkaConfig, String group, String clientId) {
-        Properties p = KafkaClientSettings.consumer(kafkaConfig, Map.of(
+    static KafkaConsumer<String, String> consumer(KafkaClients kafka, String group, String clientId) {
+        return kafka.consumer(group, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -80,12 +78,6 @@ final class DeadLetterTopic {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        if (group == null) {
-            p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        } else {
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        return new KafkaConsumer<>(p);
     }
 
     /** The topic's partitions; empty when the topic does not exist (nothing was ever dead-lettered). */

@@ -1,22 +1,19 @@
 package org.mfc.fhir.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.mfc.fhir.core.host.KafkaClientSettings;
-
-import io.smallrye.common.annotation.Identifier;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
+import org.mfc.fhir.core.messaging.KafkaClients;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,10 +39,8 @@ public class DeadLetterLookup {
     @Inject
     QueueStatsService queue;
 
-    /** The full {@code kafka.*} configuration the channels get (security settings included). */
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     public Result find(String ingestId) {
         long deadline = System.nanoTime() + config.adminTimeout().toNanos();
@@ -67,8 +62,9 @@ public class DeadLetterLookup {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofNanos(Math.min(left, 200_000_000)))) {
                     scanned++;
-                    if (ingestId.equals(header(r, "ingest-id"))) {
-                        found.add(new IngestStatus.DeadLetter(header(r, "dlq-stage"), header(r, "dlq-reason"),
+                    if (ingestId.equals(DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.INGEST_ID))) {
+                        found.add(new IngestStatus.DeadLetter(DeadLetterHeaders.read(r.headers(),
+                                DeadLetterHeaders.STAGE), DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.REASON),
                                 r.partition(), r.offset()));
                     }
                 }
@@ -89,27 +85,16 @@ public class DeadLetterLookup {
         return true;
     }
 
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
     private KafkaConsumer<byte[], byte[]> consumer() {
-        int timeout = (int) config.adminTimeout().toMillis();
-        Properties p = KafkaClientSettings.consumer(kafkaConfig, Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, queue.bootstrapServers(),
-                ConsumerConfig.CLIENT_ID_CONFIG, "ingest-api-dead-letter-lookup",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                // A look-up must not create the dead-letter topic as a side effect.
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout,
-                ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(timeout, 1000),
-                ConsumerConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(timeout, 2000)));
-        // A look-up reads by assignment and commits nothing: the shared configuration's group id does not apply.
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        return new KafkaConsumer<>(p);
+        Map<String, Object> settings = new HashMap<>(KafkaClients.bounded(config.adminTimeout()));
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, queue.bootstrapServers());
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "ingest-api-dead-letter-lookup");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // A look-up must not create the dead-letter topic as a side effect.
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // A look-up reads by assignment and commits nothing: no group.
+        return kafka.consumer(null, settings);
     }
 }

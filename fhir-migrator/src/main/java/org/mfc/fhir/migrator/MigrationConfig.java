@@ -3,6 +3,8 @@ package org.mfc.fhir.migrator;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.mfc.fhir.core.messaging.Topics;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -79,14 +81,9 @@ public interface MigrationConfig {
     @WithDefault("2")
     int writers();
 
-    /** Brokers of the readings topic that {@code rederive} reads ({@code KAFKA_BOOTSTRAP_SERVERS}). */
-    @WithName("kafka-bootstrap-servers")
-    @WithDefault("localhost:9092")
-    String kafkaBootstrapServers();
-
     /** The readings topic ({@code FHIR_QUEUE_NAME}). */
     @WithName("readings-topic")
-    @WithDefault("fhir.readings")
+    @WithDefault(Topics.READINGS)
     String readingsTopic();
 
     /**
@@ -106,11 +103,6 @@ public interface MigrationConfig {
     @WithName("device-clock-max-ahead")
     @WithDefault("5m")
     Duration deviceClockMaxAhead();
-
-    default RederiveJob.Settings rederive() {
-        return new RederiveJob.Settings(kafkaBootstrapServers(), readingsTopic(), rederiveGroup(), legacyRouting(),
-                deviceClockMaxAhead());
-    }
 
     default MigrationSettings settings() {
         int t = threads() > 0 ? threads() : Runtime.getRuntime().availableProcessors();

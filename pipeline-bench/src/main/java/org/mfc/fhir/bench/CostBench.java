@@ -11,13 +11,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.bson.RawBsonDocument;
+import org.mfc.fhir.core.messaging.Topics;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -67,13 +66,10 @@ public final class CostBench {
         }
         long total = (long) rate * (warmup + seconds);
         Ava4Fleet fleet = new Ava4Fleet(devices, Instant.now().getEpochSecond() - total / devices - 3600);
-        Properties kp = new Properties();
-        kp.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, a.getOrDefault("kafka", "127.0.0.1:9092"));
-        kp.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        String topic = a.getOrDefault("topic", "fhir.readings");
+        String topic = a.getOrDefault("topic", Topics.READINGS);
         String group = a.getOrDefault("group", "fhir-parser-worker");
         try (MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"));
-                Admin admin = Admin.create(kp);
+                Admin admin = ConsumerLag.admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
                 OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 256,
                         Duration.ofSeconds(20))) {
             MongoDatabase main = mongo.getDatabase(mainDb);

@@ -14,11 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.mfc.fhir.core.messaging.Topics;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -144,12 +143,9 @@ public final class DeviceLatencyBench {
 
     private static AckAudit.Verdict audit(Map<String, String> a, Ava4Fleet fleet, DeviceTimeline timeline,
             String mainDb, String fhirDb) throws InterruptedException {
-        String topic = a.getOrDefault("topic", "fhir.readings");
+        String topic = a.getOrDefault("topic", Topics.READINGS);
         String group = a.getOrDefault("group", "fhir-parser-worker");
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, a.getOrDefault("kafka", "127.0.0.1:9092"));
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        try (Admin admin = Admin.create(p);
+        try (Admin admin = ConsumerLag.admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
                 MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"))) {
             Instant deadline = Instant.now().plusSeconds(300);
             while (ConsumerLag.of(admin, topic, group) != 0 && Instant.now().isBefore(deadline)) {

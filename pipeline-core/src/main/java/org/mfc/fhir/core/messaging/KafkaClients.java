@@ -85,6 +85,12 @@ public final class KafkaClients {
                 CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(ms, 2000));
     }
 
+    /** Whether the settings name a broker at all; a tool without one leaves its Kafka part out. */
+    public boolean hasBrokers() {
+        Object brokers = shared.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        return brokers != null && !String.valueOf(brokers).isBlank();
+    }
+
     public Admin admin(Map<String, ?> own) {
         return Admin.create(adminSettings(own));
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import org.bson.Document;
 import org.bson.json.JsonWriterSettings;
+import org.mfc.fhir.core.messaging.Topics;
 import org.mfc.fhir.core.migrate.EntryProblem;
 
 import com.mongodb.client.MongoClient;
@@ -42,7 +43,7 @@ public final class MigratorCommand implements Callable<Integer> {
 
         /** Where {@code rederive} finds the readings topic; without a broker it re-derives from the legacy history. */
         default RederiveJob.Settings rederive() {
-            return new RederiveJob.Settings(null, "fhir.readings", "fhir-rederive", true,
+            return new RederiveJob.Settings(null, Topics.READINGS, "fhir-rederive", true,
                     org.mfc.fhir.core.parse.DeviceTimeRule.DEFAULT_MAX_AHEAD);
         }
     }

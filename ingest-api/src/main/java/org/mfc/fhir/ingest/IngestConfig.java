@@ -2,6 +2,8 @@ package org.mfc.fhir.ingest;
 
 import java.time.Duration;
 
+import org.mfc.fhir.core.messaging.Topics;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -16,7 +18,7 @@ public interface IngestConfig {
     boolean asyncEnabled();
 
     /** Readings topic ({@code FHIR_QUEUE_NAME}). */
-    @WithDefault("fhir.readings")
+    @WithDefault(Topics.READINGS)
     String topic();
 
     /**
@@ -102,7 +104,7 @@ public interface IngestConfig {
 
     /** The worker's dead-letter topic ({@code FHIR_DEAD_LETTER_TOPIC}). */
     @WithName("dead-letter-topic")
-    @WithDefault("fhir.readings.dlq")
+    @WithDefault(Topics.DEAD_LETTER)
     String deadLetterTopic();
 
     /** Queue lag above which the queue is reported degraded ({@code INGEST_LAG_DEGRADED_THRESHOLD}). */

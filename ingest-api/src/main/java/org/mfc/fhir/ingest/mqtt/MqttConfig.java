@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import org.mfc.fhir.core.messaging.Topics;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -91,7 +93,7 @@ public interface MqttConfig {
      * ({@code MQTT_REJECTS_TOPIC}).
      */
     @WithName("rejects-topic")
-    @WithDefault("fhir.mqtt.rejects")
+    @WithDefault(Topics.MQTT_REJECTS)
     String rejectsTopic();
 
     /** First wait before a message that could be neither queued nor stored is tried again ({@code MQTT_RETRY_INITIAL_BACKOFF}). */

@@ -39,11 +39,24 @@ public class ScramKafkaResource implements QuarkusTestResourceLifecycleManager {
     }
 
     /**
-     * Whether the broker admits a client with these settings: an admin client asks it for its nodes within a few
-     * seconds. What the SCRAM tests prove with it: a service's own clients get in, a client that brings only the
-     * bootstrap address does not.
+     * What the SCRAM tests prove: this broker admits a client with a service's own client settings, and refuses the
+     * same client with nothing but its {@code bootstrap.servers}. So the service's clients pass the SASL settings on.
+     *
+     * @throws AssertionError when either half does not hold
      */
-    public static boolean admits(Map<?, ?> clientSettings) {
+    public static void assertAdmitsOnlyWithCredentials(Map<?, ?> serviceClientSettings) {
+        if (!admits(serviceClientSettings)) {
+            throw new AssertionError("a client with the service's kafka.* settings was not admitted");
+        }
+        Map<String, Object> bootstrapOnly = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                serviceClientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        if (admits(bootstrapOnly)) {
+            throw new AssertionError("a client without the SASL settings was admitted");
+        }
+    }
+
+    /** Whether the broker admits a client with these settings: an admin client asks it for its nodes. */
+    private static boolean admits(Map<?, ?> clientSettings) {
         Map<String, Object> settings = new HashMap<>();
         clientSettings.forEach((key, value) -> settings.put(String.valueOf(key), value));
         settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
@@ -59,25 +72,11 @@ public class ScramKafkaResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** The same client with nothing but its {@code bootstrap.servers}. */
-    public static Map<String, Object> bootstrapOnly(Map<?, ?> clientSettings) {
-        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                clientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
-    }
-
     @Override
     public Map<String, String> start() {
-        String bootstrap = broker().address();
-        Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", bootstrap);
-        config.put("mp.messaging.connector.smallrye-kafka.bootstrap.servers", bootstrap);
+        Map<String, String> config = PipelineInfraResource.serviceSettings(broker().address(),
+                PipelineInfra.shared().mongoConnectionString());
         clientSettings().forEach((key, value) -> config.put("kafka." + key, value));
-        config.put("quarkus.mongodb.connection-string", PipelineInfra.shared().mongoConnectionString());
-        config.put("quarkus.kafka.devservices.enabled", "false");
-        config.put("quarkus.mongodb.devservices.enabled", "false");
-        for (String category : BrokerLogLevels.BROKER_CATEGORIES) {
-            config.put("quarkus.log.category.\"" + category + "\".level", "WARN");
-        }
         return config;
     }
 

@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.messaging.DeadLetterHeaders;
 import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.messaging.TopicScan;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -68,7 +69,7 @@ public class DeadLetterReplayer {
         try (KafkaConsumer<String, String> consumer = DeadLetterTopic.consumer(kafka, config.replayGroup(),
                 "fhir-parser-worker-dead-letter-replay");
                 KafkaProducer<String, String> producer = dryRun ? null : producer()) {
-            List<TopicPartition> partitions = DeadLetterTopic.partitions(consumer, config.deadLetterTopic(),
+            List<TopicPartition> partitions = TopicScan.partitions(consumer, config.deadLetterTopic(),
                     METADATA_TIMEOUT);
             if (partitions.isEmpty()) {
                 return new Report(dryRun, 0, 0, 0, 0, false, Map.of(), Map.of(), List.of(), Instant.now());

@@ -2,8 +2,6 @@ package org.mfc.fhir.worker;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -15,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.mfc.fhir.core.messaging.DeadLetterHeaders;
 import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.messaging.TopicScan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -80,14 +79,6 @@ final class DeadLetterTopic {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 
-    /** The topic's partitions; empty when the topic does not exist (nothing was ever dead-lettered). */
-    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic, timeout).forEach(p -> partitions.add(new TopicPartition(p.topic(),
-                p.partition())));
-        return partitions;
-    }
-
     /**
      * Hands every record below {@code end} to {@code action}, from the consumer's current positions, until each
      * partition reached its end offset; throws when that takes longer than {@code timeout}.
@@ -95,7 +86,7 @@ final class DeadLetterTopic {
     static void readTo(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end, Duration timeout,
             Consumer<ConsumerRecord<String, String>> action) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!reached(consumer, end)) {
+        while (!TopicScan.reachedEnd(consumer, end)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the dead-letter topic was not read to its end within " + timeout);
             }
@@ -107,12 +98,4 @@ final class DeadLetterTopic {
         }
     }
 
-    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.mfc.fhir.core.messaging.DeadLetterHeaders;
 import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.messaging.TopicScan;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,8 +47,8 @@ public class DeadLetterLookup {
         long deadline = System.nanoTime() + config.adminTimeout().toNanos();
         List<IngestStatus.DeadLetter> found = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(config.deadLetterTopic(), config.adminTimeout())
-                    .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = TopicScan.partitions(consumer, config.deadLetterTopic(),
+                    config.adminTimeout());
             if (partitions.isEmpty()) {
                 return new Result(found, true);
             }
@@ -55,7 +56,7 @@ public class DeadLetterLookup {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, config.adminTimeout());
             consumer.seekToBeginning(partitions);
             int scanned = 0;
-            while (!reachedEnd(consumer, partitions, ends)) {
+            while (!TopicScan.reachedEnd(consumer, ends)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || scanned >= MAX_SCANNED) {
                     return new Result(found, false);
@@ -73,16 +74,6 @@ public class DeadLetterLookup {
         } catch (TimeoutException e) {
             return new Result(found, false);
         }
-    }
-
-    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> ends) {
-        for (TopicPartition tp : partitions) {
-            if (consumer.position(tp) < ends.getOrDefault(tp, 0L)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

@@ -2,7 +2,6 @@ package org.mfc.fhir.migrator.rederive;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +11,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.messaging.KafkaClients;
 import org.mfc.fhir.core.messaging.ReadingsCodec;
+import org.mfc.fhir.core.messaging.TopicScan;
 import org.mfc.fhir.core.model.Stage;
 
 /**
@@ -54,11 +53,7 @@ public final class TopicPass {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
+            List<TopicPartition> partitions = TopicScan.partitions(consumer, topic, Duration.ofSeconds(30));
             if (partitions.isEmpty()) {
                 return new long[] {0, 0};
             }
@@ -73,7 +68,7 @@ public final class TopicPass {
                     consumer.seek(tp, c.offset());
                 }
             }
-            while (!done(consumer, partitions, end)) {
+            while (!TopicScan.reachedEnd(consumer, end)) {
                 Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -96,16 +91,6 @@ public final class TopicPass {
         }
         LOG.infof("%s rederive read %d records of %s (%d unreadable)", Stage.MIGRATE, read, topic, unreadable);
         return new long[] {read, unreadable};
-    }
-
-    private static boolean done(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : partitions) {
-            if (consumer.position(tp) < end.get(tp)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static IngestRecord parse(byte[] value) {

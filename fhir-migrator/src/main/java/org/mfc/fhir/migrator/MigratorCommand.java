@@ -9,8 +9,9 @@ import java.util.concurrent.Callable;
 
 import org.bson.Document;
 import org.bson.json.JsonWriterSettings;
+import org.mfc.fhir.core.legacy.EntryProblem;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.messaging.Topics;
-import org.mfc.fhir.core.migrate.EntryProblem;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
@@ -241,7 +242,7 @@ public final class MigratorCommand implements Callable<Integer> {
         public Integer call() {
             MigrationSettings s = settings();
             MongoDatabase main = env.client().getDatabase(s.mainDb());
-            if (main.getCollection("patients").countDocuments() > 0 && !replace) {
+            if (main.getCollection(LegacyNames.PATIENTS).countDocuments() > 0 && !replace) {
                 System.err.println("database " + s.mainDb() + " already has patients; use --replace to overwrite");
                 return 2;
             }

@@ -61,7 +61,12 @@ class DataFaultSuiteIT {
     private static final String MAIN_DB = "AMY_E2E_DATA_FAULTS";
     private static final String FHIR_DB = "MFC_FHIR_R5_E2E_DATA_FAULTS";
     private static final int CONSUMER_THREADS = 2;
-    /** A request answered later than this is a stall (the issue's "well under a second"). */
+    /**
+     * A request answered later than this is a stall (the issue's "well under a second") on a machine with a core to
+     * spare; the bound stretches with the run queue (load average per core) so a machine shared with other builds
+     * does not read as a stall, while a stall of the kind this suite exists for (seconds to minutes on one message)
+     * still does.
+     */
     private static final long MAX_ANSWER_MS = 1000;
     private static final Duration CANARY_WAIT = Duration.ofSeconds(20);
     private static final String CANARY_BOX = "0C:0C:0C:0C:0C:01";
@@ -73,8 +78,15 @@ class DataFaultSuiteIT {
     private static PackagedPipeline pipeline;
 
     /** What happened to one case. */
-    record Result(DataFaultCorpus.Case c, int status, long answerMs, String ingestId, String contentType,
-            long canaryMs, boolean workerLive, long consumers) {
+    record Result(DataFaultCorpus.Case c, int status, long answerMs, long answerBoundMs, String ingestId,
+            String contentType, long canaryMs, boolean workerLive, long consumers) {
+    }
+
+    /** {@link #MAX_ANSWER_MS} stretched by the machine's run queue per core, as it was when the case was posted. */
+    private static long answerBoundMs() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double perCore = load / Runtime.getRuntime().availableProcessors();
+        return Math.round(MAX_ANSWER_MS * Math.max(1.0, perCore));
     }
 
     @BeforeAll
@@ -136,7 +148,7 @@ class DataFaultSuiteIT {
                     .path("ingest_id").asText(null) : null;
             long canaryMs = canary(token, canarySeq++);
             JsonNode live = live();
-            results.add(new Result(c, answer.statusCode(), answerMs, ingestId,
+            results.add(new Result(c, answer.statusCode(), answerMs, answerBoundMs(), ingestId,
                     answer.headers().firstValue("Content-Type").orElse(""), canaryMs, live != null,
                     live == null ? -1 : consumers(live)));
         }
@@ -174,8 +186,8 @@ class DataFaultSuiteIT {
             if (family != 2 && family != 4) {
                 wrong.add("answered " + r.status());
             }
-            if (r.answerMs() > MAX_ANSWER_MS) {
-                wrong.add("answered after " + r.answerMs() + " ms");
+            if (r.answerMs() > r.answerBoundMs()) {
+                wrong.add("answered after " + r.answerMs() + " ms (bound " + r.answerBoundMs() + " ms)");
             }
             if (family == 4 && !r.contentType().startsWith("application/problem+json")) {
                 wrong.add("4xx without a problem body");
@@ -308,17 +320,19 @@ class DataFaultSuiteIT {
             throws Exception {
         Path dir = Path.of("target", "fault-runs");
         Files.createDirectories(dir);
-        StringBuilder md = new StringBuilder("| # | category | case | expected | answer | answer ms | canary stored ms "
-                + "| verdict |\n|---|---|---|---|---|---|---|---|\n");
-        StringBuilder csv = new StringBuilder("n,category,case,expected,status,answer_ms,canary_ms,verdict\n");
+        StringBuilder md = new StringBuilder("| # | category | case | expected | answer | answer ms | bound ms "
+                + "| canary stored ms | verdict |\n|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder csv = new StringBuilder("n,category,case,expected,status,answer_ms,bound_ms,canary_ms,verdict\n");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             String expected = r.c().expect().name().toLowerCase(Locale.ROOT);
-            md.append("| %d | %s | %s | %s | %d | %d | %d | %s |%n".formatted(r.c().n(), r.c().category(),
-                    r.c().name().replace("|", "\\|"), expected, r.status(), r.answerMs(), r.canaryMs(),
+            md.append("| %d | %s | %s | %s | %d | %d | %d | %d | %s |%n".formatted(r.c().n(), r.c().category(),
+                    r.c().name().replace("|", "\\|"), expected, r.status(), r.answerMs(), r.answerBoundMs(),
+                    r.canaryMs(),
                     verdicts.get(i).replace("|", "\\|")));
-            csv.append("%d,%s,\"%s\",%s,%d,%d,%d,\"%s\"%n".formatted(r.c().n(), r.c().category(),
-                    r.c().name().replace("\"", "'"), expected, r.status(), r.answerMs(), r.canaryMs(),
+            csv.append("%d,%s,\"%s\",%s,%d,%d,%d,%d,\"%s\"%n".formatted(r.c().n(), r.c().category(),
+                    r.c().name().replace("\"", "'"), expected, r.status(), r.answerMs(), r.answerBoundMs(),
+                    r.canaryMs(),
                     verdicts.get(i).replace("\"", "'")));
         }
         long[] answers = results.stream().mapToLong(Result::answerMs).sorted().toArray();

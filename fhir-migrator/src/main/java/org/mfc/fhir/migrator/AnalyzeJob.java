@@ -7,9 +7,9 @@ import java.util.Set;
 
 import org.bson.Document;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.migrate.EntryProblem;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
-import org.mfc.fhir.core.migrate.RejectReason;
+import org.mfc.fhir.core.legacy.EntryProblem;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.RejectReason;
 import org.mfc.fhir.core.migrate.LegacyFhirDocuments;
 import org.mfc.fhir.core.migrate.MigratedReadingMapper;
 

@@ -16,14 +16,15 @@ import org.jboss.logging.Logger;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.FhirJson;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.migrate.EntryProblem;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.EntryProblem;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.migrate.MigratedReadingMapper;
-import org.mfc.fhir.core.migrate.RejectReason;
+import org.mfc.fhir.core.legacy.RejectReason;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.store.FhirStore;
-import org.mfc.fhir.core.store.LegacyEntryMapper;
+import org.mfc.fhir.core.legacy.LegacyEntryMapper;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
@@ -43,8 +44,8 @@ public final class ConvertJob {
     public static final String REDERIVE_OP = "rederive-history";
     public static final String SOURCE_SYSTEM = "fhir-migrator";
     /** Registry collections in processing order: Organizations and Patients before the Devices and Observations. */
-    public static final List<String> REGISTRY = List.of("hospitals", "patients", "amy_boxes", "amy_devices",
-            "watches");
+    public static final List<String> REGISTRY = List.of(LegacyNames.HOSPITALS, LegacyNames.PATIENTS,
+            LegacyNames.AMY_BOXES, LegacyNames.AMY_DEVICES, LegacyNames.WATCHES);
 
     private static final Logger LOG = Logger.getLogger(ConvertJob.class);
     private static final int DEVICE_MEMORY = 50_000;

@@ -5,11 +5,11 @@ import java.util.List;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.mfc.fhir.core.migrate.EntryProblem;
-import org.mfc.fhir.core.migrate.EntryResult;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
-import org.mfc.fhir.core.migrate.MigratedReading;
-import org.mfc.fhir.core.migrate.RejectReason;
+import org.mfc.fhir.core.legacy.EntryProblem;
+import org.mfc.fhir.core.legacy.EntryResult;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.MigratedReading;
+import org.mfc.fhir.core.legacy.RejectReason;
 
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;

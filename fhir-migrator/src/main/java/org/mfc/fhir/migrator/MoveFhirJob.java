@@ -106,7 +106,7 @@ public final class MoveFhirJob {
                 part.documents++;
                 Document target = LegacyFhirDocuments.toTarget(source, settings.mainDb(), collection);
                 if (target == null) {
-                    part.reject(new org.mfc.fhir.core.migrate.EntryProblem(collection, String.valueOf(
+                    part.reject(new org.mfc.fhir.core.legacy.EntryProblem(collection, String.valueOf(
                             source.get("_id")), -1, null, null, "unrecognised-fhir-document"));
                 } else {
                     batch.add(target);

@@ -10,11 +10,11 @@ import org.bson.conversions.Bson;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.fhir.FhirJson;
 import org.mfc.fhir.core.fhir.MappingVersion;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
 import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.Parsers;
 import org.mfc.fhir.core.store.FhirStore;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.legacy.LegacyStore;
 import org.mfc.fhir.migrator.rederive.LiveRederiver;
 import org.mfc.fhir.migrator.rederive.TopicPass;
 

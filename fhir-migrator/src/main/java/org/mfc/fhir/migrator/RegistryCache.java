@@ -9,10 +9,11 @@ import java.util.Optional;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.mfc.fhir.core.migrate.DeviceSlot;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
-import org.mfc.fhir.core.migrate.PatientDevices;
-import org.mfc.fhir.core.store.LegacyIds;
+import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.model.DeviceSlot;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.PatientDevices;
+import org.mfc.fhir.core.legacy.LegacyIds;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -41,13 +42,13 @@ final class RegistryCache {
 
     RegistryCache(MongoDatabase main) {
         this.main = main;
-        for (Document d : main.getCollection("amy_devices").find()) {
+        for (Document d : main.getCollection(LegacyNames.AMY_DEVICES).find()) {
             ObjectId owner = LegacyIds.objectId(d.get("patient_id"));
             if (owner != null) {
                 amyDevices.putIfAbsent(owner.toHexString(), d);
             }
         }
-        for (Document w : main.getCollection("watches").find()) {
+        for (Document w : main.getCollection(LegacyNames.WATCHES).find()) {
             ObjectId owner = LegacyIds.objectId(w.get("patient_id"));
             if (owner != null) {
                 watches.computeIfAbsent(owner.toHexString(), k -> new ArrayList<>()).add(w);
@@ -75,7 +76,7 @@ final class RegistryCache {
     }
 
     private Optional<PatientDevices> load(ObjectId id) {
-        Document patient = main.getCollection("patients").find(Filters.eq("_id", id))
+        Document patient = main.getCollection(LegacyNames.PATIENTS).find(Filters.eq("_id", id))
                 .projection(Projections.include(patientFields)).first();
         if (patient == null) {
             return Optional.empty();

@@ -10,8 +10,9 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.fhir.PatientMapper;
-import org.mfc.fhir.core.migrate.EntryProblem;
+import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.legacy.PatientMapper;
+import org.mfc.fhir.core.legacy.EntryProblem;
 import org.mfc.fhir.core.migrate.OrganizationMapper;
 import org.mfc.fhir.core.migrate.RegistryDeviceMapper;
 import org.mfc.fhir.core.store.FhirStore;
@@ -107,7 +108,7 @@ final class RegistryPass {
         List<MappedResource> mapped = new ArrayList<>();
         RegistryDeviceMapper.Result devices = null;
         switch (collection) {
-            case "hospitals" -> {
+            case LegacyNames.HOSPITALS -> {
                 MappedResource org = organizations.map(doc);
                 if (org == null) {
                     problems.add(new EntryProblem(collection, id, -1, "Organization", "_id", "malformed-entry"));
@@ -115,16 +116,16 @@ final class RegistryPass {
                     mapped.add(org);
                 }
             }
-            case "patients" -> {
+            case LegacyNames.PATIENTS -> {
                 if (doc.get("_id") instanceof ObjectId) {
                     mapped.add(patients.map(doc));
                 } else {
                     problems.add(new EntryProblem(collection, id, -1, "Patient", "_id", "malformed-entry"));
                 }
             }
-            case "amy_boxes" -> devices = registryDevices.box(doc);
-            case "amy_devices" -> devices = registryDevices.amyDevices(doc);
-            case "watches" -> devices = registryDevices.watch(doc);
+            case LegacyNames.AMY_BOXES -> devices = registryDevices.box(doc);
+            case LegacyNames.AMY_DEVICES -> devices = registryDevices.amyDevices(doc);
+            case LegacyNames.WATCHES -> devices = registryDevices.watch(doc);
             default -> throw new IllegalArgumentException(collection);
         }
         if (devices != null) {

@@ -5,7 +5,7 @@ import java.util.Date;
 import java.util.List;
 
 import org.bson.Document;
-import org.mfc.fhir.core.migrate.EntryProblem;
+import org.mfc.fhir.core.legacy.EntryProblem;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;

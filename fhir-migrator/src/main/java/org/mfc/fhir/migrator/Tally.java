@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.bson.Document;
-import org.mfc.fhir.core.migrate.EntryProblem;
+import org.mfc.fhir.core.legacy.EntryProblem;
 
 /**
  * Counts of one source collection in one run (or up to a checkpoint): what was read, converted, skipped and

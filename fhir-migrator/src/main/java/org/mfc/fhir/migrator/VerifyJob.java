@@ -17,7 +17,8 @@ import org.bson.types.ObjectId;
 import org.hl7.fhir.r5.model.Observation;
 import org.mfc.fhir.core.fhir.FhirJson;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.migrate.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.migrate.MigratedReadingMapper;
 import org.mfc.fhir.core.model.MeasurementKind;
 
@@ -60,8 +61,8 @@ public final class VerifyJob {
         RunReport report = new RunReport(OP, started, settings.maxRejectShare());
         FhirJson.warmUp();
         Document registry = new Document();
-        registry.append("patients", registryCheck("patients", "fhir_patients", report));
-        registry.append("hospitals", registryCheck("hospitals", "fhir_organizations", report));
+        registry.append(LegacyNames.PATIENTS, registryCheck(LegacyNames.PATIENTS, "fhir_patients", report));
+        registry.append(LegacyNames.HOSPITALS, registryCheck(LegacyNames.HOSPITALS, "fhir_organizations", report));
         report.details.append("registry", registry);
 
         Map<String, long[]> perKind = new TreeMap<>();

@@ -18,7 +18,7 @@ import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.legacy.LegacyStore;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.LegacyRegistry;
 

@@ -13,7 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.mfc.fhir.core.json.Json;
-import org.mfc.fhir.core.process.AlertNotice;
+import org.mfc.fhir.core.parse.AlertNotice;
 import org.mfc.fhir.core.process.AlertSink;
 import org.mfc.fhir.core.store.TransientStoreException;
 

@@ -16,6 +16,7 @@ import org.mfc.fhir.core.host.WarmupStep;
 import org.mfc.fhir.core.host.PipelineConfig;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RehearsalSamples;
 
@@ -100,7 +101,7 @@ public class BatchPathWarmup implements HealthCheck {
 
     private String database() {
         mongo.getDatabase(pipelineConfig.mainDb()).runCommand(new Document("ping", 1));
-        mongo.getDatabase(pipelineConfig.mainDb()).getCollection("amy_devices").find().limit(1).first();
+        mongo.getDatabase(pipelineConfig.mainDb()).getCollection(LegacyNames.AMY_DEVICES).find().limit(1).first();
         return "connected";
     }
 

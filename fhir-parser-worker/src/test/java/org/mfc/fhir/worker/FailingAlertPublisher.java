@@ -2,7 +2,7 @@ package org.mfc.fhir.worker;
 
 import java.util.List;
 
-import org.mfc.fhir.core.process.AlertNotice;
+import org.mfc.fhir.core.parse.AlertNotice;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;

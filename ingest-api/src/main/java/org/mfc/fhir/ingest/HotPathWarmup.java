@@ -25,6 +25,7 @@ import org.mfc.fhir.core.host.JitQuiet;
 import org.mfc.fhir.core.host.WarmupStep;
 import org.mfc.fhir.core.host.PipelineConfig;
 import org.mfc.fhir.core.host.auth.Scopes;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RehearsalSamples;
 
@@ -137,7 +138,7 @@ public class HotPathWarmup implements HealthCheck {
     /** A pooled connection and the driver's encode and decode paths, by reading one registry document. */
     private String databaseConnection() {
         mongo.getDatabase(pipelineConfig.mainDb()).runCommand(new Document("ping", 1));
-        mongo.getDatabase(pipelineConfig.mainDb()).getCollection("amy_devices").find().limit(1).first();
+        mongo.getDatabase(pipelineConfig.mainDb()).getCollection(LegacyNames.AMY_DEVICES).find().limit(1).first();
         return "connected";
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.bson.Document;
 import org.mfc.fhir.core.ids.DeterministicIds;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;
 
@@ -89,7 +90,8 @@ public final class AckAudit {
             }
         }
         Map<String, Integer> legacyCounts = new HashMap<>();
-        for (Document bucket : main.getCollection("blood_pressure_histories").find().batchSize(BUCKET_BATCH)) {
+        for (Document bucket : main.getCollection(LegacyNames.BLOOD_PRESSURE_HISTORIES).find()
+                .batchSize(BUCKET_BATCH)) {
             for (Document entry : bucket.getList("data", Document.class)) {
                 legacyCounts.merge(entry.getString("fhir_observation_id"), 1, Integer::sum);
             }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.mfc.fhir.core.legacy.LegacyNames;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.ReplaceOptions;
@@ -92,11 +93,11 @@ public final class Ava4Fleet {
         Date now = Date.from(Instant.now());
         for (int d = 0; d < size; d++) {
             ObjectId p = patient(d);
-            main.getCollection("patients").replaceOne(new Document("_id", p), new Document("_id", p)
+            main.getCollection(LegacyNames.PATIENTS).replaceOne(new Document("_id", p), new Document("_id", p)
                     .append("first_name", "Bench").append("last_name", "Patient-" + d).append("is_active", true)
                     .append("is_deleted", false).append("created_at", now), upsert);
-            main.getCollection("amy_devices").replaceOne(new Document("patient_id", p), new Document("patient_id", p)
-                    .append("mac_gw", boxMac(d)).append("mac_bps", cuffMac(d)), upsert);
+            main.getCollection(LegacyNames.AMY_DEVICES).replaceOne(new Document("patient_id", p),
+                    new Document("patient_id", p).append("mac_gw", boxMac(d)).append("mac_bps", cuffMac(d)), upsert);
         }
     }
 }

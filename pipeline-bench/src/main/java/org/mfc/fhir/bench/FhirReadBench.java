@@ -21,7 +21,7 @@ import org.mfc.fhir.core.fhir.DeviceMapper;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.MappedResource;
 import org.mfc.fhir.core.fhir.ObservationMapper;
-import org.mfc.fhir.core.fhir.PatientMapper;
+import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.testing.LegacyDataGenerator;
 
 import com.mongodb.client.MongoClient;
@@ -50,7 +51,7 @@ public final class GenerateLegacyMain {
         Path manifest = Path.of(a.getOrDefault("manifest", "generate-manifest-" + seed + ".json"));
         try (MongoClient client = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"))) {
             MongoDatabase main = client.getDatabase(mainDb);
-            if (main.getCollection("patients").countDocuments() > 0 && !replace) {
+            if (main.getCollection(LegacyNames.PATIENTS).countDocuments() > 0 && !replace) {
                 System.err.println("database " + mainDb + " already has patients; use --replace to overwrite");
                 return 2;
             }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +54,28 @@ abstract class FaultRunSupport {
         void run() throws Exception;
     }
 
+    /**
+     * The services' logs live in the test's temporary directory, which is gone once the test ends: when the topic
+     * does not drain, their last lines go to the build output so the failure can be read from it.
+     */
+    static void printServiceLogTails(FaultStack stack) {
+        List<ServiceProcess> services = new ArrayList<>(stack.workers);
+        services.add(stack.ingest);
+        services.add(stack.secondIngest);
+        for (ServiceProcess service : services) {
+            if (service == null) {
+                continue;
+            }
+            try {
+                List<String> lines = Files.readAllLines(service.log());
+                System.err.println("---- last lines of " + service.log().getFileName() + " ----");
+                lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.err::println);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("---- " + service.log() + " unreadable: " + e);
+            }
+        }
+    }
+
     static Ava4Fleet fleet() {
         return fleet(50);
     }
@@ -76,7 +99,12 @@ abstract class FaultRunSupport {
         faults.awaitTermination(2, TimeUnit.MINUTES);
         load.retryUnacknowledged(() -> ingestUrl(stack), 5);
         Instant drainStart = Instant.now();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(stack) == 0);
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> lag(stack) == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            printServiceLogTails(stack);
+            throw e;
+        }
         Duration drain = Duration.between(drainStart, Instant.now());
         AckAudit.Verdict verdict;
         try (MongoClient client = stack.mongoClient()) {

@@ -11,10 +11,11 @@ import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
+import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.store.FhirStore;
-import org.mfc.fhir.core.store.LegacyEntry;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.legacy.LegacyEntry;
+import org.mfc.fhir.core.legacy.LegacyStore;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -124,7 +125,7 @@ public final class Supersession {
         }
         Document value = new Document(entry.entry());
         value.remove(LegacyStore.ENTRY_ID_FIELD);
-        main.getCollection("patients").updateOne(Filters.and(Filters.eq("_id", entry.patientId()),
+        main.getCollection(LegacyNames.PATIENTS).updateOne(Filters.and(Filters.eq("_id", entry.patientId()),
                 Filters.eq(target.lastField() + "." + target.prefix() + "_import_date",
                         Date.from(entry.deviceTime()))), Updates.set(target.lastField(), value));
     }

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
+import org.mfc.fhir.core.model.GlucoseMarker;
 
 /**
  * Normal capillary glucose by meal marker, mg/dL (American Diabetes Association): fasting or before a meal 70..99;

@@ -22,7 +22,7 @@ import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.model.ReadingDetails;
 import org.mfc.fhir.core.model.Systems;
 import org.mfc.fhir.core.parse.DeviceTimeRule;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
+import org.mfc.fhir.core.model.GlucoseMarker;
 
 /**
  * Reading to R5 Observations, driven by {@link MeasurementKind}. Pure: no I/O.

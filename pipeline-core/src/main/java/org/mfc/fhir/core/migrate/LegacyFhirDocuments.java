@@ -14,6 +14,7 @@ import org.bson.json.JsonWriterSettings;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.ids.DeterministicIds;
+import org.mfc.fhir.core.legacy.LegacyValues;
 
 /**
  * "Phase 0": the FHIR documents the old system left in the main database, in the shape they get in the FHIR

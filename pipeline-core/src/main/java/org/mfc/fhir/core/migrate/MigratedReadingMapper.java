@@ -11,6 +11,7 @@ import org.mfc.fhir.core.fhir.DeviceMapper;
 import org.mfc.fhir.core.fhir.MappedResource;
 import org.mfc.fhir.core.fhir.ObservationMapper;
 import org.mfc.fhir.core.ids.DeterministicIds;
+import org.mfc.fhir.core.legacy.MigratedReading;
 import org.mfc.fhir.core.model.Systems;
 
 /**

@@ -228,12 +228,11 @@ public final class GenericBodyParser implements PayloadParser {
     }
 
     private static Part required(MeasurementKind kind, Map<String, String> values, Map<String, String> details) {
-        return new Part(new DeviceModels.Model(DeviceFamily.GENERIC, kind.name(), kind, null, values, details), true);
+        return new Part(DeviceModels.Model.generic(kind, values, details), true);
     }
 
     private static Part optional(MeasurementKind kind, String key) {
-        return new Part(new DeviceModels.Model(DeviceFamily.GENERIC, kind.name(), kind, null,
-                Map.of(key, MeasurementKind.VALUE), Map.of()), false);
+        return new Part(DeviceModels.Model.generic(kind, Map.of(key, MeasurementKind.VALUE), Map.of()), false);
     }
 
     /** The accepted {@code type} values (upper case). */

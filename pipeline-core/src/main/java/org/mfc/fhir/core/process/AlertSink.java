@@ -2,6 +2,8 @@ package org.mfc.fhir.core.process;
 
 import java.util.List;
 
+import org.mfc.fhir.core.parse.AlertNotice;
+
 /**
  * Where alarms go first: the host publishes them to the alert topic and returns only when the broker acknowledged
  * them. {@link ReadingProcessor} calls it before it writes any ordinary reading of the batch, so an alarm is on the

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.mfc.fhir.core.store.ParkedReadingStore;
-import org.mfc.fhir.core.store.PatientDirectory;
+import org.mfc.fhir.core.legacy.PatientDirectory;
 
 /**
  * Re-processes parked readings (unknown device at the time) after the registry was fixed: forgets cached

@@ -6,11 +6,11 @@ import java.time.Duration;
 import org.mfc.fhir.core.fhir.FhirJson;
 import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.Parsers;
-import org.mfc.fhir.core.store.EmergencyAlarmStore;
+import org.mfc.fhir.core.legacy.EmergencyAlarmStore;
 import org.mfc.fhir.core.store.FhirStore;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.legacy.LegacyStore;
 import org.mfc.fhir.core.store.ParkedReadingStore;
-import org.mfc.fhir.core.store.PatientDirectory;
+import org.mfc.fhir.core.legacy.PatientDirectory;
 import org.mfc.fhir.core.store.StoreIndexes;
 
 import com.mongodb.client.MongoClient;

@@ -29,7 +29,7 @@ import com.mongodb.client.model.WriteModel;
  * (so replaying a batch leaves the database byte-for-byte identical). The one exception is a cumulative daily
  * count ({@link #DAILY_MAXIMUM_FIELD}), where a higher count replaces the stored document.
  */
-public final class FhirStore {
+public final class FhirStore implements IndexedStore {
 
     /**
      * Envelope field of a cumulative daily fact (steps, {@code MeasurementKind.Aggregation.DAILY_MAXIMUM}): the
@@ -50,6 +50,7 @@ public final class FhirStore {
     }
 
     /** Indexes the queries need; creating an existing index is a no-op, so every service calls this at start. */
+    @Override
     public void ensureIndexes() {
         MongoErrors.call("create FHIR indexes", () -> {
             var obs = db.getCollection("fhir_observations");

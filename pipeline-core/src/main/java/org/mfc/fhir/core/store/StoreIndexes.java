@@ -16,13 +16,13 @@ public final class StoreIndexes {
     private static final Duration RETRY_EVERY = Duration.ofSeconds(5);
 
     private final FhirStore fhir;
-    private final LegacyStore legacy;
+    private final IndexedStore legacy;
     private volatile boolean ready;
     private volatile boolean stopped;
     private volatile Thread retrying;
 
     /** @param legacy the legacy store, or null when legacy collections are not written */
-    public StoreIndexes(FhirStore fhir, LegacyStore legacy) {
+    public StoreIndexes(FhirStore fhir, IndexedStore legacy) {
         this.fhir = fhir;
         this.legacy = legacy;
     }

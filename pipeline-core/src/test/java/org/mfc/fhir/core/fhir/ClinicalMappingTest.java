@@ -16,11 +16,13 @@ import org.hl7.fhir.r5.model.Reference;
 import org.hl7.fhir.r5.model.Observation;
 import org.hl7.fhir.r5.model.Patient;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.model.Systems;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
+import org.mfc.fhir.core.model.GlucoseMarker;
 
 /** Mapping rules of mapping version 2 (issue 15) that the golden files show but do not name. */
 class ClinicalMappingTest {
@@ -177,7 +179,7 @@ class ClinicalMappingTest {
 
     @Test
     void givenWalkInKnownOnlyToTheYear_whenMapped_thenTheYearIsKept() {
-        Document legacy = new Document("_id", new ObjectId(PATIENT)).append(PatientMapper.BIRTH_DATE_PARTIAL,
+        Document legacy = new Document("_id", new ObjectId(PATIENT)).append(LegacyNames.BIRTH_DATE_PARTIAL,
                 "1979");
 
         assertThat(((Patient) new PatientMapper().map(legacy).resource()).getBirthDateElement().getValueAsString())

@@ -22,7 +22,8 @@ import org.hl7.fhir.r5.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.mfc.fhir.core.migrate.MigratedReading;
+import org.mfc.fhir.core.legacy.MigratedReading;
+import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.migrate.MigratedReadingMapper;
 import org.mfc.fhir.core.migrate.OrganizationMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
@@ -30,7 +31,7 @@ import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
+import org.mfc.fhir.core.model.GlucoseMarker;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.model.MeasurementKind;
 
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
@@ -89,7 +91,7 @@ class ProfileValidationTest {
     void givenPatientWithPartialBirthDateHospitalAndUncheckedCard_whenMapped_thenValid() {
         Document legacy = new Document("_id", new ObjectId("65f000000000000000000003")).append("id_card", "12345")
                 .append("hn_id_no", "HN-7").append("new_hospital_ids", List.of(new ObjectId(
-                        "65f0000000000000000000aa"))).append(PatientMapper.BIRTH_DATE_PARTIAL, "1979-07");
+                        "65f0000000000000000000aa"))).append(LegacyNames.BIRTH_DATE_PARTIAL, "1979-07");
         assertThat(errors(new PatientMapper().map(legacy))).isEmpty();
     }
 

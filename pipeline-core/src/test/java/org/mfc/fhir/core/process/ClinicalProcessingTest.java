@@ -13,7 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.fhir.PatientMapper;
+import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.fhir.SampleReadings;
 import org.mfc.fhir.core.ids.DeterministicIds;
 import org.mfc.fhir.core.model.DeviceFamily;
@@ -195,7 +196,7 @@ class ClinicalProcessingTest {
         h.processor.process(List.of(h.message(DeviceFamily.QUBE_VITAL, nameless)));
         ObjectId id = DeterministicIds.walkInPatientId("3100000000004");
         assertThat(h.main.getCollection("patients").find().first()).doesNotContainKey("first_name")
-                .containsEntry(PatientMapper.BIRTH_DATE_PARTIAL, "1979");
+                .containsEntry(LegacyNames.BIRTH_DATE_PARTIAL, "1979");
 
         Reading named = SampleReadings.walkIn("3100000000004");
         h.processor.process(List.of(h.message(DeviceFamily.QUBE_VITAL, SampleReadings.withValues(named,

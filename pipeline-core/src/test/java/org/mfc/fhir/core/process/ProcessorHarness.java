@@ -18,11 +18,11 @@ import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.parse.AlertEvent;
 import org.mfc.fhir.core.parse.MessageClass;
 import org.mfc.fhir.core.parse.ParseResult;
-import org.mfc.fhir.core.store.EmergencyAlarmStore;
+import org.mfc.fhir.core.legacy.EmergencyAlarmStore;
 import org.mfc.fhir.core.store.FhirStore;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.legacy.LegacyStore;
 import org.mfc.fhir.core.store.ParkedReadingStore;
-import org.mfc.fhir.core.store.PatientDirectory;
+import org.mfc.fhir.core.legacy.PatientDirectory;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;

@@ -22,7 +22,8 @@ import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.parse.AlertEvent;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.parse.AlertNotice;
+import org.mfc.fhir.core.legacy.LegacyStore;
 
 import com.mongodb.client.model.Filters;
 

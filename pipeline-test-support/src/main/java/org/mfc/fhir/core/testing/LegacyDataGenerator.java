@@ -18,9 +18,9 @@ import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.json.JsonWriterSettings;
 import org.bson.types.ObjectId;
-import org.mfc.fhir.core.migrate.EntryProblem;
+import org.mfc.fhir.core.legacy.EntryProblem;
+import org.mfc.fhir.core.legacy.RejectReason;
 import org.mfc.fhir.core.migrate.LegacyFhirDocuments;
-import org.mfc.fhir.core.migrate.RejectReason;
 import org.mfc.fhir.core.model.MeasurementKind;
 
 import com.mongodb.client.MongoCollection;
@@ -538,7 +538,7 @@ public final class LegacyDataGenerator {
         }
         e.put(kindFieldValue[1], Double.parseDouble(kindFieldValue[2]));
         return new EntryProblem(collection, bucketId, index, kindFieldValue[0], kindFieldValue[1],
-                org.mfc.fhir.core.migrate.LegacyEntryReader.IMPLAUSIBLE_VALUE);
+                org.mfc.fhir.core.legacy.LegacyEntryReader.IMPLAUSIBLE_VALUE);
     }
 
     // ---- old FHIR documents ------------------------------------------------------------------------------------

@@ -1,4 +1,24 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
+
+import static org.mfc.fhir.core.legacy.LegacyNames.AMY_BOXES;
+import static org.mfc.fhir.core.legacy.LegacyNames.AMY_DEVICES;
+import static org.mfc.fhir.core.legacy.LegacyNames.AVA_MAC_ADDRESS;
+import static org.mfc.fhir.core.legacy.LegacyNames.BIRTH_DATE_PARTIAL;
+import static org.mfc.fhir.core.legacy.LegacyNames.HOSPITAL_ID;
+import static org.mfc.fhir.core.legacy.LegacyNames.ID_CARD;
+import static org.mfc.fhir.core.legacy.LegacyNames.IMEI;
+import static org.mfc.fhir.core.legacy.LegacyNames.IS_DELETED;
+import static org.mfc.fhir.core.legacy.LegacyNames.KIOSK_BOXES;
+import static org.mfc.fhir.core.legacy.LegacyNames.KIOSK_BOX_MAC;
+import static org.mfc.fhir.core.legacy.LegacyNames.MAC_ADDRESS;
+import static org.mfc.fhir.core.legacy.LegacyNames.MAC_GW;
+import static org.mfc.fhir.core.legacy.LegacyNames.NEW_HOSPITAL_IDS;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENTS;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENT_ID;
+import static org.mfc.fhir.core.legacy.LegacyNames.REGISTRATION_STATUS;
+import static org.mfc.fhir.core.legacy.LegacyNames.UNREGISTERED;
+import static org.mfc.fhir.core.legacy.LegacyNames.WATCHES;
+import static org.mfc.fhir.core.legacy.LegacyNames.WATCH_MAC_ADDRESS;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,14 +36,16 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.ids.DeterministicIds;
-import org.mfc.fhir.core.fhir.PatientMapper;
 import org.mfc.fhir.core.ids.Identifiers;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.PatientHint;
 import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.parse.ThaiTime;
+import org.mfc.fhir.core.store.ExpiringCache;
+import org.mfc.fhir.core.store.MongoErrors;
 
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -69,12 +91,9 @@ public final class PatientDirectory {
     private static final int MAX_CLAIMS = 10;
 
     /** {@code amy_devices} fields that hold a measuring device's MAC (one document per patient). */
-    static final List<String> AMY_DEVICE_FIELDS = List.of("mac_bps", "mac_dusun_bps", "mac_oxymeter",
-            "mac_mgss_oxymeter", "mac_body_temp", "mac_weight", "mac_gluc", "mac_chol", "mac_ua", "mac_salt_meter");
+    static final List<String> AMY_DEVICE_FIELDS = DeviceSlot.bleAmyDevicesFields();
     /** {@code patients} fields that hold a measuring device's MAC. */
-    static final List<String> PATIENT_DEVICE_FIELDS = List.of("blood_pressure_mac_address",
-            "fingertip_pulse_oximeter_mac_address", "body_temperature_mac_address", "weight_scale_mac_address",
-            "blood_glucose_mac_address", "uric_mac_address", "cholesterol_mac_address");
+    static final List<String> PATIENT_DEVICE_FIELDS = DeviceSlot.blePatientFields();
 
     private final MongoDatabase main;
     private final ExpiringCache<String, Optional<Resolution>> cache;
@@ -133,22 +152,22 @@ public final class PatientDirectory {
         PatientHint hint = reading.patientHint();
         ObjectId id = DeterministicIds.walkInPatientId(hint.citizenId());
         Date created = Date.from(now);
-        Document fields = new Document("id_card", hint.citizenId())
-                .append("registration_status", "unregistered")
+        Document fields = new Document(ID_CARD, hint.citizenId())
+                .append(REGISTRATION_STATUS, UNREGISTERED)
                 .append("is_active", true)
-                .append("is_deleted", false)
+                .append(IS_DELETED, false)
                 .append("created_at", created)
                 .append("updated_at", created);
         fields.putAll(demographics(hint));
         if (reading.gateway() != null) {
             ObjectId hospital = kioskHospital(reading.gateway());
             if (hospital != null) {
-                fields.append("new_hospital_ids", List.of(hospital));
+                fields.append(NEW_HOSPITAL_IDS, List.of(hospital));
             }
         }
         MongoErrors.call("register walk-in patient", () -> {
             try {
-                return main.getCollection("patients").updateOne(Filters.eq("_id", id),
+                return main.getCollection(PATIENTS).updateOne(Filters.eq("_id", id),
                         new Document("$setOnInsert", fields), new UpdateOptions().upsert(true));
             } catch (MongoWriteException e) {
                 // Another worker inserted the same walk-in first: the document exists, which is all we need.
@@ -177,13 +196,13 @@ public final class PatientDirectory {
         }
         List<Bson> differs = new ArrayList<>();
         demographics.forEach((k, v) -> differs.add(Filters.ne(k, v)));
-        Bson filter = Filters.and(Filters.eq("_id", patientId), Filters.eq("registration_status", "unregistered"),
+        Bson filter = Filters.and(Filters.eq("_id", patientId), Filters.eq(REGISTRATION_STATUS, UNREGISTERED),
                 Filters.or(differs));
         Document update = new Document("$set", new Document(demographics).append("updated_at", Date.from(now)));
         if (demographics.containsKey("birth_date")) {
-            update.append("$unset", new Document(PatientMapper.BIRTH_DATE_PARTIAL, ""));
+            update.append("$unset", new Document(BIRTH_DATE_PARTIAL, ""));
         }
-        return MongoErrors.call("complete walk-in patient", () -> main.getCollection("patients")
+        return MongoErrors.call("complete walk-in patient", () -> main.getCollection(PATIENTS)
                 .updateOne(filter, update).getModifiedCount() > 0);
     }
 
@@ -208,7 +227,7 @@ public final class PatientDirectory {
                 fields.append("birth_date", Date.from(java.time.LocalDate.parse(hint.birthDate())
                         .atStartOfDay(ThaiTime.ZONE).toInstant()));
             } else {
-                fields.append(PatientMapper.BIRTH_DATE_PARTIAL, hint.birthDate());
+                fields.append(BIRTH_DATE_PARTIAL, hint.birthDate());
             }
         }
         return fields;
@@ -232,9 +251,9 @@ public final class PatientDirectory {
     /** The hospital of a Qube kiosk ({@code mfc_hv01_boxes.imei_of_hv01_box} holds the box MAC), or null. */
     private ObjectId kioskHospital(DeviceIdentity kiosk) {
         Pattern re = Pattern.compile(Identifiers.macRegex(kiosk.id()), Pattern.CASE_INSENSITIVE);
-        Document box = MongoErrors.call("read kiosk", () -> main.getCollection("mfc_hv01_boxes")
-                .find(Filters.regex("imei_of_hv01_box", re)).projection(Projections.include("hospital_id")).first());
-        return box == null ? null : LegacyIds.objectId(box.get("hospital_id"));
+        Document box = MongoErrors.call("read kiosk", () -> main.getCollection(KIOSK_BOXES)
+                .find(Filters.regex(KIOSK_BOX_MAC, re)).projection(Projections.include(HOSPITAL_ID)).first());
+        return box == null ? null : LegacyIds.objectId(box.get(HOSPITAL_ID));
     }
 
     /** Forget cached answers, e.g. before re-processing parked readings after a registry fix. */
@@ -244,7 +263,7 @@ public final class PatientDirectory {
 
     /** The legacy patient document, or null. */
     public Document patient(ObjectId id) {
-        return MongoErrors.call("read patient", () -> main.getCollection("patients").find(Filters.eq("_id", id))
+        return MongoErrors.call("read patient", () -> main.getCollection(PATIENTS).find(Filters.eq("_id", id))
                 .first());
     }
 
@@ -259,26 +278,26 @@ public final class PatientDirectory {
             return decide(byCitizenId(hint.citizenId()), "patients.id_card");
         }
         if (device.type() == IdType.IMEI) {
-            return decide(byWatch(device.id()), "watches");
+            return decide(byWatch(device.id()), WATCHES);
         }
         if (device.type() == IdType.BOX_MAC) {
-            return decide(byGateway(device.id()), "amy_boxes");
+            return decide(byGateway(device.id()), AMY_BOXES);
         }
         java.util.Set<ObjectId> claims = bySubDevice(device.id());
         java.util.Set<ObjectId> owners = gateway != null && gateway.type() == IdType.BOX_MAC ? byGateway(gateway.id())
                 : java.util.Set.of();
         if (claims.size() == 1 && (owners.size() != 1 || owners.equals(claims))) {
-            return Optional.of(new Resolution(claims.iterator().next(), "amy_devices"));
+            return Optional.of(new Resolution(claims.iterator().next(), AMY_DEVICES));
         }
         if (owners.size() == 1) {
-            return Optional.of(new Resolution(owners.iterator().next(), "amy_boxes", GATEWAY_OWNER, List.of()));
+            return Optional.of(new Resolution(owners.iterator().next(), AMY_BOXES, GATEWAY_OWNER, List.of()));
         }
         java.util.Set<ObjectId> all = new java.util.LinkedHashSet<>(claims);
         all.addAll(owners);
         if (all.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Resolution.ambiguous(claims.size() > 1 ? "amy_devices" : "amy_boxes", all));
+        return Optional.of(Resolution.ambiguous(claims.size() > 1 ? AMY_DEVICES : AMY_BOXES, all));
     }
 
     /**
@@ -295,30 +314,30 @@ public final class PatientDirectory {
             }
         }
         if (linked.size() == 1) {
-            return Optional.of(new Resolution(linked.iterator().next(), "amy_devices"));
+            return Optional.of(new Resolution(linked.iterator().next(), AMY_DEVICES));
         }
         if (owners.size() == 1) {
-            return Optional.of(new Resolution(owners.iterator().next(), "amy_boxes", GATEWAY_OWNER, List.of()));
+            return Optional.of(new Resolution(owners.iterator().next(), AMY_BOXES, GATEWAY_OWNER, List.of()));
         }
         java.util.Set<ObjectId> all = new java.util.LinkedHashSet<>(linked);
         all.addAll(owners);
         if (all.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Resolution.ambiguous(linked.size() > 1 ? "amy_devices" : "amy_boxes", all));
+        return Optional.of(Resolution.ambiguous(linked.size() > 1 ? AMY_DEVICES : AMY_BOXES, all));
     }
 
     /** Whether the registry links the patient to the box by another rule than the box's owner. */
     private boolean linkedToGateway(ObjectId patient, String mac) {
         Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        for (Document d : main.getCollection("amy_devices").find(Filters.regex("mac_gw", re))
-                .projection(Projections.include("patient_id")).limit(50)) {
-            if (patient.equals(LegacyIds.objectId(d.get("patient_id")))) {
+        for (Document d : main.getCollection(AMY_DEVICES).find(Filters.regex(MAC_GW, re))
+                .projection(Projections.include(PATIENT_ID)).limit(50)) {
+            if (patient.equals(LegacyIds.objectId(d.get(PATIENT_ID)))) {
                 return true;
             }
         }
-        return main.getCollection("patients").find(Filters.and(Filters.eq("_id", patient),
-                Filters.regex("ava_mac_address", re))).projection(Projections.include("_id")).first() != null;
+        return main.getCollection(PATIENTS).find(Filters.and(Filters.eq("_id", patient),
+                Filters.regex(AVA_MAC_ADDRESS, re))).projection(Projections.include("_id")).first() != null;
     }
 
     private static Optional<Resolution> decide(java.util.Set<ObjectId> patients, String via) {
@@ -333,31 +352,31 @@ public final class PatientDirectory {
 
     private java.util.Set<ObjectId> bySubDevice(String mac) {
         Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        java.util.Set<ObjectId> out = patientField(main.getCollection("amy_devices"), anyOf(AMY_DEVICE_FIELDS, re),
-                "patient_id");
+        java.util.Set<ObjectId> out = patientField(main.getCollection(AMY_DEVICES), anyOf(AMY_DEVICE_FIELDS, re),
+                PATIENT_ID);
         out.addAll(patientDocuments(anyOf(PATIENT_DEVICE_FIELDS, re)));
         return out;
     }
 
     private java.util.Set<ObjectId> byGateway(String mac) {
         Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        java.util.Set<ObjectId> out = patientField(main.getCollection("amy_boxes"), Filters.regex("mac_address", re),
-                "patient_id");
-        out.addAll(patientDocuments(Filters.regex("ava_mac_address", re)));
+        java.util.Set<ObjectId> out = patientField(main.getCollection(AMY_BOXES), Filters.regex(MAC_ADDRESS, re),
+                PATIENT_ID);
+        out.addAll(patientDocuments(Filters.regex(AVA_MAC_ADDRESS, re)));
         return out;
     }
 
     private java.util.Set<ObjectId> byWatch(String imei) {
         Pattern re = Pattern.compile(Identifiers.imeiRegex(imei));
-        java.util.Set<ObjectId> out = patientField(main.getCollection("watches"), Filters.regex("imei", re),
-                "patient_id");
-        out.addAll(patientDocuments(Filters.regex("watch_mac_address", re)));
+        java.util.Set<ObjectId> out = patientField(main.getCollection(WATCHES), Filters.regex(IMEI, re),
+                PATIENT_ID);
+        out.addAll(patientDocuments(Filters.regex(WATCH_MAC_ADDRESS, re)));
         return out;
     }
 
     private java.util.Set<ObjectId> byCitizenId(String citizenId) {
         Pattern re = Pattern.compile("^\\s*" + Pattern.quote(citizenId) + "\\s*$");
-        return patientDocuments(Filters.regex("id_card", re));
+        return patientDocuments(Filters.regex(ID_CARD, re));
     }
 
     /** The live patients registry documents point at (the patient must exist and not be deleted). */
@@ -373,9 +392,9 @@ public final class PatientDirectory {
     }
 
     private java.util.Set<ObjectId> patientDocuments(Bson filter) {
-        Bson live = Filters.and(filter, Filters.ne("is_deleted", true));
+        Bson live = Filters.and(filter, Filters.ne(IS_DELETED, true));
         java.util.Set<ObjectId> out = new java.util.LinkedHashSet<>();
-        for (Document d : main.getCollection("patients").find(live).projection(Projections.include("_id"))
+        for (Document d : main.getCollection(PATIENTS).find(live).projection(Projections.include("_id"))
                 .limit(MAX_CLAIMS)) {
             out.add(d.getObjectId("_id"));
         }
@@ -384,8 +403,8 @@ public final class PatientDirectory {
 
     private boolean livePatient(ObjectId id) {
         // find, not countDocuments: a count is an aggregation, heavier than the one-document read it needs.
-        return main.getCollection("patients").find(Filters.and(Filters.eq("_id", id),
-                Filters.ne("is_deleted", true))).projection(Projections.include("_id")).first() != null;
+        return main.getCollection(PATIENTS).find(Filters.and(Filters.eq("_id", id),
+                Filters.ne(IS_DELETED, true))).projection(Projections.include("_id")).first() != null;
     }
 
     private static Bson anyOf(List<String> fields, Pattern re) {

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
 
 import java.math.BigDecimal;
 import java.util.List;

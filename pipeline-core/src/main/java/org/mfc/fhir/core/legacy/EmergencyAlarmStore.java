@@ -1,4 +1,8 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
+
+import static org.mfc.fhir.core.legacy.LegacyNames.EMERGENCY_ALARM;
+import static org.mfc.fhir.core.legacy.LegacyNames.IMEI;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENT_ID;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +14,9 @@ import java.util.Map;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.mfc.fhir.core.process.AlertNotice;
+import org.mfc.fhir.core.parse.AlertNotice;
+import org.mfc.fhir.core.store.FieldNames;
+import org.mfc.fhir.core.store.MongoErrors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.MongoBulkWriteException;
@@ -27,8 +33,6 @@ import com.mongodb.client.model.WriteModel;
  * alert is written once; a responder's later changes ({@code status}, {@code processed}) are never overwritten.
  */
 public final class EmergencyAlarmStore {
-
-    public static final String COLLECTION = "emergency_alarm";
 
     private final MongoDatabase main;
 
@@ -84,10 +88,10 @@ public final class EmergencyAlarmStore {
             }
             Document alertData = new Document("status", a.status())
                     .append("location", location(a))
-                    .append("imei", a.deviceId())
+                    .append(IMEI, a.deviceId())
                     .append("timestamp", Date.from(a.time()))
                     .append("priority", a.priority());
-            Document fields = new Document("patient_id", new ObjectId(a.patientId()))
+            Document fields = new Document(PATIENT_ID, new ObjectId(a.patientId()))
                     .append("alert_type", a.type())
                     .append("alert_data", alertData)
                     .append("status", "ACTIVE")
@@ -102,7 +106,7 @@ public final class EmergencyAlarmStore {
         }
         return MongoErrors.call("write emergency_alarm", () -> {
             try {
-                return main.getCollection(COLLECTION).bulkWrite(writes, new BulkWriteOptions().ordered(false))
+                return main.getCollection(EMERGENCY_ALARM).bulkWrite(writes, new BulkWriteOptions().ordered(false))
                         .getUpserts().size();
             } catch (MongoBulkWriteException e) {
                 if (MongoErrors.onlyDuplicateKeys(e)) {

@@ -1,4 +1,7 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
+
+import static org.mfc.fhir.core.legacy.LegacyNames.DATE_TAG;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENT_ID;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -14,8 +17,10 @@ import java.util.Optional;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.mfc.fhir.core.fhir.ObservationMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.model.IdType;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
@@ -24,8 +29,7 @@ import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.SleepPattern;
 import org.mfc.fhir.core.parse.SleepWindow;
 import org.mfc.fhir.core.parse.ThaiTime;
-import org.mfc.fhir.core.store.LegacyEntryMapper.GlucoseMarker;
-import org.mfc.fhir.core.store.LegacyStore;
+import org.mfc.fhir.core.model.GlucoseMarker;
 
 /**
  * Legacy history entry to {@link Reading}s, or the reasons it cannot be converted. The inverse of
@@ -97,10 +101,10 @@ public final class LegacyEntryReader {
             return EntryResult.live(live);
         }
         if (bucket.patientId() == null) {
-            return rejected(bucket, index, null, "patient_id", RejectReason.BUCKET_WITHOUT_PATIENT);
+            return rejected(bucket, index, null, PATIENT_ID, RejectReason.BUCKET_WITHOUT_PATIENT);
         }
         if (!bucket.patientKnown()) {
-            return rejected(bucket, index, null, "patient_id", RejectReason.UNKNOWN_PATIENT);
+            return rejected(bucket, index, null, PATIENT_ID, RejectReason.UNKNOWN_PATIENT);
         }
         List<MeasurementKind> kinds = kinds(bucket.collection());
         if (kinds.isEmpty()) {
@@ -119,12 +123,12 @@ public final class LegacyEntryReader {
         Instant time;
         Instant periodEnd = null;
         if (kinds.contains(MeasurementKind.STEPS)) {
-            Object tag = entry.get("date_tag");
+            Object tag = entry.get(DATE_TAG);
             Instant imported = LegacyValues.instant(entry.get(timeField));
             if (LegacyValues.text(tag) != null) {
                 Optional<Instant> day = stepDay(LegacyValues.text(tag));
                 if (day.isEmpty()) {
-                    return rejected(bucket, index, null, "date_tag", RejectReason.MALFORMED_DAY);
+                    return rejected(bucket, index, null, DATE_TAG, RejectReason.MALFORMED_DAY);
                 }
                 time = day.get();
             } else if (imported != null) {

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;

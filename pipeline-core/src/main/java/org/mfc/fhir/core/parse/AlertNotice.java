@@ -1,16 +1,16 @@
-package org.mfc.fhir.core.process;
+package org.mfc.fhir.core.parse;
 
 import java.time.Instant;
 
 import org.mfc.fhir.core.ids.DeterministicIds;
-import org.mfc.fhir.core.parse.AlertEvent;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A watch alarm (SOS, fall) as published on the alert topic and written to {@code emergency_alarm}. It carries
+ * A watch alarm (SOS, fall) as published on the alert topic and written to {@code emergency_alarm}: the parsed
+ * {@link AlertEvent} with its patient and id, below the stores and the processor that both use it. It carries
  * what a responder needs (who, what, where, when) and nothing else. {@code alertId} is a function of the device,
  * the alert type and the device's time, so a redelivered message gives the same id: consumers de-duplicate on it.
  *
@@ -29,7 +29,7 @@ public record AlertNotice(
         @JsonProperty("location") JsonNode location,
         @JsonProperty("ingest_id") String ingestId) {
 
-    static AlertNotice of(AlertEvent event, String patientId, String ingestId) {
+    public static AlertNotice of(AlertEvent event, String patientId, String ingestId) {
         String id = alertId(event);
         return new AlertNotice(id, event.type(), event.status(), event.priority(), event.device().key(),
                 event.device().id(), patientId, event.time(), event.location(), ingestId);

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
 
 /**
  * A reject (or a warning) about one legacy history entry, located precisely enough for an operator to open the

@@ -1,15 +1,16 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.model;
 
+import java.util.Arrays;
 import java.util.List;
 
-import org.mfc.fhir.core.model.IdType;
-import org.mfc.fhir.core.model.MeasurementKind;
-
 /**
- * Which registered device measured a legacy history entry of a kind: the legacy registry fields that name it
- * ({@code amy_devices} first, then {@code patients.*_mac_address}, legacy-db.md section 1). Old entries do not say
- * which device took them; the migrator attributes them to the patient's CURRENTLY registered device for the slot,
- * or to a per-patient placeholder when none is registered (docs/decisions.md, "Migration: identity").
+ * The one table of the legacy registry's device slots: for each kind of registered device, the fields that name it
+ * ({@code amy_devices} first, then {@code patients.*_mac_address}, legacy-db.md section 1). Live resolution
+ * ({@code legacy.PatientDirectory}) looks a measuring device up in every BLE slot's fields; the migrator
+ * ({@code legacy.PatientDevices}) attributes old entries, which do not say which device took them, to the patient's
+ * CURRENTLY registered device for the slot, or to a per-patient placeholder when none is registered
+ * (docs/decisions.md, "Migration: identity"). A device model names its slot ({@code parse.DeviceModels}). In the
+ * model, below both the parsers and the legacy package, because all three read it.
  */
 public enum DeviceSlot {
     BLOOD_PRESSURE("bp", IdType.BLE_MAC, List.of("mac_bps", "mac_dusun_bps"), "blood_pressure_mac_address"),
@@ -20,6 +21,11 @@ public enum DeviceSlot {
     GLUCOMETER("glucometer", IdType.BLE_MAC, List.of("mac_gluc"), "blood_glucose_mac_address"),
     CHOLESTEROL_METER("cholesterol-meter", IdType.BLE_MAC, List.of("mac_chol"), "cholesterol_mac_address"),
     URIC_METER("uric-meter", IdType.BLE_MAC, List.of("mac_ua"), "uric_mac_address"),
+    /**
+     * A salt meter registered in {@code amy_devices}: it identifies the patient of a reading, though no kind the
+     * pipeline stores comes from it yet; the registry has no {@code patients} field for it.
+     */
+    SALT_METER("salt-meter", IdType.BLE_MAC, List.of("mac_salt_meter"), null),
     WATCH("watch", IdType.IMEI, List.of("mac_watch"), "watch_mac_address"),
     /** Laboratory values (creatinine, urea, lipid panels, uric acid in mg/dL): always a placeholder. */
     LABORATORY("lab", null, List.of(), null),
@@ -42,6 +48,19 @@ public enum DeviceSlot {
         this.patientField = patientField;
     }
 
+    /** {@code amy_devices} fields of every measuring (BLE) device, in table order. */
+    public static List<String> bleAmyDevicesFields() {
+        return Arrays.stream(values()).filter(s -> s.idType == IdType.BLE_MAC)
+                .flatMap(s -> s.amyDevicesFields.stream()).toList();
+    }
+
+    /** {@code patients} fields of every measuring (BLE) device, in table order. */
+    public static List<String> blePatientFields() {
+        return Arrays.stream(values()).filter(s -> s.idType == IdType.BLE_MAC && s.patientField != null)
+                .map(s -> s.patientField).toList();
+    }
+
+    /** The slot whose registered device measured a legacy entry of {@code kind}. */
     public static DeviceSlot of(MeasurementKind kind) {
         return switch (kind) {
             case BLOOD_PRESSURE -> BLOOD_PRESSURE;

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
 
 import org.mfc.fhir.core.model.Reading;
 

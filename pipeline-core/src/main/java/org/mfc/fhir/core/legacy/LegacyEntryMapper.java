@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -7,16 +7,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.model.DeviceFamily;
+import org.mfc.fhir.core.model.GlucoseMarker;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.model.ReadingDetails;
-import org.mfc.fhir.core.model.Systems;
 
 /**
  * Reading to the entry the legacy application reads (legacy-db.md section 2), using the field names of the
@@ -29,7 +28,7 @@ public final class LegacyEntryMapper {
     private static final DateTimeFormatter MONTH_TAG = DateTimeFormatter.ofPattern("MM-yyyy");
     private static final DateTimeFormatter DAY_TAG = DateTimeFormatter.ofPattern("ddMMyyyy");
     /** Entry field of the Thai-local day of a step or sleep entry ({@code DDMMYYYY}). */
-    public static final String DAY_TAG_FIELD = "date_tag";
+    public static final String DAY_TAG_FIELD = LegacyNames.DATE_TAG;
     /** Sleep details the parser passes through verbatim into the legacy entry (legacy-db.md section 2). */
     static final java.util.List<String> SLEEP_DETAILS = java.util.List.of("sleep_data", "sleep_time", "sleep_num",
             "sleep_timestamp");
@@ -179,64 +178,4 @@ public final class LegacyEntryMapper {
         }
         return v.doubleValue();
     }
-
-    /**
-     * The glucose meal marker: legacy {@code dtx_type} and the {@code *_dtx} field it selects, and the code of the
-     * FHIR component that carries it (docs/decisions.md, "Glucose meal marker").
-     */
-    public enum GlucoseMarker {
-        BEFORE_MEAL(0, "pre_meal", "Before Meal", "before-meal"),
-        AFTER_MEAL(1, "post_meal", "After Meal", "after-meal"),
-        FASTING(2, "fasting", "Fasting", "fasting"),
-        NO_MARKER(3, "no_marker", "No marker", "no-marker");
-
-        /** Code system of the marker values in FHIR. */
-        public static final String SYSTEM = Systems.PROJECT_BASE + "/CodeSystem/meal-marker";
-        /** Code of the Observation component that carries the marker, in {@link Systems#MEASUREMENT_CODES}. */
-        public static final String COMPONENT_CODE = "meal-marker";
-        /** Key of the marker in {@code Reading.details()}. */
-        public static final String DETAIL = "marker";
-
-        public final int dtxType;
-        public final String legacyPrefix;
-        public final String legacyLabel;
-        public final String code;
-
-        GlucoseMarker(int dtxType, String legacyPrefix, String legacyLabel, String code) {
-            this.dtxType = dtxType;
-            this.legacyPrefix = legacyPrefix;
-            this.legacyLabel = legacyLabel;
-            this.code = code;
-        }
-
-        /**
-         * The marker of a spelling, matched whole after folding case, {@code _}, {@code -} and runs of spaces: every
-         * spelling seen (legacy-db.md section 3) and the meters'. A spelling no rule names (such as
-         * {@code Non-fasting}) is not guessed from a word inside it: empty.
-         */
-        public static java.util.Optional<GlucoseMarker> parse(String raw) {
-            if (raw == null) {
-                return java.util.Optional.empty();
-            }
-            String m = raw.strip().toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ')
-                    .replaceAll("\\s+", " ");
-            return java.util.Optional.ofNullable(SPELLINGS.get(m));
-        }
-
-        /** The marker of a spelling; absent or unknown means the reading carries no usable marker. */
-        public static GlucoseMarker of(String raw) {
-            return parse(raw).orElse(NO_MARKER);
-        }
-    }
-
-    private static final Map<String, GlucoseMarker> SPELLINGS = Map.ofEntries(
-            Map.entry("before meal", GlucoseMarker.BEFORE_MEAL), Map.entry("before meals", GlucoseMarker.BEFORE_MEAL),
-            Map.entry("pre meal", GlucoseMarker.BEFORE_MEAL), Map.entry("premeal", GlucoseMarker.BEFORE_MEAL),
-            Map.entry("before", GlucoseMarker.BEFORE_MEAL),
-            Map.entry("after meal", GlucoseMarker.AFTER_MEAL), Map.entry("after meals", GlucoseMarker.AFTER_MEAL),
-            Map.entry("post meal", GlucoseMarker.AFTER_MEAL), Map.entry("postmeal", GlucoseMarker.AFTER_MEAL),
-            Map.entry("after", GlucoseMarker.AFTER_MEAL),
-            Map.entry("fasting", GlucoseMarker.FASTING), Map.entry("fast", GlucoseMarker.FASTING),
-            Map.entry("no marker", GlucoseMarker.NO_MARKER), Map.entry("nomarker", GlucoseMarker.NO_MARKER),
-            Map.entry("none", GlucoseMarker.NO_MARKER), Map.entry("no mark", GlucoseMarker.NO_MARKER));
 }

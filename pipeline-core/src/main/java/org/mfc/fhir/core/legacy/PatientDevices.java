@@ -1,4 +1,8 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
+
+import static org.mfc.fhir.core.legacy.LegacyNames.AVA_MAC_ADDRESS;
+import static org.mfc.fhir.core.legacy.LegacyNames.IMEI;
+import static org.mfc.fhir.core.legacy.LegacyNames.MAC_GW;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -8,6 +12,7 @@ import java.util.Optional;
 import org.bson.Document;
 import org.mfc.fhir.core.ids.Identifiers;
 import org.mfc.fhir.core.model.DeviceIdentity;
+import org.mfc.fhir.core.model.DeviceSlot;
 import org.mfc.fhir.core.model.IdType;
 
 /**
@@ -44,7 +49,7 @@ public final class PatientDevices {
             }
             if (slot == DeviceSlot.WATCH) {
                 for (Document w : watches) {
-                    id = id.or(() -> normalise(IdType.IMEI, w.get("imei")));
+                    id = id.or(() -> normalise(IdType.IMEI, w.get(IMEI)));
                 }
             }
             if (slot.patientField != null) {
@@ -52,12 +57,12 @@ public final class PatientDevices {
             }
             id.ifPresent(v -> out.put(slot, new DeviceIdentity(slot.idType, v, null)));
         }
-        Optional<String> box = normalise(IdType.BOX_MAC, amyDevices == null ? null : amyDevices.get("mac_gw"))
-                .or(() -> normalise(IdType.BOX_MAC, patient == null ? null : patient.get("ava_mac_address")));
+        Optional<String> box = normalise(IdType.BOX_MAC, amyDevices == null ? null : amyDevices.get(MAC_GW))
+                .or(() -> normalise(IdType.BOX_MAC, patient == null ? null : patient.get(AVA_MAC_ADDRESS)));
         return new PatientDevices(out, box.map(v -> new DeviceIdentity(IdType.BOX_MAC, v, null)).orElse(null));
     }
 
-    static Optional<String> normalise(IdType type, Object raw) {
+    public static Optional<String> normalise(IdType type, Object raw) {
         if (!(raw instanceof String s)) {
             return Optional.empty();
         }

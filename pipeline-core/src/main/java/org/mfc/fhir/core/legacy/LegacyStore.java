@@ -1,4 +1,11 @@
-package org.mfc.fhir.core.store;
+package org.mfc.fhir.core.legacy;
+
+import static org.mfc.fhir.core.legacy.LegacyNames.CREATED_AT;
+import static org.mfc.fhir.core.legacy.LegacyNames.DATA;
+import static org.mfc.fhir.core.legacy.LegacyNames.DATE_TAG;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENTS;
+import static org.mfc.fhir.core.legacy.LegacyNames.PATIENT_ID;
+import static org.mfc.fhir.core.legacy.LegacyNames.UPDATED_AT;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +19,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.model.MeasurementKind;
+import org.mfc.fhir.core.store.IndexedStore;
+import org.mfc.fhir.core.store.MongoErrors;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoServerException;
@@ -38,7 +47,7 @@ import com.mongodb.client.model.WriteModel;
  * holds the whole history (docs/decisions.md, "Legacy bucket bound"). The bucket key is unique, so two concurrent
  * first writes for one patient cannot create two buckets.
  */
-public final class LegacyStore {
+public final class LegacyStore implements IndexedStore {
 
     private static final Logger LOG = Logger.getLogger(LegacyStore.class);
 
@@ -105,6 +114,7 @@ public final class LegacyStore {
      * the same keys), a plain index is kept and the reason logged: the writes stay correct, only the concurrent
      * first write is unguarded there.
      */
+    @Override
     public void ensureIndexes() {
         bucketCollections().forEach((collection, monthly) -> MongoErrors.call("create legacy index on "
                 + collection, () -> {
@@ -114,7 +124,7 @@ public final class LegacyStore {
     }
 
     private static void ensureBucketIndex(MongoCollection<Document> target) {
-        Bson keys = Indexes.ascending("patient_id", "date_tag");
+        Bson keys = Indexes.ascending(PATIENT_ID, DATE_TAG);
         Document existing = null;
         for (Document index : target.listIndexes()) {
             if (BUCKET_INDEX.equals(index.getString("name"))) {
@@ -188,7 +198,7 @@ public final class LegacyStore {
             }
         }));
         if (!lastValues.isEmpty()) {
-            MongoErrors.call("write legacy patients.last_*", () -> main.getCollection("patients")
+            MongoErrors.call("write legacy patients.last_*", () -> main.getCollection(PATIENTS)
                     .bulkWrite(lastValues, new BulkWriteOptions().ordered(false)));
         }
     }
@@ -206,25 +216,25 @@ public final class LegacyStore {
 
         void add(LegacyEntry e, Date now) {
             var target = e.kind().legacy;
-            Bson bucket = e.dateTag() == null ? Filters.eq("patient_id", e.patientId())
-                    : Filters.and(Filters.eq("patient_id", e.patientId()), Filters.eq("date_tag", e.dateTag()));
+            Bson bucket = e.dateTag() == null ? Filters.eq(PATIENT_ID, e.patientId())
+                    : Filters.and(Filters.eq(PATIENT_ID, e.patientId()), Filters.eq(DATE_TAG, e.dateTag()));
             // Make sure the bucket exists, then push only if no entry carries this Observation id.
             full.add(new UpdateOneModel<>(bucket, Updates.combine(
-                    Updates.setOnInsert("data", List.of()), Updates.setOnInsert("created_at", now),
-                    Updates.setOnInsert("updated_at", now), Updates.setOnInsert("__v", 0)), UPSERT));
+                    Updates.setOnInsert(DATA, List.of()), Updates.setOnInsert(CREATED_AT, now),
+                    Updates.setOnInsert(UPDATED_AT, now), Updates.setOnInsert("__v", 0)), UPSERT));
             Object dailyValue = dailyMaximum(e);
             if (dailyValue != null) {
                 // Cumulative daily count: the day's entry (same Observation id) is replaced in place by a higher
                 // count; a lower count or a replay matches nothing.
                 String valueField = target.fields().get(MeasurementKind.VALUE);
-                full.add(new UpdateOneModel<>(Filters.and(bucket, Filters.elemMatch("data", Filters.and(
+                full.add(new UpdateOneModel<>(Filters.and(bucket, Filters.elemMatch(DATA, Filters.and(
                         Filters.eq(ENTRY_ID_FIELD, e.entryId()), Filters.lt(valueField, dailyValue)))),
-                        Updates.combine(Updates.set("data.$", e.entry()), Updates.set("updated_at", now),
+                        Updates.combine(Updates.set("data.$", e.entry()), Updates.set(UPDATED_AT, now),
                                 Updates.inc("__v", 1))));
             }
             var push = new UpdateOneModel<Document>(Filters.and(bucket, Filters.ne("data." + ENTRY_ID_FIELD,
-                    e.entryId())), Updates.combine(Updates.pushEach("data", List.of(e.entry()), bound),
-                            Updates.set("updated_at", now), Updates.inc("__v", 1)));
+                    e.entryId())), Updates.combine(Updates.pushEach(DATA, List.of(e.entry()), bound),
+                            Updates.set(UPDATED_AT, now), Updates.inc("__v", 1)));
             pushes.add(push);
             full.add(push);
         }

@@ -1,4 +1,11 @@
-package org.mfc.fhir.core.fhir;
+package org.mfc.fhir.core.legacy;
+
+import static org.mfc.fhir.core.legacy.LegacyNames.BIRTH_DATE_PARTIAL;
+import static org.mfc.fhir.core.legacy.LegacyNames.ID_CARD;
+import static org.mfc.fhir.core.legacy.LegacyNames.IS_DELETED;
+import static org.mfc.fhir.core.legacy.LegacyNames.NEW_HOSPITAL_IDS;
+import static org.mfc.fhir.core.legacy.LegacyNames.REGISTRATION_STATUS;
+import static org.mfc.fhir.core.legacy.LegacyNames.UNREGISTERED;
 
 import java.time.LocalDate;
 import java.util.Date;
@@ -10,6 +17,8 @@ import org.hl7.fhir.r5.model.DateType;
 import org.hl7.fhir.r5.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r5.model.HumanName;
 import org.hl7.fhir.r5.model.Patient;
+import org.mfc.fhir.core.fhir.MappedResource;
+import org.mfc.fhir.core.fhir.MappingVersion;
 import org.mfc.fhir.core.ids.CitizenIds;
 import org.mfc.fhir.core.model.Systems;
 import org.mfc.fhir.core.parse.ThaiTime;
@@ -22,11 +31,6 @@ public final class PatientMapper {
 
     /** Tag on Patients created for kiosk walk-ins whom the registry does not know. */
     public static final String REGISTRATION_TAG_SYSTEM = Systems.PROJECT_BASE + "/CodeSystem/registration-status";
-    /**
-     * Legacy field (chosen here) of a birth date known only to the year or month ({@code 1979}, {@code 1979-07}):
-     * the legacy {@code birth_date} holds whole dates only.
-     */
-    public static final String BIRTH_DATE_PARTIAL = "birth_date_partial";
 
     public MappedResource map(Document legacy) {
         ObjectId id = legacy.getObjectId("_id");
@@ -35,7 +39,7 @@ public final class PatientMapper {
         p.getMeta().addSecurity(new org.hl7.fhir.r5.model.Coding(Systems.CONFIDENTIALITY, "N", "normal"));
         MappingVersion.tag(p);
         p.addIdentifier().setSystem(Systems.LEGACY_ID).setValue(id.toHexString());
-        String idCard = text(legacy.get("id_card"));
+        String idCard = text(legacy.get(ID_CARD));
         if (idCard != null && CitizenIds.valid(idCard)) {
             p.addIdentifier().setSystem(Systems.CITIZEN_ID).setValue(idCard).getType()
                     .addCoding(Systems.IDENTIFIER_TYPE, "NI", "National unique individual identifier");
@@ -70,13 +74,13 @@ public final class PatientMapper {
         if (birth != null) {
             p.setBirthDateElement(new DateType(birth));
         }
-        boolean deleted = Boolean.TRUE.equals(legacy.get("is_deleted"));
+        boolean deleted = Boolean.TRUE.equals(legacy.get(IS_DELETED));
         Object active = legacy.get("is_active");
         p.setActive(!deleted && !Boolean.FALSE.equals(active));
         if (hospital != null) {
             p.setManagingOrganization(new org.hl7.fhir.r5.model.Reference("Organization/" + hospital));
         }
-        if ("unregistered".equals(text(legacy.get("registration_status")))) {
+        if (UNREGISTERED.equals(text(legacy.get(REGISTRATION_STATUS)))) {
             p.getMeta().addTag(REGISTRATION_TAG_SYSTEM, "unregistered", "Walk-in, not in the registry");
         }
         return new MappedResource(p, id.toHexString(), null, null, null);
@@ -97,7 +101,8 @@ public final class PatientMapper {
 
     /**
      * The birth date in FHIR date form. A legacy Date is read in the legacy application's zone (Thai local): a
-     * Thai midnight is 17:00 UTC the day before. A partial date ({@value #BIRTH_DATE_PARTIAL}) keeps what is known.
+     * Thai midnight is 17:00 UTC the day before. A partial date ({@value LegacyNames#BIRTH_DATE_PARTIAL}) keeps what
+     * is known.
      */
     static String birthDate(Object raw, Object partial) {
         if (raw instanceof Date d) {
@@ -120,9 +125,9 @@ public final class PatientMapper {
 
     /** The patient's hospital: the first of {@code new_hospital_ids}, as 24 hex, or null. */
     private static String firstHospital(Document legacy) {
-        if (legacy.get("new_hospital_ids") instanceof java.util.List<?> ids) {
+        if (legacy.get(NEW_HOSPITAL_IDS) instanceof java.util.List<?> ids) {
             for (Object id : ids) {
-                ObjectId oid = org.mfc.fhir.core.store.LegacyIds.objectId(id);
+                ObjectId oid = LegacyIds.objectId(id);
                 if (oid != null) {
                     return oid.toHexString();
                 }

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
 
 /**
  * Why a legacy history entry (or one reading of it) was not converted. The codes appear in the migration report,

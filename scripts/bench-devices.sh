@@ -126,6 +126,31 @@ now_ms() { date +%s%3N; }
 done_with() {
   if [ "${KEEP_RUN_DIRS:-}" = 1 ]; then echo "run directory kept: $1"; else rm -rf "$1"; fi
 }
+# One measurement against a fresh stack that is ready before the load starts: its own run directory ($dir), the
+# stack started and awaited, the measurement (a function), the stack stopped.
+on_ready_stack() {
+  dir=$(mktemp -d /tmp/bench-devices.XXXXXX)
+  note_load "$1, run $run"
+  start_stack "$dir"
+  await_stack "$dir"
+  "$2"
+  stop_stack
+  done_with "$dir"
+}
+steady_state() {
+  "$JAVA" "${BENCH[@]}" org.mfc.fhir.bench.EndToEndBench --url "http://127.0.0.1:$INGEST_PORT" \
+    --kafka "127.0.0.1:$KAFKA_PORT" --mongo "mongodb://127.0.0.1:$MONGO_PORT" --rates "$STEADY_RATES" \
+    --duration "$STEADY_SECONDS" --warmup "$STEADY_WARMUP" --warmup-rate 1000 --devices "$DEVICES" \
+    --out "$dir/end-to-end" --csv "$OUT/steady.csv" --label "$run" --token "$TOKEN" | grep -E 'req/s:' || true
+}
+cost() {
+  "$JAVA" "${BENCH[@]}" org.mfc.fhir.bench.CostBench --url "http://127.0.0.1:$INGEST_PORT" --token "$TOKEN" \
+    --rate "$COST_RATE" --seconds "$COST_SECONDS" --warmup "$COST_WARMUP" --devices "$DEVICES" \
+    --mongo "mongodb://127.0.0.1:$MONGO_PORT" --kafka "127.0.0.1:$KAFKA_PORT" \
+    --ingest-metrics "http://127.0.0.1:$INGEST_MANAGEMENT_PORT/q/metrics" --worker-metrics "http://127.0.0.1:$WORKER_MANAGEMENT_PORT/q/metrics" \
+    --pids "$dir/pids" --clk-tck "$(getconf CLK_TCK)" \
+    --out "$OUT/cost-$run" --summary "$OUT/cost.csv" --label "$run" | head -n 2
+}
 
 for run in $(seq 1 "$RUNS"); do
   if has cold; then
@@ -171,31 +196,11 @@ for run in $(seq 1 "$RUNS"); do
   fi
 
   if has steady; then
-    dir=$(mktemp -d /tmp/bench-devices.XXXXXX)
-    note_load "steady state, run $run"
-    start_stack "$dir"
-    await_stack "$dir"
-    "$JAVA" "${BENCH[@]}" org.mfc.fhir.bench.EndToEndBench --url "http://127.0.0.1:$INGEST_PORT" \
-      --kafka "127.0.0.1:$KAFKA_PORT" --mongo "mongodb://127.0.0.1:$MONGO_PORT" --rates "$STEADY_RATES" \
-      --duration "$STEADY_SECONDS" --warmup "$STEADY_WARMUP" --warmup-rate 1000 --devices "$DEVICES" \
-      --out "$dir/end-to-end" --csv "$OUT/steady.csv" --label "$run" --token "$TOKEN" | grep -E 'req/s:' || true
-    stop_stack
-    done_with "$dir"
+    on_ready_stack "steady state" steady_state
   fi
 
   if has cost; then
-    dir=$(mktemp -d /tmp/bench-devices.XXXXXX)
-    note_load "cost, run $run"
-    start_stack "$dir"
-    await_stack "$dir"
-    "$JAVA" "${BENCH[@]}" org.mfc.fhir.bench.CostBench --url "http://127.0.0.1:$INGEST_PORT" --token "$TOKEN" \
-      --rate "$COST_RATE" --seconds "$COST_SECONDS" --warmup "$COST_WARMUP" --devices "$DEVICES" \
-      --mongo "mongodb://127.0.0.1:$MONGO_PORT" --kafka "127.0.0.1:$KAFKA_PORT" \
-      --ingest-metrics "http://127.0.0.1:$INGEST_MANAGEMENT_PORT/q/metrics" --worker-metrics "http://127.0.0.1:$WORKER_MANAGEMENT_PORT/q/metrics" \
-      --pids "$dir/pids" --clk-tck "$(getconf CLK_TCK)" \
-      --out "$OUT/cost-$run" --summary "$OUT/cost.csv" --label "$run" | head -n 2
-    stop_stack
-    done_with "$dir"
+    on_ready_stack "cost" cost
   fi
 done
 

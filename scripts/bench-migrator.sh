@@ -41,8 +41,8 @@ OUT=${OUT:-docs/benchmarks/migrator.md}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=fhir-migrator/target/quarkus-app/quarkus-run.jar
 
-if [ ! -f "$JAR" ] || [ ! -f embedded-infra/target/embedded-infra.jar ]; then
-  ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl embedded-infra,fhir-migrator -am package
+if [ ! -f "$JAR" ] || [ ! -f embedded-infra/target/embedded-infra.jar ] || [ ! -f pipeline-bench/target/pipeline-bench.jar ]; then
+  ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl embedded-infra,fhir-migrator,pipeline-bench -am package
 fi
 
 WORK=$(mktemp -d /tmp/bench-migrator.XXXXXX)
@@ -75,7 +75,9 @@ fi
 
 export MONGODB_URI="$URI" MONGODB_MAIN_DB=AMY_BENCH MONGODB_FHIR_DB=FHIR_BENCH MIGRATION_BATCH_SIZE="$BATCH" \
   MIGRATION_REPORT_DIR="$WORK/reports"
-"$JAVA" -Xmx1g -jar "$JAR" generate --replace --seed "$SEED" --patients "$PATIENTS" --history-entries "$ENTRIES" \
+# The test-data generator is not in the migrator image (scripts/generate-legacy.sh, pipeline-bench).
+JAVA_OPTS=-Xmx1g scripts/generate-legacy.sh --mongo "$URI" --main-db AMY_BENCH --replace --seed "$SEED" \
+  --patients "$PATIENTS" --history-entries "$ENTRIES" --manifest "$WORK/reports/generate-manifest-$SEED.json" \
   | grep -E '^generated'
 
 # A previous run's resources and checkpoints would make convert a no-op.

@@ -9,7 +9,8 @@
 #   scripts/migrate.sh verify [--sample-every 50]
 #   scripts/migrate.sh rederive [--skip-topic] [--restart]   (after a mapping change; KAFKA_BOOTSTRAP_SERVERS)
 #   scripts/migrate.sh rollback --convert [--move] --yes
-#   scripts/migrate.sh generate --seed 42 --patients 100 --entries-per-bucket 20   (synthetic data, test only)
+#
+# Synthetic test data is not made by the migrator: scripts/generate-legacy.sh (pipeline-bench).
 #
 # The exit code is the job's: 0 done, 1 verification/integrity failure, 2 usage, 3 rejects above the limit.
 case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac

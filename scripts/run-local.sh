@@ -207,7 +207,7 @@ fi
 READ_TOKEN=$(scripts/mint-token.sh --subject local-reader --audience mfc-fhir --scope 'system/*.read' \
   --lifetime 86400 2>/dev/null)
 
-SAMPLE="pipeline-core/src/test/resources/payloads/ava4/bp_biolight.json"
+SAMPLE="pipeline-test-support/src/main/resources/payloads/ava4/bp_biolight.json"
 SHOW="scripts/show-observations.sh"
 [ "$MONGO_PORT" = 27017 ] || SHOW="MONGO_PORT=$MONGO_PORT $SHOW"
 [ "$MONGODB_FHIR_DB" = MFC_FHIR_R5 ] || SHOW="MONGODB_FHIR_DB=$MONGODB_FHIR_DB $SHOW"

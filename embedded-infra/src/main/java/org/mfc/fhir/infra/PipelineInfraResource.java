@@ -21,10 +21,15 @@ public class PipelineInfraResource implements QuarkusTestResourceLifecycleManage
     @Override
     public Map<String, String> start() {
         PipelineInfra infra = PipelineInfra.shared();
+        return serviceSettings(infra.kafkaBootstrapServers(), infra.mongoConnectionString());
+    }
+
+    /** A service's settings for this broker and database (shared by the SCRAM broker's resource). */
+    static Map<String, String> serviceSettings(String kafkaBootstrapServers, String mongoConnectionString) {
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", infra.kafkaBootstrapServers());
-        config.put("mp.messaging.connector.smallrye-kafka.bootstrap.servers", infra.kafkaBootstrapServers());
-        config.put("quarkus.mongodb.connection-string", infra.mongoConnectionString());
+        config.put("kafka.bootstrap.servers", kafkaBootstrapServers);
+        config.put("mp.messaging.connector.smallrye-kafka.bootstrap.servers", kafkaBootstrapServers);
+        config.put("quarkus.mongodb.connection-string", mongoConnectionString);
         config.put("quarkus.kafka.devservices.enabled", "false");
         config.put("quarkus.mongodb.devservices.enabled", "false");
         for (String category : BrokerLogLevels.BROKER_CATEGORIES) {

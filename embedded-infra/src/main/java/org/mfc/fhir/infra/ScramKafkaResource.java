@@ -2,6 +2,12 @@ package org.mfc.fhir.infra;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -32,19 +38,45 @@ public class ScramKafkaResource implements QuarkusTestResourceLifecycleManager {
         return new EmbeddedKafkaBroker.Scram(0, USER, PASSWORD).clientSettings();
     }
 
+    /**
+     * What the SCRAM tests prove: this broker admits a client with a service's own client settings, and refuses the
+     * same client with nothing but its {@code bootstrap.servers}. So the service's clients pass the SASL settings on.
+     *
+     * @throws AssertionError when either half does not hold
+     */
+    public static void assertAdmitsOnlyWithCredentials(Map<?, ?> serviceClientSettings) {
+        if (!admits(serviceClientSettings)) {
+            throw new AssertionError("a client with the service's kafka.* settings was not admitted");
+        }
+        Map<String, Object> bootstrapOnly = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                serviceClientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        if (admits(bootstrapOnly)) {
+            throw new AssertionError("a client without the SASL settings was admitted");
+        }
+    }
+
+    /** Whether the broker admits a client with these settings: an admin client asks it for its nodes. */
+    private static boolean admits(Map<?, ?> clientSettings) {
+        Map<String, Object> settings = new HashMap<>();
+        clientSettings.forEach((key, value) -> settings.put(String.valueOf(key), value));
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        try (Admin admin = Admin.create(settings)) {
+            admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public Map<String, String> start() {
-        String bootstrap = broker().address();
-        Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", bootstrap);
-        config.put("mp.messaging.connector.smallrye-kafka.bootstrap.servers", bootstrap);
+        Map<String, String> config = PipelineInfraResource.serviceSettings(broker().address(),
+                PipelineInfra.shared().mongoConnectionString());
         clientSettings().forEach((key, value) -> config.put("kafka." + key, value));
-        config.put("quarkus.mongodb.connection-string", PipelineInfra.shared().mongoConnectionString());
-        config.put("quarkus.kafka.devservices.enabled", "false");
-        config.put("quarkus.mongodb.devservices.enabled", "false");
-        for (String category : BrokerLogLevels.BROKER_CATEGORIES) {
-            config.put("quarkus.log.category.\"" + category + "\".level", "WARN");
-        }
         return config;
     }
 

@@ -101,6 +101,15 @@ class FhirReadApiTest {
     }
 
     @Test
+    void givenARequestId_whenRead_thenEchoedAndAnInsaneOneReplaced() {
+        assertThat(given().header("Authorization", "Bearer " + ReadTokens.system()).header("X-Request-ID", "read-1")
+                .get("/fhir/Patient/" + A).header("X-Request-ID")).isEqualTo("read-1");
+        String replaced = given().header("Authorization", "Bearer " + ReadTokens.system())
+                .header("X-Request-ID", "not sane <id>").get("/fhir/Patient/" + A).header("X-Request-ID");
+        assertThat(replaced).isNotEqualTo("not sane <id>").matches("[0-9a-f-]{36}");
+    }
+
+    @Test
     void givenXmlFormat_whenRead_thenFhirXml() {
         Response r = get(ReadTokens.system(), "/fhir/Patient/" + A + "?_format=xml");
         assertThat(r.statusCode()).isEqualTo(200);

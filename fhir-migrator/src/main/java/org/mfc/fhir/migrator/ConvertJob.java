@@ -22,6 +22,7 @@ import org.mfc.fhir.core.migrate.MigratedReadingMapper;
 import org.mfc.fhir.core.legacy.RejectReason;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
+import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.store.FhirStore;
 import org.mfc.fhir.core.legacy.LegacyEntryMapper;
 
@@ -131,7 +132,7 @@ public final class ConvertJob {
             return;
         }
         if (cp != null) {
-            LOG.infof("MIGRATE %s %s resumes after bucket %s", op, collection, cp.get("last_id"));
+            LOG.infof("%s %s %s resumes after bucket %s", Stage.MIGRATE, op, collection, cp.get("last_id"));
         }
         Object last = cp == null ? null : cp.get("last_id");
         try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, op, collection, last, tally,
@@ -234,7 +235,7 @@ public final class ConvertJob {
                 }
                 return new Mapped(out, null);
             } catch (RuntimeException e) {
-                LOG.warnf("MIGRATE convert cannot map %s (%s): %s", p.reading().sourceRef(), r.kind(),
+                LOG.warnf("%s convert cannot map %s (%s): %s", Stage.MIGRATE, p.reading().sourceRef(), r.kind(),
                         e.getClass().getSimpleName());
                 String[] at = p.reading().sourceRef().split("/");
                 return new Mapped(List.of(), new EntryProblem(at[0], at[1], Integer.parseInt(at[2]), r.kind().name(),

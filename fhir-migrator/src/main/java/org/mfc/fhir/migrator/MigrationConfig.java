@@ -3,6 +3,8 @@ package org.mfc.fhir.migrator;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.mfc.fhir.core.messaging.Topics;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -25,9 +27,12 @@ public interface MigrationConfig {
     String fhirDb();
 
     /**
-     * History entries or registry documents per write and checkpoint ({@code MIGRATION_BATCH_SIZE}). 500 converted a
-     * million entries faster than 1,000 or 250 (scripts/bench-migrator.sh): a smaller batch's documents are still in
-     * the CPU cache when written, and a resumed run redoes less.
+     * History entries or registry documents per write and checkpoint ({@code MIGRATION_BATCH_SIZE}). Chosen for a real
+     * MongoDB (docs/decisions.md, "The migrator's defaults come from a real MongoDB"): a batch of 500 is one insert
+     * command of one or two MiB, far below the 48 MB message and 100,000-operation limits, and spreads the batch's few
+     * majority-acknowledged round trips over hundreds of documents, while each command stays short enough not to
+     * hold up the live pipeline's writes on the same primary; the job holds {@code writers + 1} batches, and a resumed
+     * run redoes at most that much.
      */
     @WithName("batch-size")
     @WithDefault("500")
@@ -64,8 +69,10 @@ public interface MigrationConfig {
 
     /**
      * Entries/s that {@code analyze} assumes for {@code convert} when it estimates the duration
-     * ({@code MIGRATION_EXPECTED_RATE}). The default is the order measured against the Mongo stand-in on a shared
-     * 2-core machine (scripts/bench-migrator.sh); set it from a benchmark against the real deployment.
+     * ({@code MIGRATION_EXPECTED_RATE}). The default is a planning figure for the shipped job (one CPU, two writers,
+     * majority write concern): below the migrator's own CPU bound of about 18,000 to 24,000 entries per CPU-second and
+     * above what a majority acknowledgement across zones allows (docs/decisions.md). Set it from
+     * {@code scripts/bench-migrator.sh} against the real deployment.
      */
     @WithName("expected-rate")
     @WithDefault("10000")
@@ -73,20 +80,17 @@ public interface MigrationConfig {
 
     /**
      * Batches written at once, each on its own connection ({@code MIGRATION_WRITERS}); checkpoints still follow the
-     * source order. More than one lets a database that inserts on several cores work while the next batch is mapped.
+     * source order. Two hide one batch's majority acknowledgement behind the other's writes; WiredTiger would accept
+     * many more concurrent writers, but with one CPU the mapping, not the database, is the bound, and more writers
+     * would only load the primary the live pipeline shares.
      */
     @WithName("writers")
     @WithDefault("2")
     int writers();
 
-    /** Brokers of the readings topic that {@code rederive} reads ({@code KAFKA_BOOTSTRAP_SERVERS}). */
-    @WithName("kafka-bootstrap-servers")
-    @WithDefault("localhost:9092")
-    String kafkaBootstrapServers();
-
     /** The readings topic ({@code FHIR_QUEUE_NAME}). */
     @WithName("readings-topic")
-    @WithDefault("fhir.readings")
+    @WithDefault(Topics.READINGS)
     String readingsTopic();
 
     /**
@@ -106,11 +110,6 @@ public interface MigrationConfig {
     @WithName("device-clock-max-ahead")
     @WithDefault("5m")
     Duration deviceClockMaxAhead();
-
-    default RederiveJob.Settings rederive() {
-        return new RederiveJob.Settings(kafkaBootstrapServers(), readingsTopic(), rederiveGroup(), legacyRouting(),
-                deviceClockMaxAhead());
-    }
 
     default MigrationSettings settings() {
         int t = threads() > 0 ? threads() : Runtime.getRuntime().availableProcessors();

@@ -1,19 +1,11 @@
 package org.mfc.fhir.migrator;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
-import org.bson.Document;
-import org.bson.json.JsonWriterSettings;
-import org.mfc.fhir.core.legacy.EntryProblem;
-import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.messaging.Topics;
 
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoDatabase;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,16 +13,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The migrator's command line: one job, four operations ({@code analyze}, {@code move-fhir}, {@code convert},
- * {@code verify}) plus {@code rederive} (what an older mapping version stored, mapped again), {@code rollback} and
- * the test-data {@code generate}. Exit codes: 0 done, 1 verification or
- * integrity failure, 2 usage error, 3 rejects above {@code --max-reject-share}.
+ * {@code verify}) plus {@code rederive} (what an older mapping version stored, mapped again) and {@code rollback}.
+ * Synthetic test data is not made here (pipeline-bench, {@code scripts/generate-legacy.sh}): this image runs against
+ * production. Exit codes: 0 done, 1 verification or integrity failure, 2 usage error, 3 rejects above
+ * {@code --max-reject-share}.
  */
 @Command(name = "fhir-migrator", mixinStandardHelpOptions = true,
         description = "Migrates the legacy AMY database to the FHIR R5 database. With no subcommand and "
                 + "AUTO_START_MIGRATION=true: move-fhir (no drop), convert, verify.",
         subcommands = {MigratorCommand.Analyze.class, MigratorCommand.MoveFhir.class, MigratorCommand.Convert.class,
-            MigratorCommand.Verify.class, MigratorCommand.Rederive.class, MigratorCommand.Rollback.class,
-            MigratorCommand.Generate.class})
+            MigratorCommand.Verify.class, MigratorCommand.Rederive.class, MigratorCommand.Rollback.class})
 public final class MigratorCommand implements Callable<Integer> {
 
     /** What the subcommands share: the Mongo client and the settings. */
@@ -43,7 +35,7 @@ public final class MigratorCommand implements Callable<Integer> {
 
         /** Where {@code rederive} finds the readings topic; without a broker it re-derives from the legacy history. */
         default RederiveJob.Settings rederive() {
-            return new RederiveJob.Settings(null, "fhir.readings", "fhir-rederive", true,
+            return new RederiveJob.Settings(null, Topics.READINGS, "fhir-rederive", true,
                     org.mfc.fhir.core.parse.DeviceTimeRule.DEFAULT_MAX_AHEAD);
         }
     }
@@ -213,70 +205,5 @@ public final class MigratorCommand implements Callable<Integer> {
             }
             return finish(new RollbackJob(env.client(), settings(), Clock.systemUTC()).run(convert, move));
         }
-    }
-
-    @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Write a synthetic legacy database (deterministic from --seed) with every known quirk "
-                    + "planted, and a manifest of the planted bad entries.")
-    static final class Generate extends Base {
-        @Option(names = "--seed", description = "Seed (default 42).")
-        long seed = 42;
-
-        @Option(names = "--patients", description = "Patients (default 100).")
-        int patients = 100;
-
-        @Option(names = "--entries-per-bucket", description = "Entries per history bucket (default 20).")
-        int entriesPerBucket = 20;
-
-        @Option(names = "--history-entries", description = "Total history entries wanted; overrides --entries-per-bucket.")
-        Long historyEntries;
-
-        @Option(names = "--replace", description = "Drop the collections the generator writes first.")
-        boolean replace;
-
-        @Option(names = "--manifest", description = "Manifest file (default <report dir>/generate-manifest-<seed>.json).")
-        Path manifest;
-
-        @Override
-        public Integer call() {
-            MigrationSettings s = settings();
-            MongoDatabase main = env.client().getDatabase(s.mainDb());
-            if (main.getCollection(LegacyNames.PATIENTS).countDocuments() > 0 && !replace) {
-                System.err.println("database " + s.mainDb() + " already has patients; use --replace to overwrite");
-                return 2;
-            }
-            if (replace) {
-                LegacyDataGenerator.collections().forEach(c -> main.getCollection(c).drop());
-            }
-            int perBucket = historyEntries == null ? entriesPerBucket
-                    : LegacyDataGenerator.entriesPerBucketFor(historyEntries, patients);
-            long started = System.nanoTime();
-            LegacyDataGenerator.Manifest m = new LegacyDataGenerator(main, seed, patients, perBucket).generate();
-            Path out = manifest != null ? manifest : s.reportDir().resolve("generate-manifest-" + seed + ".json");
-            writeManifest(m, out);
-            System.out.printf("generated %d history entries for %d patients (%d per bucket) in %.1f s; "
-                    + "%d planted rejects, %d warnings; manifest %s%n", m.historyEntries(), patients, perBucket,
-                    (System.nanoTime() - started) / 1e9, m.rejects().size(), m.warnings().size(), out);
-            return 0;
-        }
-    }
-
-    static void writeManifest(LegacyDataGenerator.Manifest m, Path out) {
-        Document d = new Document("seed", m.seed()).append("patients", m.patients())
-                .append("entries_per_bucket", m.entriesPerBucket()).append("history_entries", m.historyEntries())
-                .append("rejects", m.rejects().stream().map(MigratorCommand::problem).toList())
-                .append("warnings", m.warnings().stream().map(MigratorCommand::problem).toList());
-        try {
-            if (out.getParent() != null) {
-                Files.createDirectories(out.getParent());
-            }
-            Files.writeString(out, d.toJson(JsonWriterSettings.builder().indent(true).build()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Document problem(EntryProblem p) {
-        return RejectLog.toDocument(p);
     }
 }

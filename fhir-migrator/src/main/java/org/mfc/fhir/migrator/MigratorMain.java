@@ -2,6 +2,9 @@ package org.mfc.fhir.migrator;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.Config;
+import org.mfc.fhir.core.messaging.KafkaClients;
+
 import com.mongodb.client.MongoClient;
 
 import io.quarkus.runtime.QuarkusApplication;
@@ -19,6 +22,10 @@ public class MigratorMain implements QuarkusApplication {
 
     @Inject
     MongoClient client;
+
+    /** Every setting, for the {@code kafka.*} ones (the services' Kafka variables, security included). */
+    @Inject
+    Config allSettings;
 
     @Override
     public int run(String... args) {
@@ -40,7 +47,8 @@ public class MigratorMain implements QuarkusApplication {
 
             @Override
             public RederiveJob.Settings rederive() {
-                return config.rederive();
+                return new RederiveJob.Settings(KafkaClients.fromConfig(allSettings), config.readingsTopic(),
+                        config.rederiveGroup(), config.legacyRouting(), config.deviceClockMaxAhead());
             }
         };
         return MigratorCommand.commandLine(env).execute(args);

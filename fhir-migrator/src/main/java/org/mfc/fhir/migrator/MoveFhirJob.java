@@ -12,6 +12,7 @@ import java.util.Set;
 import org.bson.Document;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.migrate.LegacyFhirDocuments;
+import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.store.FhirStore;
 
 import com.mongodb.client.MongoClient;
@@ -74,7 +75,7 @@ public final class MoveFhirJob {
             } else if (dropSource) {
                 main.getCollection(c).drop();
                 verification.append("source_dropped", true);
-                LOG.infof("MIGRATE move-fhir %s verified and dropped from %s", c, settings.mainDb());
+                LOG.infof("%s move-fhir %s verified and dropped from %s", Stage.MIGRATE, c, settings.mainDb());
             } else {
                 verification.append("source_dropped", false);
             }

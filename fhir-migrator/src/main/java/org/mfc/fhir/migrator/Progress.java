@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 import org.jboss.logging.Logger;
+import org.mfc.fhir.core.model.Stage;
 
 /**
  * The progress of a long run: done/total (history entries, or documents for {@code move-fhir}), rate and ETA. In a
@@ -71,7 +72,7 @@ public final class Progress {
 
     String line(Instant now) {
         double rate = rate(now);
-        return String.format(Locale.ROOT, "MIGRATE %s progress %d/%d (%.1f%%), %.0f/s, ETA %s", op,
+        return String.format(Locale.ROOT, "%s %s progress %d/%d (%.1f%%), %.0f/s, ETA %s", Stage.MIGRATE, op,
                 done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta(rate));
     }
 

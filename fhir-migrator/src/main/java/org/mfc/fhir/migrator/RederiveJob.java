@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 import org.mfc.fhir.core.fhir.FhirJson;
 import org.mfc.fhir.core.fhir.MappingVersion;
 import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.parse.DeviceTimeRule;
 import org.mfc.fhir.core.parse.Parsers;
 import org.mfc.fhir.core.store.FhirStore;
@@ -48,14 +50,15 @@ public final class RederiveJob {
     private static final Logger LOG = Logger.getLogger(RederiveJob.class);
 
     /**
-     * @param kafkaBootstrap  brokers of the readings topic ({@code KAFKA_BOOTSTRAP_SERVERS}); null skips the topic
+     * @param kafka           clients of the readings topic's cluster ({@code KAFKA_BOOTSTRAP_SERVERS} and the other
+     *                        {@code KAFKA_*} settings); null, or no broker named, skips the topic
      * @param topic           the readings topic ({@code FHIR_QUEUE_NAME})
      * @param group           consumer group of the topic pass ({@code MIGRATION_REDERIVE_GROUP}): its committed
      *                        offsets are where a resumed run continues
      * @param legacyRouting   whether the live pipeline writes legacy entries ({@code ENABLE_LEGACY_ROUTING})
      * @param clockMaxAhead   the live pipeline's allowed device clock skew ({@code DEVICE_CLOCK_MAX_AHEAD})
      */
-    public record Settings(String kafkaBootstrap, String topic, String group, boolean legacyRouting,
+    public record Settings(KafkaClients kafka, String topic, String group, boolean legacyRouting,
             Duration clockMaxAhead) {
     }
 
@@ -101,12 +104,12 @@ public final class RederiveJob {
         LiveRederiver.Counts topic = new LiveRederiver.Counts();
         Document topicReport = new Document();
         Document cp = checkpoints.load(OP, TOPIC_CHECKPOINT);
-        if (skipTopic || rederive.kafkaBootstrap() == null || rederive.kafkaBootstrap().isBlank()) {
+        if (skipTopic || rederive.kafka() == null || !rederive.kafka().hasBrokers()) {
             topicReport.append("skipped", true);
         } else if (cp != null && cp.getBoolean("done", false)) {
             topicReport.append("done_before", true);
         } else {
-            long[] read = new TopicPass(rederive.kafkaBootstrap(), rederive.topic(), rederive.group())
+            long[] read = new TopicPass(rederive.kafka(), rederive.topic(), rederive.group())
                     .run(restart, record -> live.record(record, topic));
             checkpoints.save(OP, TOPIC_CHECKPOINT, null, true, topic.toDocument());
             topicReport.append("records", read[0]).append("unreadable", read[1]);
@@ -158,6 +161,6 @@ public final class RederiveJob {
             }
         }
         checkpoints.save(LIVE_OP, collection, last, true, counts.toDocument());
-        LOG.debugf("MIGRATE rederive live entries of %s done", collection);
+        LOG.debugf("%s rederive live entries of %s done", Stage.MIGRATE, collection);
     }
 }

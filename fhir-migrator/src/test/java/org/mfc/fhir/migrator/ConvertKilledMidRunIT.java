@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mfc.fhir.core.legacy.LegacyEntryReader;
+import org.mfc.fhir.core.testing.LegacyDataGenerator;
 import org.mfc.fhir.infra.MongoWireServer;
 
 import com.mongodb.client.MongoClient;

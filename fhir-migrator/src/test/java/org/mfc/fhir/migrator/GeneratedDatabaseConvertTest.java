@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mfc.fhir.core.legacy.EntryProblem;
+import org.mfc.fhir.core.testing.LegacyDataGenerator;
 
 /** The whole job against a generated legacy database with every quirk planted. */
 class GeneratedDatabaseConvertTest {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mfc.fhir.core.testing.LegacyDataGenerator;
 
 import com.mongodb.client.MongoClient;
 
@@ -62,9 +63,7 @@ class MigratorCommandTest {
 
     @Test
     void givenGeneratedData_whenConvertWithATinyRejectShare_thenExitThreeAndWithTheDefaultExitZero() {
-        assertThat(run(false, "generate", "--seed", "5", "--patients", "4", "--entries-per-bucket", "100",
-                "--manifest", reports.resolve("manifest.json").toString())).isZero();
-        assertThat(reports.resolve("manifest.json")).exists();
+        new LegacyDataGenerator(dbs.db("AMY_CLI"), 5, 4, 100).generate();
 
         assertThat(run(false, "convert", "--max-reject-share", "0.001")).isEqualTo(3);
         assertThat(run(false, "convert")).isZero();
@@ -72,7 +71,7 @@ class MigratorCommandTest {
 
     @Test
     void givenAutoStartAndNoSubcommand_whenRun_thenMoveConvertAndVerifyRunAndSucceed() throws Exception {
-        assertThat(run(false, "generate", "--seed", "6", "--patients", "4", "--entries-per-bucket", "100")).isZero();
+        new LegacyDataGenerator(dbs.db("AMY_CLI"), 6, 4, 100).generate();
 
         assertThat(run(true)).isZero();
 
@@ -85,10 +84,7 @@ class MigratorCommandTest {
     }
 
     @Test
-    void givenExistingPatients_whenGenerateWithoutReplace_thenRefused() {
-        assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1")).isZero();
-
-        assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1")).isEqualTo(2);
-        assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1", "--replace")).isZero();
+    void givenTheTestDataGenerator_whenAskedFor_thenNoSuchCommandInTheMigrator() {
+        assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1", "--replace")).isEqualTo(2);
     }
 }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.messaging.KafkaClients;
 import org.mfc.fhir.core.store.FhirStore;
 import org.mfc.fhir.infra.PipelineInfra;
 
@@ -73,8 +74,8 @@ class RederiveJobTest {
         String topic = "rederive-" + UUID.randomUUID();
         String bootstrap = PipelineInfra.shared().kafkaBootstrapServers();
         publish(bootstrap, topic);
-        settings = new RederiveJob.Settings(bootstrap, topic, "rederive-test-" + UUID.randomUUID(), true,
-                Duration.ofMinutes(5));
+        settings = new RederiveJob.Settings(new KafkaClients(Map.of("bootstrap.servers", bootstrap)), topic,
+                "rederive-test-" + UUID.randomUUID(), true, Duration.ofMinutes(5));
 
         report = new RederiveJob(dbs.client, MigrationDatabases.settings(MAIN, FHIR, reports, 100), settings,
                 Clock.systemUTC()).run(false, false);

@@ -15,8 +15,8 @@ import org.mfc.fhir.core.host.JitQuiet;
 import org.mfc.fhir.core.host.WarmupStep;
 import org.mfc.fhir.core.host.PipelineConfig;
 import org.mfc.fhir.core.json.IngestRecord;
-import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.messaging.ReadingsCodec;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RehearsalSamples;
 
@@ -117,13 +117,13 @@ public class BatchPathWarmup implements HealthCheck {
     private String rehearse(int batches, long deadline) throws Exception {
         List<String> values = new ArrayList<>();
         for (IngestRecord r : RehearsalSamples.records(Instant.now())) {
-            values.add(Json.recordMapper().writeValueAsString(r));
+            values.add(ReadingsCodec.encode(r));
         }
         int n = 0;
         while (n < batches && System.nanoTime() < deadline) {
             List<IngestRecord> records = new ArrayList<>(values.size());
             for (String v : values) {
-                records.add(Json.recordMapper().readValue(v, IngestRecord.class));
+                records.add(ReadingsCodec.decode(v));
             }
             pipeline.processor().rehearse(records);
             n++;

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.messaging.TopicScan;
 
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -41,14 +42,13 @@ public class DeadLetterBrowser {
     WorkerConfig config;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     public Listing list(DeadLetterTopic.Filter filter, int limit) {
         // The replay group is named only to read its position; this consumer never joins it or commits.
-        try (KafkaConsumer<String, String> consumer = DeadLetterTopic.consumer(kafkaConfig, config.replayGroup(),
+        try (KafkaConsumer<String, String> consumer = DeadLetterTopic.consumer(kafka, config.replayGroup(),
                 "fhir-parser-worker-dead-letter-browse")) {
-            List<TopicPartition> partitions = DeadLetterTopic.partitions(consumer, config.deadLetterTopic(),
+            List<TopicPartition> partitions = TopicScan.partitions(consumer, config.deadLetterTopic(),
                     METADATA_TIMEOUT);
             if (partitions.isEmpty()) {
                 return new Listing(config.deadLetterTopic(), 0, true, 0, Map.of(), Map.of(), List.of());

@@ -1,6 +1,5 @@
 package org.mfc.fhir.worker;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
 import org.mfc.fhir.core.model.Stage;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -49,13 +49,13 @@ public class DeadLetterPublisher {
 
     private CompletableFuture<Void> publish(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
-        header(headers, "dlq-stage", letter.stage().name());
-        header(headers, "dlq-reason", letter.reason());
-        header(headers, "dlq-original-topic", letter.topic());
-        header(headers, "dlq-original-partition", Integer.toString(letter.partition()));
-        header(headers, "dlq-original-offset", Long.toString(letter.offset()));
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.STAGE, letter.stage().name());
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.REASON, letter.reason());
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.ORIGINAL_TOPIC, letter.topic());
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(letter.partition()));
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(letter.offset()));
         if (letter.ingestId() != null) {
-            header(headers, "ingest-id", letter.ingestId());
+            DeadLetterHeaders.write(headers, DeadLetterHeaders.INGEST_ID, letter.ingestId());
         }
         CompletableFuture<Void> acked = new CompletableFuture<>();
         Message<String> message = Message.of(letter.value() == null ? "" : letter.value(), () -> {
@@ -68,9 +68,5 @@ public class DeadLetterPublisher {
                 .build());
         emitter.send(message);
         return acked;
-    }
-
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
     }
 }

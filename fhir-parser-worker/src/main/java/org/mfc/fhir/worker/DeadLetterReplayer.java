@@ -1,6 +1,5 @@
 package org.mfc.fhir.worker;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +22,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
-import org.mfc.fhir.core.host.KafkaClientSettings;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
+import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.messaging.TopicScan;
 
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -63,16 +62,14 @@ public class DeadLetterReplayer {
     @Inject
     WorkerConfig config;
 
-    /** The full {@code kafka.*} configuration the channels get (security settings included). */
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     public synchronized Report replay(DeadLetterTopic.Filter filter, boolean dryRun) throws Exception {
-        try (KafkaConsumer<String, String> consumer = DeadLetterTopic.consumer(kafkaConfig, config.replayGroup(),
+        try (KafkaConsumer<String, String> consumer = DeadLetterTopic.consumer(kafka, config.replayGroup(),
                 "fhir-parser-worker-dead-letter-replay");
-                KafkaProducer<String, String> producer = dryRun ? null : new KafkaProducer<>(producerProps())) {
-            List<TopicPartition> partitions = DeadLetterTopic.partitions(consumer, config.deadLetterTopic(),
+                KafkaProducer<String, String> producer = dryRun ? null : producer()) {
+            List<TopicPartition> partitions = TopicScan.partitions(consumer, config.deadLetterTopic(),
                     METADATA_TIMEOUT);
             if (partitions.isEmpty()) {
                 return new Report(dryRun, 0, 0, 0, 0, false, Map.of(), Map.of(), List.of(), Instant.now());
@@ -136,17 +133,17 @@ public class DeadLetterReplayer {
     private ProducerRecord<String, String> replayOf(ConsumerRecord<String, String> r) {
         ProducerRecord<String, String> out = new ProducerRecord<>(config.readingsTopic(), r.key(), r.value());
         for (Header h : r.headers()) {
-            if (h.key().equals("ingest-id")) {
+            if (h.key().equals(DeadLetterHeaders.INGEST_ID)) {
                 out.headers().add(h);
             }
         }
-        out.headers().add("dlq-replayed-from", (r.topic() + "/" + r.partition() + "/" + r.offset())
-                .getBytes(StandardCharsets.UTF_8));
+        DeadLetterHeaders.write(out.headers(), DeadLetterHeaders.REPLAYED_FROM,
+                r.topic() + "/" + r.partition() + "/" + r.offset());
         return out;
     }
 
-    private Properties producerProps() {
-        return KafkaClientSettings.producer(kafkaConfig, Map.of(
+    private KafkaProducer<String, String> producer() {
+        return kafka.producer(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "fhir-parser-worker-dead-letter-replay",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",

@@ -1,22 +1,19 @@
 package org.mfc.fhir.worker;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.mfc.fhir.core.host.KafkaClientSettings;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
+import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.messaging.TopicScan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -35,9 +32,10 @@ final class DeadLetterTopic {
             String deviceKey, String originalTopic, String originalPartition, String originalOffset) {
 
         static Letter of(ConsumerRecord<String, String> r) {
-            return new Letter(r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()), header(r, "dlq-stage"),
-                    header(r, "dlq-reason"), header(r, "ingest-id"), r.key(), header(r, "dlq-original-topic"),
-                    header(r, "dlq-original-partition"), header(r, "dlq-original-offset"));
+            return new Letter(r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()),
+                    header(r, DeadLetterHeaders.STAGE), header(r, DeadLetterHeaders.REASON),
+                    header(r, DeadLetterHeaders.INGEST_ID), r.key(), header(r, DeadLetterHeaders.ORIGINAL_TOPIC),
+                    header(r, DeadLetterHeaders.ORIGINAL_PARTITION), header(r, DeadLetterHeaders.ORIGINAL_OFFSET));
         }
     }
 
@@ -64,14 +62,13 @@ final class DeadLetterTopic {
         }
     }
 
-    static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        return DeadLetterHeaders.read(r.headers(), name);
     }
 
     /** A consumer of the dead-letter topic with the service's full Kafka configuration; {@code group} may be null. */
-    static KafkaConsumer<String, String> consumer(Map<String, Object> kafkaConfig, String group, String clientId) {
-        Properties p = KafkaClientSettings.consumer(kafkaConfig, Map.of(
+    static KafkaConsumer<String, String> consumer(KafkaClients kafka, String group, String clientId) {
+        return kafka.consumer(group, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -80,20 +77,6 @@ final class DeadLetterTopic {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        if (group == null) {
-            p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        } else {
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        return new KafkaConsumer<>(p);
-    }
-
-    /** The topic's partitions; empty when the topic does not exist (nothing was ever dead-lettered). */
-    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic, Duration timeout) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic, timeout).forEach(p -> partitions.add(new TopicPartition(p.topic(),
-                p.partition())));
-        return partitions;
     }
 
     /**
@@ -103,7 +86,7 @@ final class DeadLetterTopic {
     static void readTo(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end, Duration timeout,
             Consumer<ConsumerRecord<String, String>> action) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!reached(consumer, end)) {
+        while (!TopicScan.reachedEnd(consumer, end)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the dead-letter topic was not read to its end within " + timeout);
             }
@@ -115,12 +98,4 @@ final class DeadLetterTopic {
         }
     }
 
-    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

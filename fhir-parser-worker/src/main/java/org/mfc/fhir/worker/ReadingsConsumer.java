@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
-import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.messaging.ReadingsCodec;
 import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
@@ -104,7 +104,7 @@ public class ReadingsConsumer {
             ConsumerRecord<String, String> cr = new ConsumerRecord<>(message.getTopic(), message.getPartition(),
                     offset, message.getKey(), message.getPayload());
             try {
-                records.add(Json.recordMapper().readValue(cr.value(), IngestRecord.class));
+                records.add(ReadingsCodec.decode(cr.value()));
                 sources.add(cr);
             } catch (Exception e) {
                 poison.add(deadLetter(cr, Stage.PARSE, "not an ingest record: " + e.getClass().getSimpleName(),

@@ -2,6 +2,8 @@ package org.mfc.fhir.worker;
 
 import java.time.Duration;
 
+import org.mfc.fhir.core.messaging.Topics;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -65,11 +67,11 @@ public interface WorkerConfig {
     Duration deadChannelExitAfter();
 
     /** The readings topic ({@code FHIR_QUEUE_NAME}): where a dead-letter replay re-publishes. */
-    @WithDefault("fhir.readings")
+    @WithDefault(Topics.READINGS)
     String readingsTopic();
 
     /** The dead-letter topic ({@code FHIR_DEAD_LETTER_TOPIC}) that a replay reads. */
-    @WithDefault("fhir.readings.dlq")
+    @WithDefault(Topics.DEAD_LETTER)
     String deadLetterTopic();
 
     /** Consumer group of the dead-letter replay: its committed offsets mark what was already replayed. */

@@ -20,8 +20,7 @@ public class DeadChannelProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("mp.messaging.incoming.readings-in.topic", TOPIC,
-                "worker.readings-topic", TOPIC,
+        return Map.of("worker.readings-topic", TOPIC,
                 "mp.messaging.incoming.readings-in.group.id", "fhir-parser-worker-dead-channel",
                 "mp.messaging.incoming.readings-in.partitions", "1",
                 "worker.metrics-refresh-interval", "1h");

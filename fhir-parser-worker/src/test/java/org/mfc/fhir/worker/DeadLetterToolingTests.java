@@ -3,7 +3,6 @@ package org.mfc.fhir.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,9 @@ import org.bson.Document;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mfc.fhir.core.host.KafkaClientSettings;
 import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
+import org.mfc.fhir.core.messaging.KafkaClients;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.LegacyRegistry;
@@ -34,7 +34,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.model.Filters;
 
 import io.restassured.path.json.JsonPath;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 
 /**
@@ -53,8 +52,7 @@ abstract class DeadLetterToolingTests {
     String readingsTopic;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     @Inject
     MongoClient mongo;
@@ -64,28 +62,30 @@ abstract class DeadLetterToolingTests {
         LegacyRegistry.seedBloodPressurePatient(mongo.getDatabase("AMY"));
     }
 
+    /** A producer with the worker's own Kafka configuration. */
+    private KafkaProducer<String, String> producer() {
+        return kafka.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+    }
+
     /** A dead letter as the worker writes one. */
     private void deadLetter(String value, String stage, String reason, String ingestId) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientSettings.producer(kafkaConfig,
-                Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
+        try (KafkaProducer<String, String> producer = producer()) {
             ProducerRecord<String, String> r = new ProducerRecord<>(deadLetterTopic, "box-08F9E0D1F7B4", value);
-            r.headers().add("dlq-stage", stage.getBytes(StandardCharsets.UTF_8));
-            r.headers().add("dlq-reason", reason.getBytes(StandardCharsets.UTF_8));
-            r.headers().add("dlq-original-topic", readingsTopic.getBytes(StandardCharsets.UTF_8));
-            r.headers().add("ingest-id", ingestId.getBytes(StandardCharsets.UTF_8));
+            DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.STAGE, stage);
+            DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.REASON, reason);
+            DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.ORIGINAL_TOPIC, readingsTopic);
+            DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.INGEST_ID, ingestId);
             producer.send(r).get();
         }
     }
 
     private List<ConsumerRecord<String, String>> readingsTopicRecords() {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        var props = KafkaClientSettings.consumer(kafkaConfig, Map.of(
+        try (KafkaConsumer<String, String> consumer = kafka.consumer(null, Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
             List<TopicPartition> partitions = consumer.partitionsFor(readingsTopic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(readingsTopic, p.partition())).toList();
             consumer.assign(partitions);
@@ -180,9 +180,7 @@ abstract class DeadLetterToolingTests {
     @Test
     void givenStoredReading_whenWorkerConsumes_thenItsChannelsWorkOnThisBroker() throws Exception {
         String id = "channel-" + UUID.randomUUID();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientSettings.producer(kafkaConfig,
-                Map.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
+        try (KafkaProducer<String, String> producer = producer()) {
             producer.send(new ProducerRecord<>(readingsTopic, "box-08F9E0D1F7B4", bloodPressure(id, scanTime())))
                     .get();
         }

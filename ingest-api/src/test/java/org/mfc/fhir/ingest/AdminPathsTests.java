@@ -3,7 +3,6 @@ package org.mfc.fhir.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,11 +11,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.mfc.fhir.core.host.KafkaClientSettings;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
+import org.mfc.fhir.core.messaging.KafkaClients;
 import org.mfc.fhir.core.testing.Fixtures;
 
 import io.restassured.path.json.JsonPath;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 
 /**
@@ -27,8 +26,7 @@ import jakarta.inject.Inject;
 abstract class AdminPathsTests {
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     @Test
     void givenQueuedReading_whenQueueStatsAsked_thenTheBrokerAnswersWithLagAndPartitions() {
@@ -48,15 +46,14 @@ abstract class AdminPathsTests {
     @Test
     void givenDeadLetterOfARequest_whenItsStatusAsked_thenTheLookUpFindsItOnTheDeadLetterTopic() throws Exception {
         String ingestId = "dl-" + UUID.randomUUID();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientSettings.producer(kafkaConfig,
-                Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName())))) {
+        try (KafkaProducer<String, String> producer = kafka.producer(Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             ProducerRecord<String, String> r = new ProducerRecord<>("fhir.readings.dlq", "imei-865067123456789",
                     "{}");
-            r.headers().add("dlq-stage", "MAP".getBytes(StandardCharsets.UTF_8));
-            r.headers().add("dlq-reason", "no mapping".getBytes(StandardCharsets.UTF_8));
-            r.headers().add("ingest-id", ingestId.getBytes(StandardCharsets.UTF_8));
+            DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.STAGE, "MAP");
+            DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.REASON, "no mapping");
+            DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.INGEST_ID, ingestId);
             producer.send(r).get();
         }
 

@@ -20,7 +20,6 @@ public class MqttProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "ingest.mqtt.rejects-topic", REJECTS_TOPIC,
-                "mp.messaging.outgoing.mqtt-rejects-out.topic", REJECTS_TOPIC,
                 "ingest.mqtt.device-rate.per-second", "0.001",
                 "ingest.mqtt.device-rate.burst", "3");
     }

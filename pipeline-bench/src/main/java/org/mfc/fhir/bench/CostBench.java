@@ -7,17 +7,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.bson.RawBsonDocument;
+import org.mfc.fhir.core.messaging.Topics;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -49,50 +47,39 @@ public final class CostBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args);
-        URI url = URI.create(a.getOrDefault("url", "http://127.0.0.1:8080"));
-        int rate = Integer.parseInt(a.getOrDefault("rate", "1000"));
-        int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
+        FleetLoad load = FleetLoad.from(a, 1000, "target/cost");
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "30"));
-        int devices = Integer.parseInt(a.getOrDefault("devices", "1000"));
-        Path out = Path.of(a.getOrDefault("out", "target/cost"));
-        String mainDb = a.getOrDefault("main-db", "AMY");
-        String fhirDb = a.getOrDefault("fhir-db", "MFC_FHIR_R5");
         URI ingestMetrics = URI.create(a.getOrDefault("ingest-metrics", "http://127.0.0.1:9000/q/metrics"));
         URI workerMetrics = URI.create(a.getOrDefault("worker-metrics", "http://127.0.0.1:9001/q/metrics"));
         Path pids = a.containsKey("pids") ? Path.of(a.get("pids")) : null;
         long clockTicks = Long.parseLong(a.getOrDefault("clk-tck", "100"));
-        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
-        if (a.containsKey("token")) {
-            headers.put("Authorization", "Bearer " + a.get("token"));
-        }
-        long total = (long) rate * (warmup + seconds);
-        Ava4Fleet fleet = new Ava4Fleet(devices, Instant.now().getEpochSecond() - total / devices - 3600);
-        Properties kp = new Properties();
-        kp.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, a.getOrDefault("kafka", "127.0.0.1:9092"));
-        kp.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        String topic = a.getOrDefault("topic", "fhir.readings");
+        long total = (long) load.rate() * (warmup + load.seconds());
+        Ava4Fleet fleet = new Ava4Fleet(load.devices(),
+                Instant.now().getEpochSecond() - total / load.devices() - 3600);
+        String topic = a.getOrDefault("topic", Topics.READINGS);
         String group = a.getOrDefault("group", "fhir-parser-worker");
         try (MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"));
-                Admin admin = Admin.create(kp);
-                OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 256,
+                Admin admin = ConsumerLag.admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
+                OpenLoopGenerator gen = new OpenLoopGenerator(load.url().getHost(), load.url().getPort(), 256,
                         Duration.ofSeconds(20))) {
-            MongoDatabase main = mongo.getDatabase(mainDb);
-            MongoDatabase fhir = mongo.getDatabase(fhirDb);
+            MongoDatabase main = mongo.getDatabase(load.mainDb());
+            MongoDatabase fhir = mongo.getDatabase(load.fhirDb());
             fleet.seed(main);
             if (warmup > 0) {
-                gen.run(rate, Duration.ofSeconds(warmup), i -> fleet.request(i, "/api/v1/ava4", headers));
+                gen.run(load.rate(), Duration.ofSeconds(warmup),
+                        i -> fleet.request(i, "/api/v1/ava4", load.headers()));
             }
             drain(admin, topic, group);
             Snapshot before = Snapshot.take(ingestMetrics, workerMetrics, pids, clockTicks, main, fhir);
-            long base = (long) rate * warmup;
-            var step = gen.run(rate, Duration.ofSeconds(seconds), i -> fleet.request(base + i, "/api/v1/ava4",
-                    headers));
+            long base = (long) load.rate() * warmup;
+            var step = gen.run(load.rate(), Duration.ofSeconds(load.seconds()),
+                    i -> fleet.request(base + i, "/api/v1/ava4", load.headers()));
             drain(admin, topic, group);
             // The last batch's offsets are committed after its writes: a moment for them to land.
             TimeUnit.SECONDS.sleep(2);
             Snapshot after = Snapshot.take(ingestMetrics, workerMetrics, pids, clockTicks, main, fhir);
-            report(a.getOrDefault("label", "1"), rate, seconds, step.count2xx(), before, after, out,
-                    Path.of(a.getOrDefault("summary", out + "-summary.csv")));
+            report(a.getOrDefault("label", "1"), load.rate(), load.seconds(), step.count2xx(), before, after,
+                    load.out(), Path.of(a.getOrDefault("summary", load.out() + "-summary.csv")));
         }
     }
 

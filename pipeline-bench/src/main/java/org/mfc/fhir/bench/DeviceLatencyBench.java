@@ -14,11 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.mfc.fhir.core.messaging.Topics;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -51,21 +50,11 @@ public final class DeviceLatencyBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args);
-        URI url = URI.create(a.getOrDefault("url", "http://127.0.0.1:8080"));
-        int rate = Integer.parseInt(a.getOrDefault("rate", "300"));
-        int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
-        int devices = Integer.parseInt(a.getOrDefault("devices", "1000"));
-        Path out = Path.of(a.getOrDefault("out", "target/device-latency"));
-        String mainDb = a.getOrDefault("main-db", "AMY");
-        String fhirDb = a.getOrDefault("fhir-db", "MFC_FHIR_R5");
-        Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
-        if (a.containsKey("token")) {
-            headers.put("Authorization", "Bearer " + a.get("token"));
-        }
-        Ava4Fleet fleet = new Ava4Fleet(devices, Instant.now().getEpochSecond() - (long) rate * seconds / devices
-                - 3600);
+        FleetLoad load = FleetLoad.from(a, 300, "target/device-latency");
+        Ava4Fleet fleet = new Ava4Fleet(load.devices(),
+                Instant.now().getEpochSecond() - (long) load.rate() * load.seconds() / load.devices() - 3600);
         try (MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"))) {
-            seedWhenReachable(mongo, fleet, mainDb);
+            seedWhenReachable(mongo, fleet, load.mainDb());
         }
         warmGenerator();
         double readyAt = Double.NaN;
@@ -74,33 +63,34 @@ public final class DeviceLatencyBench {
             readyEpochMs = awaitReady(URI.create(a.get("wait-ready")), Duration.ofMinutes(5));
             System.out.println("READY " + readyEpochMs);
         }
-        DeviceTimeline timeline = new DeviceTimeline(rate, rate * seconds);
+        DeviceTimeline timeline = new DeviceTimeline(load.rate(), load.rate() * load.seconds());
         long loadStartEpochMs;
-        try (OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 256,
+        try (OpenLoopGenerator gen = new OpenLoopGenerator(load.url().getHost(), load.url().getPort(), 256,
                 Duration.ofSeconds(20))) {
             // The generator's schedule starts 20 ms after run() is called: the origin of every intended send time.
             loadStartEpochMs = System.currentTimeMillis() + 20;
             System.out.println("LOAD_START " + loadStartEpochMs);
             System.out.flush();
-            gen.run(rate, Duration.ofSeconds(seconds), i -> fleet.request(i, "/api/v1/ava4", headers),
+            gen.run(load.rate(), Duration.ofSeconds(load.seconds()),
+                    i -> fleet.request(i, "/api/v1/ava4", load.headers()),
                     (i, status, body, latencyUs) -> timeline.record(i, status, latencyUs));
         }
         if (readyEpochMs > 0) {
             readyAt = (readyEpochMs - loadStartEpochMs) / 1000.0;
         }
         List<DeviceTimeline.Second> perSecond = timeline.seconds();
-        DeviceTimeline.write(Path.of(out + ".csv"), perSecond);
+        DeviceTimeline.write(Path.of(load.out() + ".csv"), perSecond);
         Map<String, Double> events = a.containsKey("events") ? events(Path.of(a.get("events")), loadStartEpochMs)
                 : Map.of();
-        writeEvents(Path.of(out + "-events.csv"), events, readyAt);
+        writeEvents(Path.of(load.out() + "-events.csv"), events, readyAt);
 
         AckAudit.Verdict verdict = null;
         if (Boolean.parseBoolean(a.getOrDefault("audit", "false"))) {
-            verdict = audit(a, fleet, timeline, mainDb, fhirDb);
+            verdict = audit(a, fleet, timeline, load.mainDb(), load.fhirDb());
         }
-        String row = summary(a.getOrDefault("label", out.getFileName().toString()), rate, seconds, timeline,
-                perSecond, events, verdict);
-        Path summary = Path.of(a.getOrDefault("summary", out + "-summary.csv"));
+        String row = summary(a.getOrDefault("label", load.out().getFileName().toString()), load.rate(),
+                load.seconds(), timeline, perSecond, events, verdict);
+        Path summary = Path.of(a.getOrDefault("summary", load.out() + "-summary.csv"));
         if (!Files.exists(summary)) {
             Files.writeString(summary, SUMMARY_HEADER + "\n");
         }
@@ -144,12 +134,9 @@ public final class DeviceLatencyBench {
 
     private static AckAudit.Verdict audit(Map<String, String> a, Ava4Fleet fleet, DeviceTimeline timeline,
             String mainDb, String fhirDb) throws InterruptedException {
-        String topic = a.getOrDefault("topic", "fhir.readings");
+        String topic = a.getOrDefault("topic", Topics.READINGS);
         String group = a.getOrDefault("group", "fhir-parser-worker");
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, a.getOrDefault("kafka", "127.0.0.1:9092"));
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        try (Admin admin = Admin.create(p);
+        try (Admin admin = ConsumerLag.admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
                 MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"))) {
             Instant deadline = Instant.now().plusSeconds(300);
             while (ConsumerLag.of(admin, topic, group) != 0 && Instant.now().isBefore(deadline)) {

@@ -64,10 +64,9 @@ public final class DevicesReport {
     // ---------------------------------------------------------------------------------------------- (a) cold start
 
     private static void cold(Path results, Path dir, String base, StringBuilder md) throws IOException {
-        List<Map<String, String>> runs = Csv.read(results.resolve("cold.csv"));
-        md.append("## (a) Cold start: a fresh stack taking load from its first ready second\n\n");
+        List<Map<String, String>> runs = section(results, "cold.csv",
+                "(a) Cold start: a fresh stack taking load from its first ready second", md);
         if (runs.isEmpty()) {
-            md.append("Not run.\n\n");
             return;
         }
         md.append("Target: p99 ≤ ").append(f0(COLD_P99_TARGET_MS)).append(" ms in every second from the first"
@@ -84,28 +83,19 @@ public final class DevicesReport {
                 median(runs, "seconds_p99_over_50ms")));
         md.append(verdict(worst <= COLD_P99_TARGET_MS, String.format(Locale.ROOT,
                 "median of the runs' worst second: p99 %.1f ms", worst))).append("\n\n");
-        XYSeriesCollection latency = new XYSeriesCollection();
-        for (Map<String, String> r : runs) {
-            latency.addSeries(series("run " + r.get("label") + " p99", DeviceTimeline.read(
-                    results.resolve("cold-" + r.get("label") + ".csv")), DeviceTimeline.Second::p99));
-        }
-        latency.addSeries(flat("target " + f0(COLD_P99_TARGET_MS) + " ms", COLD_P99_TARGET_MS,
-                latency.getSeries(0).getMaxX()));
         XYSeriesCollection counts = new XYSeriesCollection();
         counts.addSeries(series("run " + runs.get(0).get("label") + " answers/s", DeviceTimeline.read(
                 results.resolve("cold-" + runs.get(0).get("label") + ".csv")), s -> s.created() + s.accepted()));
-        String png = base + "-cold.png";
-        chart(dir.resolve(png), "Cold start: per-second p99 from the first ready second", latency, counts, List.of());
-        md.append("![cold start](").append(png).append(")\n\n");
+        plot(dir, base, "cold", "cold start", "Cold start: per-second p99 from the first ready second",
+                p99PerRun(results, "cold", runs, COLD_P99_TARGET_MS), counts, List.of(), md);
     }
 
     // ------------------------------------------------------------------------------------------- (b) broker outage
 
     private static void outage(Path results, Path dir, String base, StringBuilder md) throws IOException {
-        List<Map<String, String>> runs = Csv.read(results.resolve("outage.csv"));
-        md.append("## (b) Broker killed (`kill -9`) and restarted under load\n\n");
+        List<Map<String, String>> runs = section(results, "outage.csv",
+                "(b) Broker killed (`kill -9`) and restarted under load", md);
         if (runs.isEmpty()) {
-            md.append("Not run.\n\n");
             return;
         }
         md.append("Targets: p99 ≤ ").append(f0(OUTAGE_P99_TARGET_MS)).append(" ms in every second after the first"
@@ -131,13 +121,6 @@ public final class DevicesReport {
                 .append("\n\n");
         String first = runs.get(0).get("label");
         List<DeviceTimeline.Second> seconds = DeviceTimeline.read(results.resolve("outage-" + first + ".csv"));
-        XYSeriesCollection latency = new XYSeriesCollection();
-        for (Map<String, String> r : runs) {
-            latency.addSeries(series("run " + r.get("label") + " p99", DeviceTimeline.read(
-                    results.resolve("outage-" + r.get("label") + ".csv")), DeviceTimeline.Second::p99));
-        }
-        latency.addSeries(flat("target " + f0(OUTAGE_P99_TARGET_MS) + " ms", OUTAGE_P99_TARGET_MS,
-                latency.getSeries(0).getMaxX()));
         XYSeriesCollection counts = new XYSeriesCollection();
         counts.addSeries(series("run " + first + " 202/s (queued)", seconds, DeviceTimeline.Second::accepted));
         counts.addSeries(series("run " + first + " 201/s (stored synchronously)", seconds,
@@ -147,19 +130,16 @@ public final class DevicesReport {
             steps.add(new TimelineChart.Step(Double.parseDouble(e.get("at_s")), "run " + first + ": "
                     + e.get("event")));
         }
-        String png = base + "-outage.png";
-        chart(dir.resolve(png), "Broker kill -9 and restart under load: per-second p99 and statuses", latency,
-                counts, steps);
-        md.append("![broker outage](").append(png).append(")\n\n");
+        plot(dir, base, "outage", "broker outage", "Broker kill -9 and restart under load: per-second p99 and"
+                + " statuses", p99PerRun(results, "outage", runs, OUTAGE_P99_TARGET_MS), counts, steps, md);
     }
 
     // -------------------------------------------------------------------------------------------- (c) steady state
 
     private static void steady(Path results, Path dir, String base, StringBuilder md) throws IOException {
-        List<Map<String, String>> rows = Csv.read(results.resolve("steady.csv"));
-        md.append("## (c) Steady state with the worker running\n\n");
+        List<Map<String, String>> rows = section(results, "steady.csv", "(c) Steady state with the worker running",
+                md);
         if (rows.isEmpty()) {
-            md.append("Not run.\n\n");
             return;
         }
         md.append("Target at ").append(STEADY_TARGET_RATE).append(" req/s: ingest p99 ≤ ")
@@ -216,10 +196,8 @@ public final class DevicesReport {
     // --------------------------------------------------------------------------------------------------- (d) cost
 
     private static void cost(Path results, StringBuilder md) throws IOException {
-        List<Map<String, String>> runs = Csv.read(results.resolve("cost.csv"));
-        md.append("## (d) What one reading costs\n\n");
+        List<Map<String, String>> runs = section(results, "cost.csv", "(d) What one reading costs", md);
         if (runs.isEmpty()) {
-            md.append("Not run.\n\n");
             return;
         }
         md.append("At a fixed rate, from drained to drained around the measured step: process CPU per reading of"
@@ -274,6 +252,17 @@ public final class DevicesReport {
 
     // ------------------------------------------------------------------------------------------------- helpers
 
+    /** A section's heading and its rows; "Not run." under the heading when there are none. */
+    private static List<Map<String, String>> section(Path results, String csv, String heading, StringBuilder md)
+            throws IOException {
+        List<Map<String, String>> rows = Csv.read(results.resolve(csv));
+        md.append("## ").append(heading).append("\n\n");
+        if (rows.isEmpty()) {
+            md.append("Not run.\n\n");
+        }
+        return rows;
+    }
+
     private static String verdict(boolean met, String what) {
         return (met ? "**Met**" : "**Not met**") + " (" + what + ")";
     }
@@ -294,12 +283,28 @@ public final class DevicesReport {
         return s;
     }
 
-    private static void chart(Path png, String title, XYSeriesCollection latency, XYSeriesCollection counts,
-            List<TimelineChart.Step> steps) throws IOException {
+    /** Each run's per-second p99 (its {@code <part>-<label>.csv}) and the target as a flat line. */
+    private static XYSeriesCollection p99PerRun(Path results, String part, List<Map<String, String>> runs,
+            double targetMs) throws IOException {
+        XYSeriesCollection latency = new XYSeriesCollection();
+        for (Map<String, String> r : runs) {
+            latency.addSeries(series("run " + r.get("label") + " p99", DeviceTimeline.read(
+                    results.resolve(part + "-" + r.get("label") + ".csv")), DeviceTimeline.Second::p99));
+        }
+        latency.addSeries(flat("target " + f0(targetMs) + " ms", targetMs, latency.getSeries(0).getMaxX()));
+        return latency;
+    }
+
+    /** Writes {@code <base>-<part>.png} (p99 on a log axis over the answers per second) and links it. */
+    private static void plot(Path dir, String base, String part, String alt, String title,
+            XYSeriesCollection latency, XYSeriesCollection counts, List<TimelineChart.Step> steps, StringBuilder md)
+            throws IOException {
+        String png = base + "-" + part + ".png";
         LogarithmicAxis y = new LogarithmicAxis("latency p99 (ms, log scale)");
         y.setAllowNegativesFlag(false);
-        TimelineChart.save(png, title, "seconds after the load started (by intended send time)", y, latency,
-                "answers per second", counts, steps);
+        TimelineChart.save(dir.resolve(png), title, "seconds after the load started (by intended send time)", y,
+                latency, "answers per second", counts, steps);
+        md.append("![").append(alt).append("](").append(png).append(")\n\n");
     }
 
     static double median(List<Map<String, String>> rows, String column) {

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -22,10 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.bson.Document;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.mfc.fhir.core.messaging.Topics;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -57,7 +56,7 @@ public final class EndToEndBench {
         Duration warmup = Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup", "0")));
         int warmupRate = Integer.parseInt(a.getOrDefault("warmup-rate", String.valueOf(rates.get(0))));
         int devices = Integer.parseInt(a.getOrDefault("devices", "1000"));
-        String topic = a.getOrDefault("topic", "fhir.readings");
+        String topic = a.getOrDefault("topic", Topics.READINGS);
         String group = a.getOrDefault("group", "fhir-parser-worker");
         Path out = Path.of(a.getOrDefault("out", "docs/benchmarks/end-to-end"));
         Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
@@ -77,7 +76,7 @@ public final class EndToEndBench {
         XYSeries p99 = new XYSeries("freshness p99");
         XYSeries lagSeconds = new XYSeries("max lag (records / offered rate)");
         try (MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"));
-                Admin admin = admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
+                Admin admin = ConsumerLag.admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
                 OpenLoopGenerator gen = new OpenLoopGenerator(url.getHost(), url.getPort(), 256,
                         Duration.ofSeconds(10))) {
             MongoDatabase main = mongo.getDatabase(a.getOrDefault("main-db", "AMY"));
@@ -280,10 +279,4 @@ public final class EndToEndBench {
         return out;
     }
 
-    private static Admin admin(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        return Admin.create(p);
-    }
 }

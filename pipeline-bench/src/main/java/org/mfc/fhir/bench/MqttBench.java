@@ -11,14 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.bson.Document;
+import org.mfc.fhir.core.messaging.Topics;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -51,7 +50,7 @@ public final class MqttBench {
         Duration warmup = Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup", "0")));
         int devices = Integer.parseInt(a.getOrDefault("devices", "1000"));
         int connections = Integer.parseInt(a.getOrDefault("connections", "8"));
-        String topic = a.getOrDefault("topic", "fhir.readings");
+        String topic = a.getOrDefault("topic", Topics.READINGS);
         String group = a.getOrDefault("group", "fhir-parser-worker");
         Path out = Path.of(a.getOrDefault("out", "docs/benchmarks/mqtt"));
         int warmupRate = rates.get(0);
@@ -62,7 +61,7 @@ public final class MqttBench {
         long nanoToEpochMs = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
         List<Step> steps = new ArrayList<>();
         try (MongoClient mongo = MongoClients.create(a.getOrDefault("mongo", "mongodb://127.0.0.1:27017"));
-                Admin admin = admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
+                Admin admin = ConsumerLag.admin(a.getOrDefault("kafka", "127.0.0.1:9092"));
                 MqttFleetPublisher fleetPublisher = new MqttFleetPublisher(a.getOrDefault("host", "127.0.0.1"),
                         Integer.parseInt(a.getOrDefault("port", "1883")), a.getOrDefault("user", "ava4"),
                         a.get("password"), connections)) {
@@ -181,10 +180,4 @@ public final class MqttBench {
         } while (ConsumerLag.of(admin, topic, group) > 0 && System.nanoTime() < deadline);
     }
 
-    private static Admin admin(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        return Admin.create(p);
-    }
 }

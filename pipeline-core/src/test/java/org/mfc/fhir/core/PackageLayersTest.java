@@ -23,7 +23,7 @@ class PackageLayersTest {
     private static final Path SOURCES = Path.of("src/main/java/org/mfc/fhir/core");
     /** Lowest first; packages of one layer do not use each other. */
     private static final Map<String, Integer> LAYER = Map.ofEntries(Map.entry("model", 0), Map.entry("ids", 1),
-            Map.entry("json", 1), Map.entry("parse", 2), Map.entry("fhir", 3), Map.entry("store", 4),
+            Map.entry("json", 1), Map.entry("parse", 2), Map.entry("messaging", 2), Map.entry("fhir", 3), Map.entry("store", 4),
             Map.entry("legacy", 5), Map.entry("migrate", 6), Map.entry("process", 6), Map.entry("host", 7));
     private static final Pattern USE = Pattern.compile("org\\.mfc\\.fhir\\.core\\.([a-z]+)\\.");
 

@@ -1,44 +1,19 @@
 package org.mfc.fhir.api.rest;
 
-import java.util.UUID;
-import java.util.regex.Pattern;
+import org.mfc.fhir.core.host.RequestIdFilter;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.ext.Provider;
 
-/**
- * Every request has an id: the client's {@code X-Request-ID} when it is a sane token, else a new UUID; echoed in the
- * response header and the audit line, as the ingest API does.
- */
+/** The request ids of the read API ({@link RequestIdFilter}, as the ingest API has them), echoed in the audit line. */
 @Provider
 @PreMatching
-public class RequestIds implements ContainerRequestFilter, ContainerResponseFilter {
+public class RequestIds extends RequestIdFilter {
 
-    public static final String HEADER = "X-Request-ID";
-    private static final String PROPERTY = "mfc.request-id";
-    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
-
-    @Override
-    public void filter(ContainerRequestContext request) {
-        String given = request.getHeaderString(HEADER);
-        request.setProperty(PROPERTY, given != null && SANE.matcher(given).matches() ? given
-                : UUID.randomUUID().toString());
-    }
-
-    @Override
-    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        Object id = request.getProperty(PROPERTY);
-        if (id != null) {
-            response.getHeaders().putSingle(HEADER, id);
-        }
-    }
-
+    /** The id for the audit and log lines; {@code -} when there is none. */
     static String of(ContainerRequestContext request) {
-        Object id = request.getProperty(PROPERTY);
-        return id == null ? "-" : id.toString();
+        String id = requestId(request);
+        return id == null ? "-" : id;
     }
 }

@@ -2,23 +2,23 @@ package org.mfc.fhir.migrator.rederive;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
-import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.messaging.KafkaClients;
+import org.mfc.fhir.core.messaging.ReadingsCodec;
+import org.mfc.fhir.core.messaging.TopicScan;
+import org.mfc.fhir.core.model.Stage;
 
 /**
  * Reads the readings topic from where the re-derivation's consumer group left it (the earliest retained record the
@@ -32,33 +32,28 @@ public final class TopicPass {
     private static final Logger LOG = Logger.getLogger(TopicPass.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final String bootstrap;
+    private final KafkaClients kafka;
     private final String topic;
     private final String group;
 
-    public TopicPass(String bootstrap, String topic, String group) {
-        this.bootstrap = bootstrap;
+    /** @param kafka the migrator's full {@code kafka.*} configuration (a secured cluster's settings included) */
+    public TopicPass(KafkaClients kafka, String topic, String group) {
+        this.kafka = kafka;
         this.topic = topic;
         this.group = group;
     }
 
     /** @return records read, and records whose value was not an ingest record (skipped) */
     public long[] run(boolean restart, Consumer<IngestRecord> handler) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         long read = 0;
         long unreadable = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            for (PartitionInfo info : infos == null ? List.<PartitionInfo>of() : infos) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(group, Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            List<TopicPartition> partitions = TopicScan.partitions(consumer, topic, Duration.ofSeconds(30));
             if (partitions.isEmpty()) {
                 return new long[] {0, 0};
             }
@@ -73,7 +68,7 @@ public final class TopicPass {
                     consumer.seek(tp, c.offset());
                 }
             }
-            while (!done(consumer, partitions, end)) {
+            while (!TopicScan.reachedEnd(consumer, end)) {
                 Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
@@ -94,18 +89,8 @@ public final class TopicPass {
                 }
             }
         }
-        LOG.infof("MIGRATE rederive read %d records of %s (%d unreadable)", read, topic, unreadable);
+        LOG.infof("%s rederive read %d records of %s (%d unreadable)", Stage.MIGRATE, read, topic, unreadable);
         return new long[] {read, unreadable};
-    }
-
-    private static boolean done(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : partitions) {
-            if (consumer.position(tp) < end.get(tp)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static IngestRecord parse(byte[] value) {
@@ -113,7 +98,7 @@ public final class TopicPass {
             return null;
         }
         try {
-            return Json.mapper().readValue(value, IngestRecord.class);
+            return ReadingsCodec.decode(value);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -2,6 +2,7 @@ package org.mfc.fhir.ingest.admin;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +22,9 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.mfc.fhir.core.host.KafkaClientSettings;
+import org.mfc.fhir.core.messaging.KafkaClients;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.rest.ProblemException;
-
-import io.smallrye.common.annotation.Identifier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,10 +46,8 @@ public class QueueStatsService {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    /** The full {@code kafka.*} configuration the channels get (security settings included). */
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafkaConfig;
+    KafkaClients kafka;
 
     /** The readings channel's own broker address when it has one: the queue is where readings are published. */
     @ConfigProperty(name = "mp.messaging.outgoing.readings-out.bootstrap.servers")
@@ -180,15 +177,11 @@ public class QueueStatsService {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            int timeout = (int) timeoutMs();
-            admin = Admin.create(KafkaClientSettings.admin(kafkaConfig, Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                    AdminClientConfig.CLIENT_ID_CONFIG, "ingest-api-admin",
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout,
-                    AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, Math.min(timeout, 1000),
-                    AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, Math.min(timeout, 2000),
-                    AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100)));
+            Map<String, Object> settings = new HashMap<>(KafkaClients.bounded(config.adminTimeout()));
+            settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+            settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "ingest-api-admin");
+            settings.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+            admin = kafka.admin(settings);
         }
         return admin;
     }

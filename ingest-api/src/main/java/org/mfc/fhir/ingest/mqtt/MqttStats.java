@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.mfc.fhir.core.model.Stage;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
@@ -53,7 +55,7 @@ public class MqttStats {
         this.registry = registry;
         this.ackLatency = Timer.builder("ingest.mqtt.ack.latency")
                 .description("Time from receiving an MQTT message to acknowledging it (queued, stored or set aside)")
-                .tag("stage", "PUBLISH").publishPercentileHistogram()
+                .tag("stage", Stage.PUBLISH.name()).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
         Gauge.builder("ingest.mqtt.connected", () -> connected ? 1 : 0)

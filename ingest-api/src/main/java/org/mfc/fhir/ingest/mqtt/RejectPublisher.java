@@ -8,6 +8,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.mfc.fhir.core.messaging.DeadLetterHeaders;
 import org.mfc.fhir.core.model.Stage;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -40,9 +41,9 @@ public class RejectPublisher {
     public CompletableFuture<Void> publish(MqttMessage m, Stage stage, String reason, String deviceKey) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         RecordHeaders headers = new RecordHeaders();
-        headers.add("dlq-stage", bytes(stage.name()));
-        headers.add("dlq-reason", bytes(reason.length() > MAX_REASON_CHARS
-                ? reason.substring(0, MAX_REASON_CHARS) : reason));
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.STAGE, stage.name());
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.REASON, reason.length() > MAX_REASON_CHARS
+                ? reason.substring(0, MAX_REASON_CHARS) : reason);
         headers.add("mqtt-topic", bytes(m.topic()));
         headers.add("received-at", bytes(m.receivedAt().toString()));
         if (m.publisher() != null) {

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
-import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.messaging.ReadingsCodec;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.service.IngestMetrics;
 
@@ -153,7 +153,7 @@ public class ReadingPublisher {
 
     /** The record's value on the topic. */
     public static String encode(IngestRecord record) throws JsonProcessingException {
-        return Json.mapper().writeValueAsString(record);
+        return ReadingsCodec.encode(record);
     }
 
     /** Logs the outage once, when it begins and when it ends; the probes in between are DEBUG. */

@@ -3,6 +3,8 @@ package org.mfc.fhir.ingest.rest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +17,19 @@ import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.parameters.RequestBody;
 import org.mfc.fhir.core.json.Json;
 
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+
 /**
  * Adds a sample payload per device family to each POST endpoint of the OpenAPI document. The samples are the test
- * fixtures ({@code pipeline-core/src/test/resources/payloads}, copied into this jar by the build), so every example
- * shown in Swagger UI is a payload a test posts.
+ * fixtures ({@code pipeline-test-support/src/main/resources/payloads}), so every example shown in Swagger UI is a
+ * payload a test posts. The filter runs while the application is built: the examples are baked into the generated
+ * document and the fixtures themselves never ship in the jar. The build names their directory with the system property
+ * {@value #EXAMPLES_DIR} (ingest-api/pom.xml); a test build finds them on its class path (the test support).
  */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class OpenApiExamples implements OASFilter {
+
+    static final String EXAMPLES_DIR = "mfc.openapi.examples-dir";
 
     /** operationId to fixture paths under {@code payloads/}. */
     static final Map<String, List<String>> EXAMPLES = Map.of(
@@ -69,9 +78,12 @@ public class OpenApiExamples implements OASFilter {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> load(String fixture) {
-        try (InputStream in = OpenApiExamples.class.getResourceAsStream("/payloads/" + fixture)) {
+        String dir = System.getProperty(EXAMPLES_DIR);
+        try (InputStream in = dir != null ? Files.newInputStream(Path.of(dir, fixture))
+                : OpenApiExamples.class.getResourceAsStream("/payloads/" + fixture)) {
             if (in == null) {
-                throw new IllegalStateException("OpenAPI example payloads/" + fixture + " is not in the jar");
+                throw new IllegalStateException("OpenAPI example payloads/" + fixture + " not found: set "
+                        + EXAMPLES_DIR + " to the fixtures directory");
             }
             return Json.mapper().readValue(in, LinkedHashMap.class);
         } catch (IOException e) {

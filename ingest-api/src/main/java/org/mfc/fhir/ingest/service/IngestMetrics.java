@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.mfc.fhir.core.model.Stage;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +33,7 @@ public class IngestMetrics {
         this.registry = registry;
         this.publishLatency = Timer.builder("ingest.publish.latency")
                 .description("Time from publishing a request's records to the broker's acknowledgement")
-                .tag("stage", "PUBLISH")
+                .tag("stage", Stage.PUBLISH.name())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))

@@ -13,8 +13,8 @@ import org.mfc.fhir.core.model.MeasurementKind;
  * {@code data.attribute} a gateway reports, the kind it measures, the registry slot that names the device
  * ({@link DeviceSlot}), and which payload keys carry which value. Keys are matched in any letter case, so
  * {@code PR}/{@code pr} and {@code Temp}/{@code temp} are one row. Supporting a new BLE model is one row here, and a
- * fixture of its native payload under {@code src/test/resources/payloads/<family>/} ({@code DeviceModelsTest}
- * requires one for every row).
+ * fixture of its native payload under {@code pipeline-test-support/src/main/resources/payloads/<family>/}
+ * ({@code DeviceModelsTest} requires one for every row).
  */
 public final class DeviceModels {
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.bson.Document;
 import org.mfc.fhir.core.json.IngestRecord;
-import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.messaging.ReadingsCodec;
 import org.mfc.fhir.core.model.Stage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -57,7 +57,7 @@ public final class ParkedReadingStore {
         List<IngestRecord> out = new ArrayList<>();
         for (Document d : parked.find().sort(new Document("parked_at", 1)).limit(limit)) {
             try {
-                out.add(Json.recordMapper().readValue(d.getString("record_json"), IngestRecord.class));
+                out.add(ReadingsCodec.decode(d.getString("record_json")));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("parked record " + d.get("_id") + " is unreadable", e);
             }
@@ -91,7 +91,7 @@ public final class ParkedReadingStore {
 
     private static String toJson(IngestRecord record) {
         try {
-            return Json.mapper().writeValueAsString(record);
+            return ReadingsCodec.encode(record);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a parsed record", e);
         }

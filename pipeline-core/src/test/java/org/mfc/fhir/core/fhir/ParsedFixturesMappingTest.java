@@ -25,8 +25,9 @@ import org.mfc.fhir.core.testing.Fixtures;
  */
 class ParsedFixturesMappingTest {
 
-    static Stream<String> fixtures() throws IOException {
-        Path root = Path.of("src/test/resources/payloads");
+    static Stream<String> fixtures() throws IOException, java.net.URISyntaxException {
+        // The fixtures live in pipeline-test-support; the core's test build copies them onto its class path.
+        Path root = Path.of(Fixtures.class.getResource("/payloads").toURI());
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(p -> p.toString().endsWith(".json")).map(p -> root.relativize(p).toString()
                     .replace('\\', '/')).sorted().toList().stream();
@@ -34,7 +35,7 @@ class ParsedFixturesMappingTest {
     }
 
     @org.junit.jupiter.api.Test
-    void givenAllFixtures_whenParsedAndMapped_thenEveryFamilyKindTheParsersEmitIsCovered() throws IOException {
+    void givenAllFixtures_whenParsedAndMapped_thenEveryFamilyKindTheParsersEmitIsCovered() throws Exception {
         java.util.Set<org.mfc.fhir.core.model.MeasurementKind> kinds = java.util.EnumSet.noneOf(
                 org.mfc.fhir.core.model.MeasurementKind.class);
         for (String fixture : fixtures().toList()) {

@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class DeviceModelsTest {
 
-    private static final Path PAYLOADS = Path.of("src/test/resources/payloads");
+    /** The fixtures live in pipeline-test-support; the core's test build copies them onto its class path. */
+    private static final Path PAYLOADS = payloads();
     private static final Instant RECEIVED = Instant.parse("2025-04-06T18:25:20Z");
     private final Parsers parsers = new Parsers();
 
@@ -88,5 +89,13 @@ class DeviceModelsTest {
             case QUBE_VITAL -> "qube-vital";
             default -> throw new IllegalArgumentException("no device models for " + family);
         };
+    }
+
+    private static Path payloads() {
+        try {
+            return Path.of(Fixtures.class.getResource("/payloads").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.mfc.fhir.infra;
+package org.mfc.fhir.infra.mongo.standin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

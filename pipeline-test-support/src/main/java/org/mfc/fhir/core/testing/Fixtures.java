@@ -9,7 +9,10 @@ import org.mfc.fhir.core.json.Json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Payload fixtures under {@code src/test/resources/payloads/<family>/<case>.json}, shared by every module's tests. */
+/**
+ * Payload fixtures under {@code pipeline-test-support/src/main/resources/payloads/<family>/<case>.json}, shared by
+ * every module's tests and the benchmarks.
+ */
 public final class Fixtures {
 
     private Fixtures() {

@@ -1,4 +1,4 @@
-package org.mfc.fhir.infra;
+package org.mfc.fhir.infra.mongo.standin;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ import io.netty.channel.Channel;
  * memory that has left the CPU cache, about eight times slower than right after its decode. What a bulk write does
  * is the same either way: the driver merges the replies and their error indexes.
  */
-final class IndexedMemoryBackend extends MemoryBackend {
+public final class IndexedMemoryBackend extends MemoryBackend {
 
     static final int WRITE_BATCH_DOCUMENTS = 100;
     /** A collection of at most this many documents keeps those a full scan decoded as live documents. */

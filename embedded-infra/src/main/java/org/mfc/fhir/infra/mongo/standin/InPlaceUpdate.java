@@ -1,4 +1,4 @@
-package org.mfc.fhir.infra;
+package org.mfc.fhir.infra.mongo.standin;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,10 @@
-package org.mfc.fhir.migrator;
+package org.mfc.fhir.core.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,10 +16,11 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.bson.Document;
+import org.bson.json.JsonWriterSettings;
 import org.bson.types.ObjectId;
 import org.mfc.fhir.core.legacy.EntryProblem;
-import org.mfc.fhir.core.migrate.LegacyFhirDocuments;
 import org.mfc.fhir.core.legacy.RejectReason;
+import org.mfc.fhir.core.migrate.LegacyFhirDocuments;
 import org.mfc.fhir.core.model.MeasurementKind;
 
 import com.mongodb.client.MongoCollection;
@@ -36,12 +41,37 @@ import com.mongodb.client.model.InsertManyOptions;
  * MAC (a warning of the registry pass); each history collection has one bucket with {@code patient_id: "unknown"} and one
  * whose patient does not exist. Valid entries vary the number types (int, numeric string, double, null), the glucose
  * marker spellings and the manual-entry source.
+ *
+ * <p>Test data only: used by the migrator's tests and by the bench's {@code GenerateLegacyMain}
+ * ({@code scripts/generate-legacy.sh}); never part of a service image.
  */
 public final class LegacyDataGenerator {
 
     /** What was planted. */
     public record Manifest(long seed, int patients, int entriesPerBucket, long historyEntries,
             List<EntryProblem> rejects, List<EntryProblem> warnings) {
+
+        /** Writes the manifest as JSON; problems have the fields of the migrator's reject report. */
+        public void write(Path out) {
+            Document d = new Document("seed", seed).append("patients", patients)
+                    .append("entries_per_bucket", entriesPerBucket).append("history_entries", historyEntries)
+                    .append("rejects", rejects.stream().map(Manifest::problem).toList())
+                    .append("warnings", warnings.stream().map(Manifest::problem).toList());
+            try {
+                if (out.getParent() != null) {
+                    Files.createDirectories(out.getParent());
+                }
+                Files.writeString(out, d.toJson(JsonWriterSettings.builder().indent(true).build()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static Document problem(EntryProblem p) {
+            return new Document("source_collection", p.collection()).append("bucket_id", p.bucketId())
+                    .append("entry_index", p.index()).append("kind", p.kind()).append("field", p.field())
+                    .append("reason", p.reason());
+        }
     }
 
     static final List<String> HISTORY = List.of("blood_pressure_histories", "blood_sugar_histories",
@@ -559,7 +589,7 @@ public final class LegacyDataGenerator {
         }
     }
 
-    /** Collections {@link #generate()} writes (for {@code generate --replace}). */
+    /** Collections {@link #generate()} writes (what {@code --replace} drops first). */
     public static List<String> collections() {
         List<String> out = new ArrayList<>(List.of("hospitals", "patients", "amy_devices", "amy_boxes", "watches",
                 "mfc_hv01_boxes"));

@@ -1,0 +1,31 @@
+package org.mfc.fhir.core.messaging;
+
+import java.io.IOException;
+
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.json.Json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+/**
+ * The value of a record on the readings topic: one {@link IngestRecord} as JSON. The parked store keeps the same
+ * text, so a parked reading is re-read exactly as the worker read it. Decoding uses the record limits
+ * ({@link Json#recordMapper()}): a payload the API accepted is always a record every reader can decode.
+ */
+public final class ReadingsCodec {
+
+    private ReadingsCodec() {
+    }
+
+    public static String encode(IngestRecord record) throws JsonProcessingException {
+        return Json.recordMapper().writeValueAsString(record);
+    }
+
+    public static IngestRecord decode(String value) throws JsonProcessingException {
+        return Json.recordMapper().readValue(value, IngestRecord.class);
+    }
+
+    public static IngestRecord decode(byte[] value) throws IOException {
+        return Json.recordMapper().readValue(value, IngestRecord.class);
+    }
+}

@@ -21,10 +21,22 @@ public final class StoreIndexes {
     private volatile boolean stopped;
     private volatile Thread retrying;
 
+    /** What waits for the indexes, in the log lines: the writes of the pipeline, the requests of the read API. */
+    private final String waiting;
+
     /** @param legacy the legacy store, or null when legacy collections are not written */
     public StoreIndexes(FhirStore fhir, IndexedStore legacy) {
+        this(fhir, legacy, "writes");
+    }
+
+    /**
+     * @param more indexes created after the FHIR store's (the legacy store's, the read API's), or null
+     * @param waiting what waits for them, for the log lines
+     */
+    public StoreIndexes(FhirStore fhir, IndexedStore more, String waiting) {
         this.fhir = fhir;
-        this.legacy = legacy;
+        this.legacy = more;
+        this.waiting = waiting;
     }
 
     public boolean ready() {
@@ -62,8 +74,8 @@ public final class StoreIndexes {
             ensure();
             return;
         } catch (TransientStoreException e) {
-            LOG.warnf("indexes not created yet (%s); retrying every %d s, writes wait for them", e.getMessage(),
-                    RETRY_EVERY.toSeconds());
+            LOG.warnf("indexes not created yet (%s); retrying every %d s, %s wait for them", e.getMessage(),
+                    RETRY_EVERY.toSeconds(), waiting);
         }
         Thread retry = new Thread(() -> {
             while (!ready && !stopped) {
@@ -81,8 +93,8 @@ public final class StoreIndexes {
                     if (MongoErrors.isTransient(e)) {
                         LOG.debugf("indexes still not created: %s", e.getMessage());
                     } else {
-                        LOG.errorf("indexes cannot be created (%s); writes stay refused until they can",
-                                e.getClass().getSimpleName());
+                        LOG.errorf("indexes cannot be created (%s); %s stay refused until they can",
+                                e.getClass().getSimpleName(), waiting);
                         LOG.debug("index creation failure", e);
                     }
                 }

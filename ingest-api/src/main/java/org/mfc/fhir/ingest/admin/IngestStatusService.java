@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.bson.Document;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.store.ParkedReadingStore;
-import org.mfc.fhir.ingest.rest.ProblemException;
+import org.mfc.fhir.ingest.problem.ProblemException;
 import org.mfc.fhir.ingest.service.IngestResult;
 import org.mfc.fhir.ingest.service.RecentIngests;
 

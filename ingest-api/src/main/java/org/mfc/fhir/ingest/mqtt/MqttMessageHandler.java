@@ -14,7 +14,7 @@ import org.mfc.fhir.ingest.security.Caller;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.service.IngestResult;
 import org.mfc.fhir.ingest.service.IngestService;
-import org.mfc.fhir.ingest.rest.ProblemException;
+import org.mfc.fhir.ingest.problem.ProblemException;
 import org.mfc.fhir.ingest.security.RateLimiter;
 
 import io.opentelemetry.api.trace.Span;

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.messaging.ReadingsCodec;
 import org.mfc.fhir.ingest.config.IngestConfig;
-import org.mfc.fhir.ingest.service.IngestMetrics;
+import org.mfc.fhir.ingest.metrics.IngestMetrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 

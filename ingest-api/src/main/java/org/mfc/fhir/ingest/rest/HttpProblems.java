@@ -1,5 +1,7 @@
 package org.mfc.fhir.ingest.rest;
 
+import org.mfc.fhir.ingest.problem.ProblemException;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -7,7 +9,7 @@ import java.util.UUID;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.ingest.config.IngestConfig;
-import org.mfc.fhir.ingest.service.IngestMetrics;
+import org.mfc.fhir.ingest.metrics.IngestMetrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 

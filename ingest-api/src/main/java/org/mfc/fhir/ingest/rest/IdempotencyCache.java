@@ -1,5 +1,7 @@
 package org.mfc.fhir.ingest.rest;
 
+import org.mfc.fhir.ingest.problem.ProblemException;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package org.mfc.fhir.ingest.rest;
 
+import org.mfc.fhir.ingest.problem.ProblemException;
+
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -20,7 +22,7 @@ import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.security.Caller;
 import org.mfc.fhir.ingest.security.RateLimiter;
-import org.mfc.fhir.ingest.service.IngestMetrics;
+import org.mfc.fhir.ingest.metrics.IngestMetrics;
 import org.mfc.fhir.ingest.service.IngestResult;
 import org.mfc.fhir.ingest.service.IngestService;
 

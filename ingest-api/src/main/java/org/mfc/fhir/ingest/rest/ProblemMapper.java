@@ -1,5 +1,7 @@
 package org.mfc.fhir.ingest.rest;
 
+import org.mfc.fhir.ingest.problem.ProblemException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.mfc.fhir.core.model.FieldProblem;
-import org.mfc.fhir.ingest.service.IngestMetrics;
+import org.mfc.fhir.ingest.metrics.IngestMetrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 

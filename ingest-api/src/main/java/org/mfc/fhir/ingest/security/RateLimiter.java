@@ -3,7 +3,7 @@ package org.mfc.fhir.ingest.security;
 import java.time.Duration;
 
 import org.mfc.fhir.ingest.config.IngestConfig;
-import org.mfc.fhir.ingest.rest.ProblemException;
+import org.mfc.fhir.ingest.problem.ProblemException;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,5 +1,7 @@
 package org.mfc.fhir.ingest.service;
 
+import org.mfc.fhir.ingest.metrics.IngestMetrics;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,7 @@ import org.mfc.fhir.core.store.TransientStoreException;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.publish.PublishFailures;
 import org.mfc.fhir.ingest.publish.ReadingPublisher;
-import org.mfc.fhir.ingest.rest.ProblemException;
+import org.mfc.fhir.ingest.problem.ProblemException;
 import org.mfc.fhir.ingest.security.Caller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;

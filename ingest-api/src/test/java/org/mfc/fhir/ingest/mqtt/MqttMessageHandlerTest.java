@@ -27,7 +27,7 @@ import org.mfc.fhir.ingest.security.Caller;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.service.IngestResult;
 import org.mfc.fhir.ingest.service.IngestService;
-import org.mfc.fhir.ingest.rest.ProblemException;
+import org.mfc.fhir.ingest.problem.ProblemException;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;

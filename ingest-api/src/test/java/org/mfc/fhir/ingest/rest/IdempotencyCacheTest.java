@@ -1,5 +1,7 @@
 package org.mfc.fhir.ingest.rest;
 
+import org.mfc.fhir.ingest.problem.ProblemException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,6 @@
 package org.mfc.fhir.ingest.security;
 
-import org.mfc.fhir.ingest.rest.ProblemException;
+import org.mfc.fhir.ingest.problem.ProblemException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.mfc.fhir.ingest.rest;
+package org.mfc.fhir.ingest.problem;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.mfc.fhir.ingest.service;
+package org.mfc.fhir.ingest.metrics;
 
 import java.time.Duration;
 import java.util.Map;

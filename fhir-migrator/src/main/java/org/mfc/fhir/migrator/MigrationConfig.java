@@ -3,10 +3,7 @@ package org.mfc.fhir.migrator;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.mfc.fhir.core.messaging.Topics;
-
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
@@ -18,12 +15,10 @@ public interface MigrationConfig {
 
     /** Legacy application database ({@code MONGODB_MAIN_DB}). */
     @WithName("main-db")
-    @WithDefault("AMY")
     String mainDb();
 
     /** Dedicated FHIR database ({@code MONGODB_FHIR_DB}). */
     @WithName("fhir-db")
-    @WithDefault("MFC_FHIR_R5")
     String fhirDb();
 
     /**
@@ -35,7 +30,6 @@ public interface MigrationConfig {
      * run redoes at most that much.
      */
     @WithName("batch-size")
-    @WithDefault("500")
     int batchSize();
 
     /**
@@ -44,27 +38,22 @@ public interface MigrationConfig {
      * and exit 2 ({@code AUTO_START_MIGRATION}).
      */
     @WithName("auto-start")
-    @WithDefault("false")
     boolean autoStart();
 
     /** Directory of the JSON reports ({@code MIGRATION_REPORT_DIR}). */
     @WithName("report-dir")
-    @WithDefault("./migration-reports")
     Path reportDir();
 
     /** Default of {@code --max-reject-share}: exit non-zero when rejected entries exceed this share. */
     @WithName("max-reject-share")
-    @WithDefault("0.05")
     double maxRejectShare();
 
     /** Interval of the progress line on long runs ({@code MIGRATION_PROGRESS_INTERVAL}). */
     @WithName("progress-interval")
-    @WithDefault("5s")
     Duration progressInterval();
 
     /** Threads mapping readings to FHIR JSON; 0 = the number of available processors ({@code MIGRATION_THREADS}). */
     @WithName("threads")
-    @WithDefault("0")
     int threads();
 
     /**
@@ -75,7 +64,6 @@ public interface MigrationConfig {
      * {@code scripts/bench-migrator.sh} against the real deployment.
      */
     @WithName("expected-rate")
-    @WithDefault("10000")
     int expectedRate();
 
     /**
@@ -85,12 +73,10 @@ public interface MigrationConfig {
      * would only load the primary the live pipeline shares.
      */
     @WithName("writers")
-    @WithDefault("2")
     int writers();
 
     /** The readings topic ({@code FHIR_QUEUE_NAME}). */
     @WithName("readings-topic")
-    @WithDefault(Topics.READINGS)
     String readingsTopic();
 
     /**
@@ -98,17 +84,14 @@ public interface MigrationConfig {
      * where an interrupted run resumes.
      */
     @WithName("rederive-group")
-    @WithDefault("fhir-rederive")
     String rederiveGroup();
 
     /** Whether the live pipeline writes the legacy history ({@code ENABLE_LEGACY_ROUTING}): rederive follows it. */
     @WithName("legacy-routing")
-    @WithDefault("true")
     boolean legacyRouting();
 
     /** The live pipeline's allowed device clock skew ({@code DEVICE_CLOCK_MAX_AHEAD}), applied when re-deriving. */
     @WithName("device-clock-max-ahead")
-    @WithDefault("5m")
     Duration deviceClockMaxAhead();
 
     default MigrationSettings settings() {

@@ -2,10 +2,7 @@ package org.mfc.fhir.worker;
 
 import java.time.Duration;
 
-import org.mfc.fhir.core.messaging.Topics;
-
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** The parser worker's own settings; the shared ones are in {@code PipelineConfig}. */
 @ConfigMapping(prefix = "worker")
@@ -16,73 +13,57 @@ public interface WorkerConfig {
      * takes its first batch ({@code FHIR_WARMUP_BATCHES}); 0 consumes at once.
      */
     @io.smallrye.config.WithName("warm-up.batches")
-    @WithDefault("4000")
     int warmUpBatches();
 
     /** Longest the start-up rehearsal may take ({@code FHIR_WARMUP_MAX_TIME}). */
     @io.smallrye.config.WithName("warm-up.max-time")
-    @WithDefault("30s")
     Duration warmUpMaxTime();
 
     /** First wait after a transient failure (database away); doubles on each further failure. */
-    @WithDefault("200ms")
     Duration retryInitialBackoff();
 
     /** Longest wait between two attempts; the worker keeps retrying at this pace until the database returns. */
-    @WithDefault("30s")
     Duration retryMaxBackoff();
 
     /** Failed attempts after which the worker reports itself not ready (it keeps retrying, commits nothing). */
-    @WithDefault("5")
     int retriesBeforeUnhealthy();
 
     /** How long to wait for the broker to acknowledge a dead letter before retrying the batch. */
-    @WithDefault("10s")
     Duration deadLetterTimeout();
 
     /** How long to wait for the broker to acknowledge the batch's alarms before retrying the batch. */
-    @WithDefault("10s")
     Duration alertTimeout();
 
     /** Interval of the statistics log line. */
-    @WithDefault("60s")
     String statsInterval();
 
     /**
      * How often daily counts of days that have ended become final ({@code FHIR_FINALIZE_INTERVAL}): the longest a
      * finished day's step count stays preliminary.
      */
-    @WithDefault("5m")
     String finalizeInterval();
 
     /** Interval of the consumer, lag and parked gauges' refresh (and of the dead-channel check). */
-    @WithDefault("5s")
     String metricsRefreshInterval();
 
     /**
      * How long the consuming channel may stay dead before the process exits (status 3) so that its host restarts
      * it; {@code 0} never exits (liveness still reports DOWN).
      */
-    @WithDefault("60s")
     Duration deadChannelExitAfter();
 
     /** The readings topic ({@code FHIR_QUEUE_NAME}): where a dead-letter replay re-publishes. */
-    @WithDefault(Topics.READINGS)
     String readingsTopic();
 
     /** The dead-letter topic ({@code FHIR_DEAD_LETTER_TOPIC}) that a replay reads. */
-    @WithDefault(Topics.DEAD_LETTER)
     String deadLetterTopic();
 
     /** Consumer group of the dead-letter replay: its committed offsets mark what was already replayed. */
-    @WithDefault("fhir-dead-letter-replay")
     String replayGroup();
 
     /** Longest time one replay may take to reach the dead-letter topic's end offsets. */
-    @WithDefault("60s")
     Duration replayTimeout();
 
     /** Most parked readings re-processed by one {@code POST /admin/parked/reprocess}. */
-    @WithDefault("1000")
     int reprocessLimit();
 }

@@ -3,34 +3,30 @@ package org.mfc.fhir.core.host;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
- * Settings every host of the pipeline shares. Operator-facing environment variables are mapped to these keys in
- * each service's {@code application.properties} (the one index of every knob).
+ * Settings every host of the pipeline shares. Their operator-facing environment variables and defaults are written
+ * once, in this module's {@code META-INF/microprofile-config.properties}, which every service reads below its own
+ * {@code application.properties}.
  */
 @ConfigMapping(prefix = "pipeline")
 public interface PipelineConfig {
 
     /** Legacy application database ({@code MONGODB_MAIN_DB}). */
     @WithName("main-db")
-    @WithDefault("AMY")
     String mainDb();
 
     /** Dedicated FHIR database ({@code MONGODB_FHIR_DB}). */
     @WithName("fhir-db")
-    @WithDefault("MFC_FHIR_R5")
     String fhirDb();
 
     /** Also write the legacy history collections and {@code patients.last_*} ({@code ENABLE_LEGACY_ROUTING}). */
     @WithName("legacy-routing")
-    @WithDefault("true")
     boolean legacyRouting();
 
     /** How long a device-to-patient answer is cached: the longest time a registry change takes to be seen. */
     @WithName("registry-cache-ttl")
-    @WithDefault("60s")
     Duration registryCacheTtl();
 
     /**
@@ -39,7 +35,6 @@ public interface PipelineConfig {
      * the worker.
      */
     @WithName("device-clock-max-ahead")
-    @WithDefault("5m")
     Duration deviceClockMaxAhead();
 
     /**
@@ -47,7 +42,6 @@ public interface PipelineConfig {
      * ({@code DEVICE_TIME_STALE_AFTER}).
      */
     @WithName("device-time-stale-after")
-    @WithDefault("24h")
     Duration deviceTimeStaleAfter();
 
     /**
@@ -55,6 +49,5 @@ public interface PipelineConfig {
      * the bucket (the FHIR database keeps them), so no bucket reaches MongoDB's 16 MiB document limit.
      */
     @WithName("legacy-bucket-max-entries")
-    @WithDefault("5000")
     int legacyBucketMaxEntries();
 }

@@ -3,13 +3,13 @@ package org.mfc.fhir.core.host.auth;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
  * Bearer-token verification shared by the HTTP hosts (ingest API, worker admin endpoints). Issuer, audience, key
  * location and the longest lifetime are SmallRye JWT's own settings ({@code mp.jwt.verify.*},
- * {@code smallrye.jwt.time-to-live}).
+ * {@code smallrye.jwt.time-to-live}). Variables and defaults: this module's
+ * {@code META-INF/microprofile-config.properties}.
  */
 @ConfigMapping(prefix = "token")
 public interface TokenConfig {
@@ -19,12 +19,10 @@ public interface TokenConfig {
      * the token's expiry. 0 verifies every request.
      */
     @WithName("cache.ttl")
-    @WithDefault("60s")
     Duration cacheTtl();
 
     /** Most verified tokens kept at once ({@code INGEST_TOKEN_CACHE_MAX_ENTRIES}). */
     @WithName("cache.max-entries")
-    @WithDefault("100000")
     int cacheMaxEntries();
 
     /**
@@ -33,6 +31,5 @@ public interface TokenConfig {
      * cache, so a rotated key is honoured, and a removed one refused, within this time.
      */
     @WithName("keys-refresh")
-    @WithDefault("30s")
     Duration keysRefresh();
 }

@@ -2,7 +2,6 @@ package org.mfc.fhir.core.legacy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import org.mfc.fhir.core.model.GlucoseMarker;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.model.ReadingDetails;
+import org.mfc.fhir.core.parse.ThaiTime;
 
 /**
  * Reading to the entry the legacy application reads (legacy-db.md section 2), using the field names of the
@@ -23,8 +23,6 @@ import org.mfc.fhir.core.model.ReadingDetails;
  */
 public final class LegacyEntryMapper {
 
-    /** Thai local time: legacy {@code date_tag} values are Thai-local dates. */
-    public static final ZoneOffset THAI = ZoneOffset.ofHours(7);
     private static final DateTimeFormatter MONTH_TAG = DateTimeFormatter.ofPattern("MM-yyyy");
     private static final DateTimeFormatter DAY_TAG = DateTimeFormatter.ofPattern("ddMMyyyy");
     /** Entry field of the Thai-local day of a step or sleep entry ({@code DDMMYYYY}). */
@@ -149,12 +147,12 @@ public final class LegacyEntryMapper {
     }
 
     public static String monthTag(Instant t) {
-        return MONTH_TAG.format(t.atOffset(THAI));
+        return MONTH_TAG.format(t.atZone(ThaiTime.ZONE));
     }
 
     /** Thai-local day as the legacy application tags step and sleep entries: {@code DDMMYYYY}. */
     public static String dayTag(Instant t) {
-        return DAY_TAG.format(t.atOffset(THAI));
+        return DAY_TAG.format(t.atZone(ThaiTime.ZONE));
     }
 
     /**

@@ -4,7 +4,7 @@
 # image: the Kubernetes topic Job and the compose service kafka-init).
 #
 # Settings (environment): KAFKA_BOOTSTRAP_SERVERS, FHIR_QUEUE_NAME, FHIR_DEAD_LETTER_TOPIC, FHIR_ALERT_TOPIC,
-# MQTT_REJECTS_TOPIC, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS,
+# MQTT_REJECTS_TOPIC, INGEST_WARMUP_TOPIC, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, TOPIC_MIN_INSYNC_REPLICAS,
 # TOPIC_READINGS_RETENTION_MS, TOPIC_DEAD_LETTER_RETENTION_MS, TOPIC_ALERTS_RETENTION_MS,
 # TOPIC_MQTT_REJECTS_RETENTION_MS; on a secured cluster also KAFKA_SECURITY_PROTOCOL,
 # KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_TYPE,
@@ -47,5 +47,7 @@ provision "${FHIR_DEAD_LETTER_TOPIC:-fhir.readings.dlq}" "${TOPIC_DEAD_LETTER_RE
 provision "${FHIR_ALERT_TOPIC:-fhir.alerts}" "${TOPIC_ALERTS_RETENTION_MS:-604800000}"
 # Refused MQTT messages as published: kept as long as dead letters, for an operator to read and re-publish.
 provision "${MQTT_REJECTS_TOPIC:-fhir.mqtt.rejects}" "${TOPIC_MQTT_REJECTS_RETENTION_MS:-2592000000}"
+# The ingest API's start-up rehearsal publishes synthetic samples here (nothing reads it): an hour is plenty.
+provision "${INGEST_WARMUP_TOPIC:-fhir.rehearsal}" 3600000
 "$bin/kafka-topics.sh" --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --command-config "$client" --describe \
   --topic "${FHIR_QUEUE_NAME:-fhir.readings}"

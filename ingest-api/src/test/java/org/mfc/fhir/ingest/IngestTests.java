@@ -82,9 +82,14 @@ final class IngestTests {
 
     /** Every record on the topic now, read to the end: for asserting that nothing was published. */
     static long countPublished(String field, String value) {
+        return countPublished(TOPIC, field, value);
+    }
+
+    /** Records on {@code topic} whose JSON value has {@code value} at the pointer {@code field}. */
+    static long countPublished(String topic, String field, String value) {
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
-                    .map(p -> new TopicPartition(TOPIC, p.partition())).collect(Collectors.toList());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);

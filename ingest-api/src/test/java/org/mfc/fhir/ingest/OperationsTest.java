@@ -43,9 +43,14 @@ class OperationsTest {
         IngestTests.awaitWarm();
         Management.request().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'hot-path-warm' }.data.warm-up",
-                        org.hamcrest.Matchers.containsString("messages"));
-        assertThat(IngestTests.countPublished("/client_id", "rehearsal")).as("rehearsal records on the topic")
+                        org.hamcrest.Matchers.containsString("messages"))
+                .body("checks.find { it.name == 'hot-path-warm' }.data.warm-up",
+                        org.hamcrest.Matchers.containsString("records to fhir.rehearsal in"));
+        assertThat(IngestTests.countPublished("/client_id", "rehearsal")).as("rehearsal records on the readings topic")
                 .isZero();
+        // The producer's send path was rehearsed on its own topic, which no consumer reads.
+        assertThat(IngestTests.countPublished("fhir.rehearsal", "/client_id", "rehearsal"))
+                .as("rehearsal records on the rehearsal topic").isPositive();
         try (var mongo = com.mongodb.client.MongoClients.create(
                 org.mfc.fhir.infra.PipelineInfra.shared().mongoConnectionString())) {
             for (String db : mongo.listDatabaseNames()) {

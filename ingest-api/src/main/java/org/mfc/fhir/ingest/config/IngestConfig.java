@@ -1,6 +1,7 @@
 package org.mfc.fhir.ingest.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
@@ -59,6 +60,14 @@ public interface IngestConfig {
     /** Longest the start-up rehearsal may take; it stops there and the instance reports ready. */
     @WithName("warm-up.max-time")
     Duration warmUpMaxTime();
+
+    /**
+     * Topic the rehearsal publishes its sample records to ({@code INGEST_WARMUP_TOPIC}), through the readings
+     * producer itself, so that the producer's send path is compiled before the first device request. No consumer
+     * reads it; it is never the readings topic. Unset (empty) skips that step.
+     */
+    @WithName("warm-up.topic")
+    Optional<String> warmUpTopic();
 
     /** Largest request body accepted, in bytes; larger is 413. */
     @WithName("max-body-bytes")

@@ -11,10 +11,15 @@ import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bson.Document;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -25,7 +30,9 @@ import org.mfc.fhir.core.host.JitQuiet;
 import org.mfc.fhir.core.host.PipelineConfig;
 import org.mfc.fhir.core.host.WarmupStep;
 import org.mfc.fhir.core.host.auth.Scopes;
+import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.legacy.LegacyNames;
+import org.mfc.fhir.core.messaging.ReadingsCodec;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RehearsalSamples;
 import org.mfc.fhir.ingest.config.IngestConfig;
@@ -61,6 +68,8 @@ import jakarta.inject.Inject;
 public class HotPathWarmup implements HealthCheck {
 
     private static final Logger LOG = Logger.getLogger(HotPathWarmup.class);
+    /** Rehearsal records sent and not yet acknowledged, at most. */
+    private static final int REHEARSAL_IN_FLIGHT = 256;
 
     @Inject
     IngestConfig config;
@@ -116,6 +125,7 @@ public class HotPathWarmup implements HealthCheck {
             s.append(", database ").append(WarmupStep.timed(this::databaseConnection));
             s.append(", tokens ").append(WarmupStep.timed(() -> tokens(config.warmUpRequests() / 20, deadline)));
             s.append(", requests ").append(WarmupStep.timed(() -> requests(config.warmUpRequests(), deadline)));
+            s.append(", publish ").append(WarmupStep.timed(() -> publish(config.warmUpRequests() / 2, deadline)));
             s.append(", http ").append(WarmupStep.timed(() -> http(config.warmUpRequests() / 20, deadline)));
             s.append(", synchronous path ")
                     .append(WarmupStep.timed(() -> mapping(config.warmUpRequests() / 20, deadline)));
@@ -201,6 +211,49 @@ public class HotPathWarmup implements HealthCheck {
         return n + " messages";
     }
 
+    /**
+     * The readings producer's send path (record accumulation and batching, the produce request, the acknowledgement)
+     * over the samples' records, sent through that very producer to the rehearsal topic: never the readings topic,
+     * and nothing reads it. Without this the first minute of device traffic compiled the Kafka client's largest
+     * methods while requests queued. At most {@link #REHEARSAL_IN_FLIGHT} records are unacknowledged at once; the
+     * first failure ends the step (a missing topic on a broker that does not create topics costs one
+     * {@code max.block.ms}).
+     */
+    private String publish(int count, long deadline) throws Exception {
+        String topic = config.warmUpTopic().map(String::strip).orElse("");
+        if (!config.asyncEnabled() || topic.isEmpty()) {
+            return "off";
+        }
+        if (topic.equals(config.topic())) {
+            return "skipped (INGEST_WARMUP_TOPIC names the readings topic)";
+        }
+        Producer<String, String> producer = kafka.<String, String> getProducer(ProducerConnection.CHANNEL).unwrap();
+        List<IngestRecord> records = RehearsalSamples.records(Instant.now());
+        List<String> values = new ArrayList<>(records.size());
+        for (IngestRecord r : records) {
+            values.add(ReadingsCodec.encode(r));
+        }
+        Semaphore window = new Semaphore(REHEARSAL_IN_FLIGHT);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        int n = 0;
+        while (n < count && failure.get() == null
+                && window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            int i = n % records.size();
+            producer.send(new ProducerRecord<>(topic, records.get(i).deviceKey(), values.get(i)), (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+                window.release();
+            });
+            n++;
+        }
+        boolean acknowledged = window.tryAcquire(REHEARSAL_IN_FLIGHT,
+                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        Exception e = failure.get();
+        return n + " records to " + topic + (e != null ? " (stopped: " + e.getClass().getSimpleName() + ")"
+                : acknowledged ? "" : " (not all acknowledged in time)");
+    }
+
     /** The synchronous path's mapping and encoding of every sample, without reading or writing anything. */
     private String mapping(int count, long deadline) {
         var records = RehearsalSamples.records(Instant.now());
@@ -213,8 +266,9 @@ public class HotPathWarmup implements HealthCheck {
     }
 
     /**
-     * The devices' HTTP server and router, on a request that reads and writes nothing ({@code GET /health}: on the
-     * devices' port it is answered 404, the summary itself being on the management port).
+     * The devices' HTTP server and router, on requests that read and write nothing: {@code GET /health} (on the
+     * devices' port it is answered 404, the summary itself being on the management port) and an unauthenticated
+     * {@code POST /api/v1/ava4} (401).
      */
     private String http(int count, long deadline) throws Exception {
         // Tests listen on a random port of their own; every other launch on the configured one.
@@ -222,13 +276,20 @@ public class HotPathWarmup implements HealthCheck {
         if (port <= 0) {
             return "skipped (port unknown)";
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // HTTP/1.1 as devices speak it (the client's default would try an upgrade to HTTP/2).
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                 .timeout(Duration.ofSeconds(5)).build();
+        // A device's POST with its body but no token: the server's request decoding, routing, metrics and problem
+        // writing run, and the answer is the 401 any unauthenticated request gets (nothing is parsed or published).
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ava4"))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(RehearsalSamples.messages().get(0).body())).build();
         int n = 0;
         while (n < count && System.nanoTime() < deadline) {
             try {
-                client.send(get, HttpResponse.BodyHandlers.discarding());
+                client.send(n % 2 == 0 ? get : post, HttpResponse.BodyHandlers.discarding());
                 n++;
             } catch (java.net.ConnectException e) {
                 // Start-up observers run before the HTTP server listens: wait for it.

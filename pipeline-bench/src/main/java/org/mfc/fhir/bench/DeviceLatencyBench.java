@@ -34,7 +34,7 @@ import io.vertx.core.http.HttpServer;
  * <pre>
  * DeviceLatencyBench --url http://127.0.0.1:8080 --token JWT --rate 300 --seconds 60 --devices 1000
  *     --mongo mongodb://127.0.0.1:27017 --out DIR/cold-1 --summary DIR/cold.csv --label 1
- *     [--wait-ready http://127.0.0.1:8080/q/health/ready]   the load starts the moment this answers 200
+ *     [--wait-ready URL[,URL...]]   the load starts the moment every one of these answers 200 (the stack is ready)
  *     [--events FILE]    lines "epoch-ms what" the script wrote during the load (kill, restart, ready)
  *     [--kafka 127.0.0.1:9092 --audit true]   after the load: worker drained, then acknowledged vs stored
  * </pre>
@@ -60,7 +60,9 @@ public final class DeviceLatencyBench {
         double readyAt = Double.NaN;
         long readyEpochMs = 0;
         if (a.containsKey("wait-ready")) {
-            readyEpochMs = awaitReady(URI.create(a.get("wait-ready")), Duration.ofMinutes(5));
+            for (String url : a.get("wait-ready").split(",")) {
+                readyEpochMs = awaitReady(URI.create(url.trim()), Duration.ofMinutes(5));
+            }
             System.out.println("READY " + readyEpochMs);
         }
         DeviceTimeline timeline = new DeviceTimeline(load.rate(), load.rate() * load.seconds());
@@ -196,7 +198,10 @@ public final class DeviceLatencyBench {
         }
     }
 
-    /** Polls {@code ready} every 20 ms until it answers 200; the epoch millisecond it did. */
+    /**
+     * Polls {@code ready} every 20 ms until it answers 200; the epoch millisecond it did. Called for each service in
+     * turn: the last one's time is when the whole stack was ready (an earlier one stays ready, nothing is stopped).
+     */
     private static long awaitReady(URI ready, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest probe = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build();

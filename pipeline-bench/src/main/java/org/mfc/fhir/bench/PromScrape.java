@@ -38,10 +38,17 @@ public final class PromScrape {
 
     static PromScrape parse(String text) {
         List<Sample> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
+        for (String raw : text.split("\n")) {
+            if (raw.isBlank() || raw.startsWith("#")) {
                 continue;
             }
+            // OpenMetrics exemplar after the value (`value # {trace_id="..."} 1.0 1796561998.7`, written when
+            // tracing is on): not part of the sample.
+            int labelsAt = raw.indexOf('{');
+            int firstSpace = raw.indexOf(' ');
+            int afterLabels = labelsAt >= 0 && (firstSpace < 0 || labelsAt < firstSpace) ? raw.indexOf("} ", labelsAt) : 0;
+            int exemplar = raw.indexOf(" # ", Math.max(0, afterLabels));
+            String line = exemplar >= 0 ? raw.substring(0, exemplar) : raw;
             int brace = line.indexOf('{');
             int space = line.lastIndexOf(' ');
             if (space < 0) {

@@ -69,14 +69,45 @@ public final class Identifiers {
      * separators between bytes and surrounding white space. Used to look up noisy registry documents.
      */
     public static String macRegex(String normalisedMac) {
-        StringBuilder re = new StringBuilder("^\\s*");
+        return "^\\s*" + macBody(normalisedMac) + "\\s*$";
+    }
+
+    /**
+     * As {@link #macRegex}, matching the spellings of any of the MACs: one registry query for a batch's devices.
+     * A value it matches matches the {@link #macRegex} of exactly one of them, its {@link #mac normalised form}.
+     */
+    public static String anyMacRegex(java.util.Collection<String> normalisedMacs) {
+        return anyOf(normalisedMacs.stream().map(Identifiers::macBody).toList());
+    }
+
+    private static String macBody(String normalisedMac) {
+        StringBuilder re = new StringBuilder(normalisedMac.length() * 2);
         for (int i = 0; i < normalisedMac.length(); i += 2) {
             if (i > 0) {
                 re.append("[:\\-.]?");
             }
-            re.append(normalisedMac, i, i + 2);
+            re.append(normalisedMac, i, Math.min(i + 2, normalisedMac.length()));
         }
-        return re.append("\\s*$").toString();
+        return re.toString();
+    }
+
+    /** As {@link #imeiRegex}, matching any of the IMEIs. */
+    public static String anyImeiRegex(java.util.Collection<String> normalisedImeis) {
+        return "^\\s*:?\\s*(?:" + String.join("|", normalisedImeis) + ")\\s*$";
+    }
+
+    /** Surrounding white space tolerated, as the legacy {@code id_card} field is typed by hand. */
+    public static String citizenIdRegex(String citizenId) {
+        return "^\\s*" + java.util.regex.Pattern.quote(citizenId) + "\\s*$";
+    }
+
+    /** As {@link #citizenIdRegex}, matching any of the ids. */
+    public static String anyCitizenIdRegex(java.util.Collection<String> citizenIds) {
+        return anyOf(citizenIds.stream().map(java.util.regex.Pattern::quote).toList());
+    }
+
+    private static String anyOf(java.util.List<String> bodies) {
+        return "^\\s*(?:" + String.join("|", bodies) + ")\\s*$";
     }
 
     /** Like {@link #macRegex} for IMEIs: surrounding white space and a leading {@code :} are tolerated. */

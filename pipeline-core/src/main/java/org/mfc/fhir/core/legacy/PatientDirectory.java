@@ -88,7 +88,9 @@ public final class PatientDirectory {
     /** Fallback: the reporting gateway's owner, because the measuring device names no single patient. */
     public static final String GATEWAY_OWNER = "gateway-owner";
     /** Most registry documents read for one identifier: a device claimed more often than this is ambiguous anyway. */
-    private static final int MAX_CLAIMS = 10;
+    static final int MAX_CLAIMS = 10;
+    /** Most look-ups read from the registry together: bounds the size of one query's patterns. */
+    static final int MAX_PREFETCH = 250;
 
     /** {@code amy_devices} fields that hold a measuring device's MAC (one document per patient). */
     static final List<String> AMY_DEVICE_FIELDS = DeviceSlot.bleAmyDevicesFields();
@@ -97,6 +99,7 @@ public final class PatientDirectory {
 
     private final MongoDatabase main;
     private final ExpiringCache<String, Optional<Resolution>> cache;
+    private final Registry direct = new Direct();
 
     public PatientDirectory(MongoDatabase main, Duration ttl, int maxEntries, Clock clock) {
         this.main = main;
@@ -115,8 +118,37 @@ public final class PatientDirectory {
         return pool;
     }
 
+    /**
+     * A look-up a batch will make, for {@link #prefetch}: a reading's ({@link #lookup(Reading, boolean)}) or a watch
+     * alarm's ({@link #lookup(DeviceFamily, DeviceIdentity)}).
+     *
+     * @param gatewayBound the message was posted with a token bound to its AVA4 box: see {@link #resolveForGateway}
+     */
+    public record Lookup(DeviceFamily family, DeviceIdentity device, DeviceIdentity gateway, PatientHint hint,
+            boolean gatewayBound) {
+
+        String key() {
+            return gatewayBound ? "gateway-bound|" + cacheKey(family, device, gateway, null)
+                    : cacheKey(family, device, gateway, hint);
+        }
+    }
+
+    /** The look-up of {@link #resolveForGateway} when {@code deviceBound}, else of {@link #resolve(Reading)}. */
+    public static Lookup lookup(Reading reading, boolean deviceBound) {
+        DeviceIdentity gateway = reading.gateway();
+        boolean gatewayBound = deviceBound && gateway != null && gateway.type() == IdType.BOX_MAC
+                && reading.device().type() == IdType.BLE_MAC;
+        return new Lookup(reading.family(), reading.device(), gateway, gatewayBound ? null : reading.patientHint(),
+                gatewayBound);
+    }
+
+    /** The look-up of a device with neither gateway nor hint (a watch's alarm). */
+    public static Lookup lookup(DeviceFamily family, DeviceIdentity device) {
+        return new Lookup(family, device, null, null, false);
+    }
+
     public Optional<Resolution> resolve(Reading reading) {
-        return resolve(reading.family(), reading.device(), reading.gateway(), reading.patientHint());
+        return resolve(lookup(reading, false));
     }
 
     /**
@@ -127,19 +159,84 @@ public final class PatientDirectory {
      * token never writes into the record of a patient the box is not linked to, whatever address the payload names.
      */
     public Optional<Resolution> resolveForGateway(Reading reading) {
-        DeviceIdentity gateway = reading.gateway();
-        if (gateway == null || gateway.type() != IdType.BOX_MAC || reading.device().type() != IdType.BLE_MAC) {
-            return resolve(reading);
-        }
-        return cache.get("gateway-bound|" + cacheKey(reading.family(), reading.device(), gateway, null),
-                k -> MongoErrors.call("resolve patient", () -> lookUpWithinGateway(reading.device(), gateway)));
+        return resolve(lookup(reading, true));
     }
 
     /** The patient of a device (and its gateway, and the kiosk's patient hint), by the legacy resolution order. */
     public Optional<Resolution> resolve(DeviceFamily family, DeviceIdentity device, DeviceIdentity gateway,
             PatientHint hint) {
-        return cache.get(cacheKey(family, device, gateway, hint),
-                k -> MongoErrors.call("resolve patient", () -> lookUp(device, gateway, hint)));
+        return resolve(new Lookup(family, device, gateway, hint, false));
+    }
+
+    /** The answer to a look-up: cached, else read from the registry for this look-up alone. */
+    public Optional<Resolution> resolve(Lookup lookup) {
+        return cache.get(lookup.key(), k -> MongoErrors.call("resolve patient", () -> answer(lookup, direct)));
+    }
+
+    /**
+     * Reads the registry for a batch's look-ups together, so that the {@link #resolve} calls that follow are answered
+     * from the cache: the look-ups not cached are read now with one query per registry collection and two on
+     * {@code patients} (per {@value #MAX_PREFETCH} look-ups), those due for refresh the same way on the refresh
+     * thread. The answers are those of the one-at-a-time look-up ({@link RegistrySnapshot}); when a query reaches its
+     * bound (identifiers claimed by many documents), the look-ups are left to {@link #resolve}.
+     */
+    public void prefetch(java.util.Collection<Lookup> lookups) {
+        java.util.Map<String, Lookup> byKey = new java.util.LinkedHashMap<>();
+        lookups.forEach(l -> byKey.putIfAbsent(l.key(), l));
+        List<String> keys = new ArrayList<>(byKey.keySet());
+        for (int from = 0; from < keys.size(); from += MAX_PREFETCH) {
+            cache.preload(keys.subList(from, Math.min(keys.size(), from + MAX_PREFETCH)),
+                    wantedKeys -> MongoErrors.call("resolve patients", () -> answers(wantedKeys, byKey)));
+        }
+    }
+
+    /** The registry's answers to the look-ups read together, by {@link Lookup#key}; empty when left to one at a time. */
+    java.util.Map<String, Optional<Resolution>> answersTogether(java.util.Collection<Lookup> lookups) {
+        java.util.Map<String, Lookup> byKey = new java.util.LinkedHashMap<>();
+        lookups.forEach(l -> byKey.putIfAbsent(l.key(), l));
+        return answers(byKey.keySet(), byKey);
+    }
+
+    /** The registry's answer to the look-up read alone, uncached. */
+    Optional<Resolution> answerAlone(Lookup lookup) {
+        return answer(lookup, direct);
+    }
+
+    private java.util.Map<String, Optional<Resolution>> answers(java.util.Set<String> keys,
+            java.util.Map<String, Lookup> byKey) {
+        RegistrySnapshot.Wanted wanted = new RegistrySnapshot.Wanted();
+        for (String key : keys) {
+            Lookup l = byKey.get(key);
+            if (l.hint() != null && l.hint().citizenId() != null && !l.gatewayBound()) {
+                wanted.citizenIds().add(l.hint().citizenId());
+            } else if (l.device().type() == IdType.IMEI) {
+                wanted.imeis().add(l.device().id());
+            } else if (l.device().type() == IdType.BOX_MAC) {
+                wanted.boxMacs().add(l.device().id());
+            } else {
+                wanted.bleMacs().add(l.device().id());
+                if (l.gateway() != null && l.gateway().type() == IdType.BOX_MAC) {
+                    wanted.boxMacs().add(l.gateway().id());
+                    if (l.gatewayBound()) {
+                        wanted.linkedBoxes().add(l.gateway().id());
+                    }
+                }
+            }
+        }
+        Optional<RegistrySnapshot> snapshot = RegistrySnapshot.load(main, wanted);
+        if (snapshot.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Optional<Resolution>> out = new java.util.HashMap<>();
+        for (String key : keys) {
+            out.put(key, answer(byKey.get(key), snapshot.get()));
+        }
+        return out;
+    }
+
+    private static Optional<Resolution> answer(Lookup lookup, Registry registry) {
+        return lookup.gatewayBound() ? lookUpWithinGateway(registry, lookup.device(), lookup.gateway())
+                : lookUp(registry, lookup.device(), lookup.gateway(), lookup.hint());
     }
 
     /**
@@ -261,6 +358,18 @@ public final class PatientDirectory {
         cache.invalidateAll();
     }
 
+    /** The legacy patient documents of the ids that exist, by id: one query. */
+    public java.util.Map<ObjectId, Document> patients(java.util.Collection<ObjectId> ids) {
+        java.util.Map<ObjectId, Document> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        List<Document> docs = MongoErrors.call("read patients", () -> main.getCollection(PATIENTS)
+                .find(Filters.in("_id", ids)).into(new ArrayList<>()));
+        docs.forEach(d -> out.put(d.getObjectId("_id"), d));
+        return out;
+    }
+
     /** The legacy patient document, or null. */
     public Document patient(ObjectId id) {
         return MongoErrors.call("read patient", () -> main.getCollection(PATIENTS).find(Filters.eq("_id", id))
@@ -273,19 +382,20 @@ public final class PatientDirectory {
      * someone else (then the gateway's owner). A device claimed by several patients: the gateway's owner when there
      * is exactly one, else ambiguous. No claim on the device: the gateway's owner, when there is one.
      */
-    private Optional<Resolution> lookUp(DeviceIdentity device, DeviceIdentity gateway, PatientHint hint) {
+    private static Optional<Resolution> lookUp(Registry registry, DeviceIdentity device, DeviceIdentity gateway,
+            PatientHint hint) {
         if (hint != null && hint.citizenId() != null) {
-            return decide(byCitizenId(hint.citizenId()), "patients.id_card");
+            return decide(registry.byCitizenId(hint.citizenId()), "patients.id_card");
         }
         if (device.type() == IdType.IMEI) {
-            return decide(byWatch(device.id()), WATCHES);
+            return decide(registry.byWatch(device.id()), WATCHES);
         }
         if (device.type() == IdType.BOX_MAC) {
-            return decide(byGateway(device.id()), AMY_BOXES);
+            return decide(registry.byGateway(device.id()), AMY_BOXES);
         }
-        java.util.Set<ObjectId> claims = bySubDevice(device.id());
-        java.util.Set<ObjectId> owners = gateway != null && gateway.type() == IdType.BOX_MAC ? byGateway(gateway.id())
-                : java.util.Set.of();
+        java.util.Set<ObjectId> claims = registry.bySubDevice(device.id());
+        java.util.Set<ObjectId> owners = gateway != null && gateway.type() == IdType.BOX_MAC
+                ? registry.byGateway(gateway.id()) : java.util.Set.of();
         if (claims.size() == 1 && (owners.size() != 1 || owners.equals(claims))) {
             return Optional.of(new Resolution(claims.iterator().next(), AMY_DEVICES));
         }
@@ -305,11 +415,12 @@ public final class PatientDirectory {
      * only patients the registry links to this box count; one such patient is the answer, else the box's single
      * owner (a gateway-owner fallback), else ambiguous.
      */
-    private Optional<Resolution> lookUpWithinGateway(DeviceIdentity device, DeviceIdentity gateway) {
-        java.util.Set<ObjectId> owners = byGateway(gateway.id());
+    private static Optional<Resolution> lookUpWithinGateway(Registry registry, DeviceIdentity device,
+            DeviceIdentity gateway) {
+        java.util.Set<ObjectId> owners = registry.byGateway(gateway.id());
         java.util.Set<ObjectId> linked = new java.util.LinkedHashSet<>();
-        for (ObjectId claim : bySubDevice(device.id())) {
-            if (owners.contains(claim) || linkedToGateway(claim, gateway.id())) {
+        for (ObjectId claim : registry.bySubDevice(device.id())) {
+            if (owners.contains(claim) || registry.linkedToGateway(claim, gateway.id())) {
                 linked.add(claim);
             }
         }
@@ -327,19 +438,6 @@ public final class PatientDirectory {
         return Optional.of(Resolution.ambiguous(linked.size() > 1 ? AMY_DEVICES : AMY_BOXES, all));
     }
 
-    /** Whether the registry links the patient to the box by another rule than the box's owner. */
-    private boolean linkedToGateway(ObjectId patient, String mac) {
-        Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        for (Document d : main.getCollection(AMY_DEVICES).find(Filters.regex(MAC_GW, re))
-                .projection(Projections.include(PATIENT_ID)).limit(50)) {
-            if (patient.equals(LegacyIds.objectId(d.get(PATIENT_ID)))) {
-                return true;
-            }
-        }
-        return main.getCollection(PATIENTS).find(Filters.and(Filters.eq("_id", patient),
-                Filters.regex(AVA_MAC_ADDRESS, re))).projection(Projections.include("_id")).first() != null;
-    }
-
     private static Optional<Resolution> decide(java.util.Set<ObjectId> patients, String via) {
         if (patients.isEmpty()) {
             return Optional.empty();
@@ -350,61 +448,102 @@ public final class PatientDirectory {
         return Optional.of(new Resolution(patients.iterator().next(), via));
     }
 
-    private java.util.Set<ObjectId> bySubDevice(String mac) {
-        Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        java.util.Set<ObjectId> out = patientField(main.getCollection(AMY_DEVICES), anyOf(AMY_DEVICE_FIELDS, re),
-                PATIENT_ID);
-        out.addAll(patientDocuments(anyOf(PATIENT_DEVICE_FIELDS, re)));
-        return out;
+    /** The registry's answers for one identifier, by kind: read one at a time, or together ({@link RegistrySnapshot}). */
+    interface Registry {
+
+        /** Live patients claiming a measuring device ({@code amy_devices}, {@code patients}). */
+        java.util.Set<ObjectId> bySubDevice(String mac);
+
+        /** Live owners of a gateway ({@code amy_boxes}, {@code patients.ava_mac_address}). */
+        java.util.Set<ObjectId> byGateway(String mac);
+
+        /** Live wearers of a watch ({@code watches}, {@code patients.watch_mac_address}). */
+        java.util.Set<ObjectId> byWatch(String imei);
+
+        /** Live patients with the citizen id. */
+        java.util.Set<ObjectId> byCitizenId(String citizenId);
+
+        /** Whether the registry links the (live) patient to the box by another rule than the box's owner. */
+        boolean linkedToGateway(ObjectId patient, String mac);
     }
 
-    private java.util.Set<ObjectId> byGateway(String mac) {
-        Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
-        java.util.Set<ObjectId> out = patientField(main.getCollection(AMY_BOXES), Filters.regex(MAC_ADDRESS, re),
-                PATIENT_ID);
-        out.addAll(patientDocuments(Filters.regex(AVA_MAC_ADDRESS, re)));
-        return out;
-    }
+    /** One identifier per query. */
+    private final class Direct implements Registry {
 
-    private java.util.Set<ObjectId> byWatch(String imei) {
-        Pattern re = Pattern.compile(Identifiers.imeiRegex(imei));
-        java.util.Set<ObjectId> out = patientField(main.getCollection(WATCHES), Filters.regex(IMEI, re),
-                PATIENT_ID);
-        out.addAll(patientDocuments(Filters.regex(WATCH_MAC_ADDRESS, re)));
-        return out;
-    }
-
-    private java.util.Set<ObjectId> byCitizenId(String citizenId) {
-        Pattern re = Pattern.compile("^\\s*" + Pattern.quote(citizenId) + "\\s*$");
-        return patientDocuments(Filters.regex(ID_CARD, re));
-    }
-
-    /** The live patients registry documents point at (the patient must exist and not be deleted). */
-    private java.util.Set<ObjectId> patientField(MongoCollection<Document> registry, Bson filter, String field) {
-        java.util.Set<ObjectId> out = new java.util.LinkedHashSet<>();
-        for (Document d : registry.find(filter).projection(Projections.include(field)).limit(MAX_CLAIMS)) {
-            ObjectId id = LegacyIds.objectId(d.get(field));
-            if (id != null && !out.contains(id) && livePatient(id)) {
-                out.add(id);
+        /** Whether the registry links the patient to the box by another rule than the box's owner. */
+        @Override
+        public boolean linkedToGateway(ObjectId patient, String mac) {
+            Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
+            for (Document d : main.getCollection(AMY_DEVICES).find(Filters.regex(MAC_GW, re))
+                    .projection(Projections.include(PATIENT_ID)).limit(50)) {
+                if (patient.equals(LegacyIds.objectId(d.get(PATIENT_ID)))) {
+                    return true;
+                }
             }
+            return main.getCollection(PATIENTS).find(Filters.and(Filters.eq("_id", patient),
+                    Filters.regex(AVA_MAC_ADDRESS, re))).projection(Projections.include("_id")).first() != null;
         }
-        return out;
-    }
 
-    private java.util.Set<ObjectId> patientDocuments(Bson filter) {
-        Bson live = Filters.and(filter, Filters.ne(IS_DELETED, true));
-        java.util.Set<ObjectId> out = new java.util.LinkedHashSet<>();
-        for (Document d : main.getCollection(PATIENTS).find(live).projection(Projections.include("_id"))
-                .limit(MAX_CLAIMS)) {
-            out.add(d.getObjectId("_id"));
+        @Override
+        public java.util.Set<ObjectId> bySubDevice(String mac) {
+            Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
+            java.util.Set<ObjectId> out = patientField(main.getCollection(AMY_DEVICES), anyOf(AMY_DEVICE_FIELDS, re),
+                    PATIENT_ID);
+            out.addAll(patientDocuments(anyOf(PATIENT_DEVICE_FIELDS, re)));
+            return out;
         }
-        return out;
-    }
 
-    private boolean livePatient(ObjectId id) {
-        // find, not countDocuments: a count is an aggregation, heavier than the one-document read it needs.
-        return main.getCollection(PATIENTS).find(Filters.and(Filters.eq("_id", id),
-                Filters.ne(IS_DELETED, true))).projection(Projections.include("_id")).first() != null;
+        @Override
+        public java.util.Set<ObjectId> byGateway(String mac) {
+            Pattern re = Pattern.compile(Identifiers.macRegex(mac), Pattern.CASE_INSENSITIVE);
+            java.util.Set<ObjectId> out = patientField(main.getCollection(AMY_BOXES), Filters.regex(MAC_ADDRESS, re),
+                    PATIENT_ID);
+            out.addAll(patientDocuments(Filters.regex(AVA_MAC_ADDRESS, re)));
+            return out;
+        }
+
+        @Override
+        public java.util.Set<ObjectId> byWatch(String imei) {
+            Pattern re = Pattern.compile(Identifiers.imeiRegex(imei));
+            java.util.Set<ObjectId> out = patientField(main.getCollection(WATCHES), Filters.regex(IMEI, re),
+                    PATIENT_ID);
+            out.addAll(patientDocuments(Filters.regex(WATCH_MAC_ADDRESS, re)));
+            return out;
+        }
+
+        @Override
+        public java.util.Set<ObjectId> byCitizenId(String citizenId) {
+            Pattern re = Pattern.compile(Identifiers.citizenIdRegex(citizenId));
+            return patientDocuments(Filters.regex(ID_CARD, re));
+        }
+
+        /** The live patients registry documents point at (the patient must exist and not be deleted). */
+        private java.util.Set<ObjectId> patientField(MongoCollection<Document> registry, Bson filter, String field) {
+            java.util.Set<ObjectId> out = new java.util.LinkedHashSet<>();
+            for (Document d : registry.find(filter).projection(Projections.include(field)).limit(MAX_CLAIMS)) {
+                ObjectId id = LegacyIds.objectId(d.get(field));
+                if (id != null && !out.contains(id) && livePatient(id)) {
+                    out.add(id);
+                }
+            }
+            return out;
+        }
+
+        private java.util.Set<ObjectId> patientDocuments(Bson filter) {
+            Bson live = Filters.and(filter, Filters.ne(IS_DELETED, true));
+            java.util.Set<ObjectId> out = new java.util.LinkedHashSet<>();
+            for (Document d : main.getCollection(PATIENTS).find(live).projection(Projections.include("_id"))
+                    .limit(MAX_CLAIMS)) {
+                out.add(d.getObjectId("_id"));
+            }
+            return out;
+        }
+
+        private boolean livePatient(ObjectId id) {
+            // find, not countDocuments: a count is an aggregation, heavier than the one-document read it needs.
+            return main.getCollection(PATIENTS).find(Filters.and(Filters.eq("_id", id),
+                    Filters.ne(IS_DELETED, true))).projection(Projections.include("_id")).first() != null;
+        }
     }
 
     private static Bson anyOf(List<String> fields, Pattern re) {

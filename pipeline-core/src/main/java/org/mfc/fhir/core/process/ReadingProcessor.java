@@ -171,6 +171,7 @@ public final class ReadingProcessor {
         for (IngestRecord record : records) {
             parsed.add(parse(record, parser));
         }
+        prefetchRegistry(parsed);
         RecordOutcome[] outcomes = new RecordOutcome[records.size()];
         Writes writes = new Writes();
         int alertCount = alerts(parsed, outcomes, alertSink, now, writes);
@@ -180,11 +181,15 @@ public final class ReadingProcessor {
                 outcomes[i] = prepare(parsed.get(i), now, writes);
             }
         }
+        List<ObjectId> unwritten = new ArrayList<>();
         for (ObjectId id : writes.patientIds) {
-            if (patientsWritten.get(id, k -> Boolean.FALSE)) {
-                continue;
+            if (!patientsWritten.get(id, k -> Boolean.FALSE)) {
+                unwritten.add(id);
             }
-            Document legacyPatient = stage(Stage.RESOLVE, () -> directory.patient(id));
+        }
+        Map<ObjectId, Document> legacyPatients = stage(Stage.RESOLVE, () -> directory.patients(unwritten));
+        for (ObjectId id : unwritten) {
+            Document legacyPatient = legacyPatients.get(id);
             if (legacyPatient != null) {
                 writes.envelopes.add(stage(Stage.MAP, () -> FhirEnvelope.wrap(patients.map(legacyPatient), now,
                         options.sourceSystem(), null)));
@@ -203,6 +208,41 @@ public final class ReadingProcessor {
         long persisted = System.nanoTime();
         return new BatchResult(List.of(outcomes), inserted, Duration.ofNanos(mapped - started),
                 Duration.ofNanos(persisted - mapped), clock.instant(), writes.deviceTimes, alertCount);
+    }
+
+    /**
+     * Reads the registry for the batch's devices together (one query per registry collection, not one per device):
+     * the resolutions below are then answered from the directory's cache. A failure other than an outage leaves
+     * each reading to its own look-up, where it is isolated and dead-lettered with its record.
+     */
+    private void prefetchRegistry(List<Parsed> parsed) {
+        List<PatientDirectory.Lookup> lookups = new ArrayList<>();
+        for (Parsed p : parsed) {
+            if (p.result() == null) {
+                continue;
+            }
+            if (p.result().messageClass() == MessageClass.ALERT) {
+                p.result().alerts().forEach(e -> lookups.add(PatientDirectory.lookup(p.record().family(),
+                        e.device())));
+            } else if (p.result().messageClass() == MessageClass.READINGS) {
+                p.result().readings().forEach(r -> lookups.add(PatientDirectory.lookup(r,
+                        p.record().deviceBound())));
+            }
+        }
+        if (lookups.isEmpty()) {
+            return;
+        }
+        try {
+            directory.prefetch(lookups);
+        } catch (TransientStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (MongoErrors.isTransient(e)) {
+                throw new TransientStoreException("RESOLVE: database unavailable (" + StageFailure.describe(e) + ")",
+                        e);
+            }
+            LOG.debugf(e, "registry prefetch failed; devices are looked up one at a time");
+        }
     }
 
     private static Parsed parse(IngestRecord record, RecordParser parser) {

@@ -3,6 +3,11 @@ package org.mfc.fhir.core.store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -93,6 +98,60 @@ public final class ExpiringCache<K, V> {
         V value = loader.apply(key);
         store(key, new Entry<>(value, now, ttlNanos), loadGeneration);
         return value;
+    }
+
+    /**
+     * Makes {@link #get} answer {@code keys} without loading one at a time: the keys absent are loaded now with one
+     * call of {@code bulkLoader}; the keys due for refresh are reloaded with one call on the refresher, their current
+     * value answered meanwhile. The loader may leave keys out of its answer (they are then loaded by {@link #get}).
+     * A failure of the synchronous load is thrown to the caller.
+     */
+    public void preload(Collection<K> keys, Function<Set<K>, Map<K, V>> bulkLoader) {
+        long now = nanos();
+        Set<K> absent = new LinkedHashSet<>();
+        Map<K, Entry<V>> due = new LinkedHashMap<>();
+        for (K key : keys) {
+            Entry<V> hit = cache.getIfPresent(key);
+            if (hit == null) {
+                absent.add(key);
+            } else if (refresher != null && now - hit.refreshFromNanos >= 0 && hit.refreshing.compareAndSet(false,
+                    true)) {
+                due.put(key, hit);
+            }
+        }
+        if (!due.isEmpty()) {
+            refreshAllLater(due, bulkLoader);
+        }
+        if (absent.isEmpty()) {
+            return;
+        }
+        long loadGeneration = generation.get();
+        Map<K, V> loaded = bulkLoader.apply(absent);
+        loaded.forEach((key, value) -> store(key, new Entry<>(value, now, ttlNanos), loadGeneration));
+    }
+
+    private void refreshAllLater(Map<K, Entry<V>> due, Function<Set<K>, Map<K, V>> bulkLoader) {
+        try {
+            refresher.execute(() -> {
+                long loaded = nanos();
+                Map<K, V> values = Map.of();
+                try {
+                    values = bulkLoader.apply(due.keySet());
+                } catch (RuntimeException ex) {
+                    LOG.debugf("refresh of cached entries failed: %s", ex.toString());
+                }
+                for (Map.Entry<K, Entry<V>> e : due.entrySet()) {
+                    if (values.containsKey(e.getKey())) {
+                        cache.asMap().replace(e.getKey(), e.getValue(),
+                                new Entry<>(values.get(e.getKey()), loaded, ttlNanos));
+                    } else {
+                        e.getValue().refreshing.set(false);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException ex) {
+            due.values().forEach(e -> e.refreshing.set(false));
+        }
     }
 
     public void put(K key, V value) {

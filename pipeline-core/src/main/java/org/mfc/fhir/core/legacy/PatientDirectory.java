@@ -175,8 +175,8 @@ public final class PatientDirectory {
 
     /**
      * Reads the registry for a batch's look-ups together, so that the {@link #resolve} calls that follow are answered
-     * from the cache: the look-ups not cached are read now with one query per registry collection and two on
-     * {@code patients} (per {@value #MAX_PREFETCH} look-ups), those due for refresh the same way on the refresh
+     * from the cache: the look-ups not cached are read now with one query per registry collection (per
+     * {@value #MAX_PREFETCH} look-ups), those due for refresh the same way on the refresh
      * thread. The answers are those of the one-at-a-time look-up ({@link RegistrySnapshot}); when a query reaches its
      * bound (identifiers claimed by many documents), the look-ups are left to {@link #resolve}.
      */

@@ -35,9 +35,9 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 
 /**
- * The registry documents that name a set of identifiers, read with one query per registry collection (two for
- * {@code patients}: the documents naming an identifier, then whether the patients the other collections point at are
- * live), then answering {@link PatientDirectory.Registry} exactly as the one-identifier queries would: a value counts
+ * The registry documents that name a set of identifiers, read with one query per registry collection ({@code patients}
+ * last: the documents naming an identifier and, in the same query, whether the patients the other collections point
+ * at are live), then answering {@link PatientDirectory.Registry} exactly as the one-identifier queries would: a value counts
  * for an identifier when it matches that identifier's own pattern ({@link Identifiers#macRegex} and the like), the
  * first {@value PatientDirectory#MAX_CLAIMS} documents per identifier count, and pointed-at patients must exist and
  * not be deleted. A query whose answer reaches its bound may have cut an identifier's documents short: then
@@ -97,7 +97,7 @@ final class RegistrySnapshot implements PatientDirectory.Registry {
     }
 
     /**
-     * Reads the registry documents of {@code wanted}: one query per collection, two on {@code patients}.
+     * Reads the registry documents of {@code wanted}: one query per collection.
      *
      * @return empty when a query reached its bound (the caller then reads the identifiers one at a time)
      */
@@ -150,11 +150,19 @@ final class RegistrySnapshot implements PatientDirectory.Registry {
         if (!wanted.citizenIds().isEmpty()) {
             patientOr.add(Filters.regex(ID_CARD, Pattern.compile(Identifiers.anyCitizenIdRegex(wanted.citizenIds()))));
         }
+        // The patients the other collections point at are checked live in the same query.
+        Set<ObjectId> pointedAt = new LinkedHashSet<>();
+        for (Map<String, Claims> claimed : List.of(s.deviceClaims, s.boxClaims, s.watchClaims)) {
+            claimed.values().forEach(c -> pointedAt.addAll(c.patients));
+        }
+        if (!pointedAt.isEmpty()) {
+            patientOr.add(Filters.in("_id", pointedAt));
+        }
         if (!patientOr.isEmpty()) {
             List<String> projected = new ArrayList<>(PatientDirectory.PATIENT_DEVICE_FIELDS);
             projected.addAll(List.of("_id", AVA_MAC_ADDRESS, WATCH_MAC_ADDRESS, ID_CARD));
             int bound = claims * (wanted.bleMacs().size() + wanted.boxMacs().size() + wanted.imeis().size()
-                    + wanted.citizenIds().size());
+                    + wanted.citizenIds().size()) + pointedAt.size();
             List<Document> docs = read(main, PATIENTS, Filters.and(Filters.or(patientOr),
                     Filters.ne(IS_DELETED, true)), projected, bound);
             if (docs == null) {
@@ -169,20 +177,6 @@ final class RegistrySnapshot implements PatientDirectory.Registry {
                 s.claim(s.patientWatchClaims, d, List.of(WATCH_MAC_ADDRESS), IMEI_KIND, wanted.imeis(), id, claims);
                 s.claim(s.citizenClaims, d, List.of(ID_CARD), CITIZEN, wanted.citizenIds(), id, claims);
             }
-        }
-
-        Set<ObjectId> pointedAt = new LinkedHashSet<>();
-        for (Map<String, Claims> claimed : List.of(s.deviceClaims, s.boxClaims, s.watchClaims)) {
-            claimed.values().forEach(c -> pointedAt.addAll(c.patients));
-        }
-        pointedAt.removeAll(s.live.keySet());
-        if (!pointedAt.isEmpty()) {
-            List<Document> docs = read(main, PATIENTS, Filters.and(Filters.in("_id", pointedAt),
-                    Filters.ne(IS_DELETED, true)), List.of("_id", AVA_MAC_ADDRESS), pointedAt.size() + 1);
-            if (docs == null) {
-                return Optional.empty();
-            }
-            docs.forEach(d -> s.live.put(d.getObjectId("_id"), d.get(AVA_MAC_ADDRESS)));
         }
         return Optional.of(s);
     }

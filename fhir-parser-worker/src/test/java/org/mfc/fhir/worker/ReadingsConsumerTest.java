@@ -16,6 +16,7 @@ import org.bson.Document;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.host.MongoCommandSpans;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.testing.Fixtures;
@@ -27,10 +28,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.event.CommandListener;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /**
@@ -73,6 +77,10 @@ class ReadingsConsumerTest {
     @Inject
     StatisticsLog statistics;
 
+    @Inject
+    @Any
+    Instance<CommandListener> commandListeners;
+
     MongoDatabase main;
     MongoDatabase fhir;
 
@@ -105,6 +113,14 @@ class ReadingsConsumerTest {
 
     private long observations(String ingestId) {
         return fhir.getCollection("fhir_observations").countDocuments(Filters.eq("source_message_id", ingestId));
+    }
+
+    @Test
+    void theMongoClientTracesCommandsByNameWithoutTheirDocuments() {
+        List<CommandListener> listeners = commandListeners.stream().toList();
+        assertThat(listeners).anyMatch(MongoCommandSpans.class::isInstance);
+        // The client extension's listener puts each command, documents included, into a span attribute.
+        assertThat(listeners).noneMatch(l -> l.getClass().getName().startsWith("io.quarkus.mongodb.tracing."));
     }
 
     @Test

@@ -15,14 +15,20 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.host.MongoCommandSpans;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.infra.PipelineInfra;
 import org.mfc.fhir.infra.PipelineInfraResource;
 
+import com.mongodb.event.CommandListener;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 /** With tracing on, a request's trace continues in the Kafka record it produced (the worker picks it up there). */
 @QuarkusTest
@@ -46,6 +52,18 @@ class TracingTest {
             assertThat(traceparent).as("traceparent header").isNotNull();
             assertThat(new String(traceparent.value(), StandardCharsets.UTF_8)).startsWith("00-" + TRACE_ID + "-");
         });
+    }
+
+    @Inject
+    @Any
+    Instance<CommandListener> commandListeners;
+
+    @Test
+    void theMongoClientTracesCommandsByNameWithoutTheirDocuments() {
+        List<CommandListener> listeners = commandListeners.stream().toList();
+        assertThat(listeners).anyMatch(MongoCommandSpans.class::isInstance);
+        // The client extension's listener puts each command, documents included, into a span attribute.
+        assertThat(listeners).noneMatch(l -> l.getClass().getName().startsWith("io.quarkus.mongodb.tracing."));
     }
 
     private static ConsumerRecord<String, String> find(String ingestId) {

@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,6 +71,7 @@ public final class CostBench {
                         i -> fleet.request(i, "/api/v1/ava4", load.headers()));
             }
             drain(admin, topic, group);
+            awaitFetchMeter(workerMetrics);
             Snapshot before = Snapshot.take(ingestMetrics, workerMetrics, pids, clockTicks, main, fhir);
             long base = (long) load.rate() * warmup;
             var step = gen.run(load.rate(), Duration.ofSeconds(load.seconds()),
@@ -80,6 +82,21 @@ public final class CostBench {
             Snapshot after = Snapshot.take(ingestMetrics, workerMetrics, pids, clockTicks, main, fhir);
             report(a.getOrDefault("label", "1"), load.rate(), load.seconds(), step.count2xx(), before, after,
                     load.out(), Path.of(a.getOrDefault("summary", load.out() + "-summary.csv")));
+        }
+    }
+
+    /**
+     * Waits, at most 90 s, for the worker's per-topic fetch meter: the Kafka client binder registers a topic's meters
+     * some time after the consumer first fetched from it, and a step read without it reports no fetched bytes.
+     */
+    private static void awaitFetchMeter(URI workerMetrics) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (Instant.now().isBefore(deadline)) {
+            if (PromScrape.of(workerMetrics).samples("kafka_consumer_fetch_manager_bytes_consumed_total").stream()
+                    .anyMatch(x -> x.labels().getOrDefault("topic", "").contains("readings"))) {
+                return;
+            }
+            TimeUnit.SECONDS.sleep(1);
         }
     }
 
@@ -102,7 +119,8 @@ public final class CostBench {
     /** Counters at one moment. */
     private record Snapshot(double ingestCpuNs, double workerCpuNs, double brokerCpuNs, double mongoCpuNs,
             Map<String, Double> ingestCommands, Map<String, Double> workerCommands, double workerBatches,
-            double producedBytes, double fetchedBytes, Map<String, Long> documents, Map<String, Long> bytes) {
+            double producedBytes, double fetchedBytes, Map<String, Long> documents, Map<String, Long> bytes,
+            Map<String, Double> threadCpuNs) {
 
         static Snapshot take(URI ingestMetrics, URI workerMetrics, Path pids, long clockTicks, MongoDatabase main,
                 MongoDatabase fhir) throws IOException, InterruptedException {
@@ -120,7 +138,39 @@ public final class CostBench {
                     // Per topic: the consumer's client id need not name the channel.
                     kafkaBytes(worker, "kafka_consumer_fetch_manager_bytes_consumed_total",
                             l -> l.getOrDefault("topic", "").contains("readings")),
-                    documents, bytes);
+                    documents, bytes, threadCpu(pids, clockTicks));
+        }
+
+        /**
+         * CPU of the services' JIT compiler threads and of their GC and VM threads, from {@code /proc/<pid>/task}: the
+         * share of a service's CPU that is the JVM's own work rather than the pipeline's (both stable in number on a
+         * 2-core machine, one C1 and one C2 compiler thread).
+         */
+        private static Map<String, Double> threadCpu(Path dir, long clockTicks) {
+            Map<String, Double> out = new TreeMap<>();
+            if (dir == null) {
+                return out;
+            }
+            for (String service : List.of("ingest-api", "fhir-parser-worker")) {
+                try (var tasks = Files.list(Path.of("/proc", Files.readString(dir.resolve(service + ".pid")).trim(),
+                        "task"))) {
+                    for (Path task : tasks.toList()) {
+                        String comm = Files.readString(task.resolve("comm")).trim();
+                        String group = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")
+                                ? "JIT compiler threads" : comm.startsWith("GC Thread") || comm.startsWith("G1 ")
+                                        || comm.equals("VM Thread") ? "GC and VM threads" : null;
+                        if (group != null) {
+                            String stat = Files.readString(task.resolve("stat"));
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            out.merge(service + " " + group, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1e9
+                                    / clockTicks, Double::sum);
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // A thread that ended between the listing and the read: its CPU is left out of the group.
+                }
+            }
+            return out;
         }
 
         /** Sum of the matching samples; NaN (reported blank) when the client exposes no such meter. */
@@ -207,6 +257,13 @@ public final class CostBench {
                 .append(",\n"));
         workerTrips.forEach((k, v) -> detail.append("worker round trips,").append(k).append(',').append(f3(v / n))
                 .append(',').append(f2(v / Math.max(1, batches))).append('\n'));
+        // Of each service's CPU per reading, the JVM's own threads (the rest is the pipeline, Kafka and HTTP threads).
+        e.threadCpuNs().forEach((k, v) -> {
+            double d = v - b.threadCpuNs().getOrDefault(k, 0.0);
+            String service = k.substring(0, k.indexOf(' '));
+            detail.append(service.startsWith("ingest") ? "ingest" : "worker").append(" CPU µs,")
+                    .append(k.substring(k.indexOf(' ') + 1)).append(',').append(f1(d / 1000 / n)).append(",\n");
+        });
         storage.forEach((k, v) -> {
             if (v[0] != 0 || v[1] != 0) {
                 detail.append("documents,").append(k).append(',').append(f3(v[0] / n)).append(",\n");

@@ -239,8 +239,9 @@ public final class DevicesReport {
         String median = medianRun(runs, "worker_cpu_us");
         List<Map<String, String>> detail = Csv.read(results.resolve("cost-" + median + "-detail.csv"));
         if (!detail.isEmpty()) {
-            md.append("Run ").append(median).append(" (the median worker CPU) by collection:\n\n| what | collection"
-                    + " (and command) | per reading | per batch |\n|---|---|---|---|\n");
+            md.append("Run ").append(median).append(" (the median worker CPU) by collection, and the part of each"
+                    + " service's CPU that its JIT compiler and its GC and VM threads spent:\n\n| what | collection"
+                    + " (and command), or threads | per reading | per batch |\n|---|---|---|---|\n");
             for (Map<String, String> d : detail) {
                 md.append("| ").append(d.get("kind")).append(" | `").append(d.get("name")).append("` | ")
                         .append(d.get("per_reading")).append(" | ").append(d.getOrDefault("per_batch", ""))

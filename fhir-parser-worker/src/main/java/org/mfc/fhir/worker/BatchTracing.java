@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.mfc.fhir.core.host.MongoCommandSpans;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -15,12 +14,9 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.quarkus.arc.Unremovable;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 
 /**
  * One span per consumed batch, current while the batch is stored, so the MongoDB command spans of its writes are
@@ -66,14 +62,6 @@ public class BatchTracing {
             scope.close();
             span.end();
         }
-    }
-
-    /** The MongoDB client's command listener: spans named by command and collection, never the command itself. */
-    @Produces
-    @Singleton
-    @Unremovable
-    MongoCommandSpans mongoCommandSpans() {
-        return new MongoCommandSpans(openTelemetry);
     }
 
     public BatchSpan start(List<KafkaRecord<String, String>> records, String topic) {

@@ -18,6 +18,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 
 /**
  * A client span per MongoDB command, child of the span current on the calling thread (a worker batch, a request
@@ -26,12 +28,21 @@ import io.opentelemetry.context.Context;
  * documents of every insert (patients' readings, names and citizen ids) would leave in the traces, and the rendering
  * took 77 % of the worker's batch thread whether tracing was on or not (docs/decisions.md, "MongoDB command spans
  * without the command"). Commands issued outside any span (health checks, gauges, the registry refresh) get none.
+ * <p>
+ * The MongoDB client extension makes every {@link CommandListener} of the application a bean and hands it to the
+ * client, so each service gets this one; a service without OpenTelemetry (the read API, the migrator) gets it with
+ * a no-op tracer.
  */
 public final class MongoCommandSpans implements CommandListener {
 
     private final Tracer tracer;
     /** Spans of commands in flight, by the driver's request id (unique per client). */
     private final Map<Integer, Span> inFlight = new ConcurrentHashMap<>();
+
+    @Inject
+    public MongoCommandSpans(Instance<OpenTelemetry> openTelemetry) {
+        this(openTelemetry.isResolvable() ? openTelemetry.get() : OpenTelemetry.noop());
+    }
 
     public MongoCommandSpans(OpenTelemetry openTelemetry) {
         this.tracer = openTelemetry.getTracer("org.mfc.fhir.mongodb");

@@ -370,12 +370,6 @@ public final class PatientDirectory {
         return out;
     }
 
-    /** The legacy patient document, or null. */
-    public Document patient(ObjectId id) {
-        return MongoErrors.call("read patient", () -> main.getCollection(PATIENTS).find(Filters.eq("_id", id))
-                .first());
-    }
-
     /**
      * The registry's answer, every claim considered (legacy-db.md section 1): the measuring device's claims, the
      * reporting gateway's owners. One patient from the device: that patient, unless the gateway has one owner who is

@@ -124,6 +124,55 @@ class SyncStorageTest {
         }
     }
 
+    /**
+     * Requests stored at the same moment are stored together (group commit): each is still answered with its own
+     * resources, and what landed for each is its own reading.
+     */
+    @Test
+    void givenConcurrentRequests_whenStoredSynchronously_thenEachIsAnsweredWithItsOwnResources() throws Exception {
+        double batchedBefore = syncBatchedRecords();
+        int requests = 24;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<String[]>> answers = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            // A device time no other test sends: the stored Observations say whose reading they are.
+            long scanTime = 1743900000L + i;
+            String body = Fixtures.text("ava4/bp_biolight.json").replace("\"scan_time\":1743963911",
+                    "\"scan_time\":" + scanTime);
+            String token = TestJwt.shared().token("group-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);
+            answers.add(clients.submit(() -> {
+                var answer = IngestTests.as(token).body(body).post("/api/v1/ava4").then().statusCode(201)
+                        .body("status", equalTo("stored")).extract();
+                List<String> ids = answer.path("resource_ids");
+                return new String[] {answer.path("ingest_id"), String.valueOf(scanTime), String.join(",", ids)};
+            }));
+        }
+        clients.shutdown();
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            var observations = mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations");
+            for (var future : answers) {
+                String[] a = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                List<Document> stored = observations.find(Filters.eq("source_message_id", a[0]))
+                        .into(new ArrayList<>());
+                assertThat(stored).hasSize(2).allMatch(d -> d.get("effective_datetime", java.util.Date.class)
+                        .toInstant().getEpochSecond() == Long.parseLong(a[1]));
+                // The answer lists the request's Observations (and the Devices a first reading of a device wrote).
+                assertThat(List.of(a[2].split(",")).stream().filter(id -> id.startsWith("Observation/")))
+                        .containsExactlyInAnyOrderElementsOf(
+                        stored.stream().map(d -> "Observation/" + d.getString("_id")).toList());
+            }
+        }
+        // Every record went through a synchronous batch.
+        assertThat(syncBatchedRecords() - batchedBefore).isEqualTo(requests);
+    }
+
+    /** The sum of {@code ingest_sync_batch_records}: records stored synchronously so far. */
+    private static double syncBatchedRecords() {
+        String metrics = Management.request().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("ingest_sync_batch_records_sum"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     @Test
     void givenClientOverItsRateLimit_whenPosting_thenTooManyRequestsWithRetryAfter() {
         var token = TestJwt.shared().token("rate-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);

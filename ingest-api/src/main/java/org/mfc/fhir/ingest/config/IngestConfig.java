@@ -69,6 +69,24 @@ public interface IngestConfig {
     @WithName("warm-up.topic")
     Optional<String> warmUpTopic();
 
+    /**
+     * Synchronous storage (async off, or the broker unavailable): batches stored at once, at most
+     * ({@code INGEST_SYNC_CONCURRENCY}). Requests that arrive while they are stored wait for the next batch.
+     */
+    @WithName("sync.concurrency")
+    int syncConcurrency();
+
+    /** Most records in one synchronous batch ({@code INGEST_SYNC_MAX_BATCH_RECORDS}); a larger request goes alone. */
+    @WithName("sync.max-batch-records")
+    int syncMaxBatchRecords();
+
+    /**
+     * Most records waiting for synchronous storage ({@code INGEST_SYNC_MAX_QUEUED_RECORDS}); a request beyond it is
+     * answered 503 with {@code Retry-After} at once, nothing of it stored.
+     */
+    @WithName("sync.max-queued-records")
+    int syncMaxQueuedRecords();
+
     /** Largest request body accepted, in bytes; larger is 413. */
     @WithName("max-body-bytes")
     int maxBodyBytes();

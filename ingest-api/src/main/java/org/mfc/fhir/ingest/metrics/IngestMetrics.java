@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.mfc.fhir.core.model.Stage;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +26,7 @@ public class IngestMetrics {
     private final MeterRegistry registry;
     private final Timer publishLatency;
     private final AtomicInteger circuitState = new AtomicInteger();
+    private final DistributionSummary syncBatchRecords;
     /** Counters by name and tag values: building and registering a meter on every request cost microseconds. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
@@ -38,6 +40,8 @@ public class IngestMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
+        this.syncBatchRecords = DistributionSummary.builder("ingest.sync.batch.records")
+                .description("Records per synchronous batch (requests stored together)").register(registry);
     }
 
     /** One request answered: {@code outcome} is queued, stored, parked, or the refusal's error code. */
@@ -80,6 +84,17 @@ public class IngestMetrics {
         counters.computeIfAbsent("fallbacks|" + reason, k -> Counter.builder("ingest.sync.fallbacks")
                 .description("Requests stored synchronously instead of queued")
                 .tag("reason", reason).register(registry)).increment();
+    }
+
+    /** Registers {@code ingest_sync_queued_records}: records waiting for a synchronous batch. */
+    public void syncQueue(java.util.function.IntSupplier queued) {
+        Gauge.builder("ingest.sync.queued.records", queued::getAsInt)
+                .description("Records waiting for synchronous storage").register(registry);
+    }
+
+    /** One synchronous batch stored (or attempted), of {@code records} records: {@code ingest_sync_batch_records}. */
+    public void syncBatch(int records) {
+        syncBatchRecords.record(records);
     }
 
     /** A refused request, by error code ({@code VALIDATION_ERROR}, {@code UNAUTHORIZED}, ...). */

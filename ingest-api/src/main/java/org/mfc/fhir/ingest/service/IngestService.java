@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +20,6 @@ import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.parse.ParseResult;
-import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
 import org.mfc.fhir.core.store.TransientStoreException;
@@ -35,6 +35,7 @@ import com.mongodb.MongoException;
 
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -65,6 +66,18 @@ public class IngestService {
 
     @Inject
     RecentIngests recent;
+
+    private SynchronousStore syncStore;
+
+    @PostConstruct
+    void createSyncStore() {
+        syncStore = new SynchronousStore((records, parsed) -> {
+            metrics.syncBatch(records.size());
+            return pipeline.processor().process(records, parsed);
+        }, Infrastructure.getDefaultWorkerPool(), config.syncConcurrency(), config.syncMaxBatchRecords(),
+                config.syncMaxQueuedRecords());
+        metrics.syncQueue(syncStore::queuedRecords);
+    }
 
     /**
      * Validates, authorises per device, then queues or stores one request. Throws {@link ProblemException} at once
@@ -207,31 +220,47 @@ public class IngestService {
                 .thenCompose(stage -> stage);
     }
 
-    /** Synchronous storage through the shared pipeline, on the worker pool: it talks to MongoDB. */
+    /**
+     * Synchronous storage through the shared pipeline, on the worker pool (it talks to MongoDB), together with the
+     * requests stored at the same moment ({@link SynchronousStore}: one batch, one bulk write per collection).
+     */
     private CompletionStage<IngestResult> storeOnWorker(Accepted a) {
-        return CompletableFuture.supplyAsync(() -> storeSynchronously(a), Infrastructure.getDefaultWorkerPool());
+        return syncStore.store(a.records(), a.parsed()).handle((stored, failure) -> {
+            if (failure != null) {
+                throw storageFailure(PublishFailures.unwrap(failure));
+            }
+            return answer(a, stored.outcomes());
+        });
     }
 
-    private IngestResult storeSynchronously(Accepted a) {
-        BatchResult result;
-        try {
-            result = pipeline.processor().process(a.records(), a.parsed());
-        } catch (TransientStoreException | MongoException e) {
-            LOG.errorf("synchronous storage failed (%s): answering 503", e.getClass().getSimpleName());
-            throw ProblemException.unavailable("the queue and the database are both unavailable; retry later",
+    /** A 503 for a database that is away or a full synchronous queue; any other failure as it is. */
+    private static RuntimeException storageFailure(Throwable failure) {
+        if (failure instanceof SynchronousStore.Overloaded) {
+            LOG.warnf("synchronous storage is full (%s): answering 503", failure.getMessage());
+            return ProblemException.unavailable("too many readings are waiting to be stored; retry later",
                     RETRY_AFTER_SECONDS);
         }
+        if (failure instanceof TransientStoreException || failure instanceof MongoException) {
+            LOG.errorf("synchronous storage failed (%s): answering 503", failure.getClass().getSimpleName());
+            return ProblemException.unavailable("the queue and the database are both unavailable; retry later",
+                    RETRY_AFTER_SECONDS);
+        }
+        return failure instanceof RuntimeException r ? r : new CompletionException(failure);
+    }
+
+    /** The answer to one request from its records' outcomes (in the order of its records). */
+    private static IngestResult answer(Accepted a, List<RecordOutcome> outcomes) {
         List<FieldProblem> rejected = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         boolean parked = false;
-        for (RecordOutcome o : result.outcomes()) {
+        for (RecordOutcome o : outcomes) {
             switch (o.status()) {
                 case REJECTED -> rejected.add(new FieldProblem("[" + o.record().seq() + "]", o.reason()));
                 case PARKED -> parked = true;
                 default -> ids.addAll(o.resourceIds());
             }
         }
-        if (rejected.size() == result.outcomes().size()) {
+        if (rejected.size() == outcomes.size()) {
             throw ProblemException.invalid(rejected);
         }
         // Messages the mapping refused beside stored ones are refused items too, never a 4xx for the stored ones.

@@ -14,7 +14,7 @@ import jakarta.inject.Inject;
 /**
  * Start-up work that must not land on the first request (FHIR model scan; indexes for the synchronous path, created
  * in the background while MongoDB is away), and the one configuration rule that would otherwise break the 2xx
- * promise: the publish timeout exceeds the producer's own bounds.
+ * promise: the publish timeout exceeds the producer's own bounds; the synchronous store's bounds are positive.
  */
 @ApplicationScoped
 public class IngestStartup {
@@ -33,7 +33,17 @@ public class IngestStartup {
 
     void onStart(@Observes StartupEvent event) {
         checkPublishTimeout(config.publishTimeout(), maxBlockMs, deliveryTimeoutMs);
+        checkSyncBounds(config.syncConcurrency(), config.syncMaxBatchRecords(), config.syncMaxQueuedRecords());
         pipeline.start();
+    }
+
+    /** The synchronous store's bounds are counts of at least one. */
+    static void checkSyncBounds(int concurrency, int maxBatchRecords, int maxQueuedRecords) {
+        if (concurrency < 1 || maxBatchRecords < 1 || maxQueuedRecords < 1) {
+            throw new IllegalStateException("INGEST_SYNC_CONCURRENCY (" + concurrency
+                    + "), INGEST_SYNC_MAX_BATCH_RECORDS (" + maxBatchRecords + ") and INGEST_SYNC_MAX_QUEUED_RECORDS ("
+                    + maxQueuedRecords + ") must each be at least 1");
+        }
     }
 
     /**

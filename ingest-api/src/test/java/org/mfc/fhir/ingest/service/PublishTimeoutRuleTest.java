@@ -24,4 +24,13 @@ class PublishTimeoutRuleTest {
         assertThatCode(() -> IngestStartup.checkPublishTimeout(Duration.ofSeconds(7), 2000, 4500))
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void givenASynchronousStoreBoundBelowOne_whenStarting_thenRefusedNamingTheSettings() {
+        assertThatThrownBy(() -> IngestStartup.checkSyncBounds(0, 500, 10_000))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("INGEST_SYNC_CONCURRENCY (0)");
+        assertThatThrownBy(() -> IngestStartup.checkSyncBounds(2, 500, 0))
+                .hasMessageContaining("INGEST_SYNC_MAX_QUEUED_RECORDS (0)");
+        assertThatCode(() -> IngestStartup.checkSyncBounds(2, 500, 10_000)).doesNotThrowAnyException();
+    }
 }

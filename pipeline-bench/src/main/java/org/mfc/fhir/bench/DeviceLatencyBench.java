@@ -37,11 +37,12 @@ import io.vertx.core.http.HttpServer;
  *     [--wait-ready URL[,URL...]]   the load starts the moment every one of these answers 200 (the stack is ready)
  *     [--events FILE]    lines "epoch-ms what" the script wrote during the load (kill, restart, ready)
  *     [--kafka 127.0.0.1:9092 --audit true]   after the load: worker drained, then acknowledged vs stored
- *     [--connections N]  most connections open at once [one per device, at most 2,000]
+ *     [--connections N]  most connections open at once [256]
  * </pre>
- * Each device of a fleet holds its own connection, so the generator may open as many as there are devices: fewer,
- * shared, would make requests of different devices wait for one another in the client whenever the API is slow
- * (still counted, from the intended send time, but no longer what a fleet feels).
+ * The fleet's devices share the connections: while the API is slow, a request waits in the client for a free one
+ * (counted, from its intended send time). With one connection per device (1,000) the client opens hundreds of new
+ * connections during the API's first slow second, and the cold start measured here got worse, not better
+ * (docs/benchmarks/devices-profile.md, section 4).
  */
 public final class DeviceLatencyBench {
 
@@ -52,8 +53,8 @@ public final class DeviceLatencyBench {
     /** The second-by-second p99 target of a cold start, and what "fast" means during an outage here. */
     static final double TARGET_P99_MS = 50;
 
-    /** Connections the generator opens at most by default, whatever the fleet's size. */
-    static final int MAX_CONNECTIONS = 2_000;
+    /** Connections the generator opens at most, unless told otherwise. */
+    static final int DEFAULT_CONNECTIONS = 256;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Args.parse(args);
@@ -74,8 +75,7 @@ public final class DeviceLatencyBench {
         }
         DeviceTimeline timeline = new DeviceTimeline(load.rate(), load.rate() * load.seconds());
         long loadStartEpochMs;
-        int connections = Integer.parseInt(a.getOrDefault("connections",
-                String.valueOf(Math.min(load.devices(), MAX_CONNECTIONS))));
+        int connections = Integer.parseInt(a.getOrDefault("connections", String.valueOf(DEFAULT_CONNECTIONS)));
         try (OpenLoopGenerator gen = new OpenLoopGenerator(load.url().getHost(), load.url().getPort(), connections,
                 Duration.ofSeconds(20))) {
             // The generator's schedule starts 20 ms after run() is called: the origin of every intended send time.

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.json.IngestRecord;
@@ -51,6 +52,7 @@ public class IngestService {
 
     private static final Logger LOG = Logger.getLogger(IngestService.class);
     private static final int RETRY_AFTER_SECONDS = 5;
+    private static final long OVERLOAD_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     @Inject
     Pipeline pipeline;
@@ -68,6 +70,8 @@ public class IngestService {
     RecentIngests recent;
 
     private SynchronousStore syncStore;
+    /** When the last WARN about a full synchronous queue was written. */
+    private final AtomicLong lastOverloadLog = new AtomicLong(System.nanoTime() - OVERLOAD_LOG_INTERVAL_NANOS - 1);
 
     @PostConstruct
     void createSyncStore() {
@@ -233,10 +237,20 @@ public class IngestService {
         });
     }
 
-    /** A 503 for a database that is away or a full synchronous queue; any other failure as it is. */
-    private static RuntimeException storageFailure(Throwable failure) {
+    /**
+     * A 503 for a database that is away or a full synchronous queue; any other failure as it is. A full queue refuses
+     * many requests a second: it is logged as a WARN at most once per {@link #OVERLOAD_LOG_INTERVAL_NANOS}, the rest
+     * at DEBUG ({@code ingest_sync_queued_records} and {@code ingest_requests_total} count them all).
+     */
+    private RuntimeException storageFailure(Throwable failure) {
         if (failure instanceof SynchronousStore.Overloaded) {
-            LOG.warnf("synchronous storage is full (%s): answering 503", failure.getMessage());
+            long now = System.nanoTime();
+            long last = lastOverloadLog.get();
+            if (now - last > OVERLOAD_LOG_INTERVAL_NANOS && lastOverloadLog.compareAndSet(last, now)) {
+                LOG.warnf("synchronous storage is full (%s): answering 503 until it drains", failure.getMessage());
+            } else {
+                LOG.debugf("synchronous storage is full (%s): answering 503", failure.getMessage());
+            }
             return ProblemException.unavailable("too many readings are waiting to be stored; retry later",
                     RETRY_AFTER_SECONDS);
         }

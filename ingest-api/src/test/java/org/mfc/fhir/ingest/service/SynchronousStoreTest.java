@@ -47,7 +47,7 @@ class SynchronousStoreTest {
         SynchronousStore store = new SynchronousStore(recording(null), pool, 2, 100, 1000);
 
         List<IngestRecord> request = records("a", 2);
-        SynchronousStore.Stored stored = store.store(request, parsed(request)).get(10, TimeUnit.SECONDS);
+        SynchronousStore.Stored stored = submit(store, request).get(10, TimeUnit.SECONDS);
 
         assertThat(batches).containsExactly(request);
         assertThat(stored.batchRecords()).isEqualTo(2);
@@ -61,7 +61,7 @@ class SynchronousStoreTest {
         CountDownLatch release = new CountDownLatch(1);
         SynchronousStore store = new SynchronousStore(recording(release), pool, 1, 100, 1000);
         List<IngestRecord> first = records("first", 1);
-        CompletableFuture<SynchronousStore.Stored> firstAnswer = store.store(first, parsed(first));
+        CompletableFuture<SynchronousStore.Stored> firstAnswer = submit(store, first);
         awaitBatches(1);
 
         List<List<IngestRecord>> waiting = new ArrayList<>();
@@ -69,7 +69,7 @@ class SynchronousStoreTest {
         for (int i = 0; i < 5; i++) {
             List<IngestRecord> r = records("r" + i, 1 + i % 3);
             waiting.add(r);
-            answers.add(store.store(r, parsed(r)));
+            answers.add(submit(store, r));
         }
         assertThat(store.queuedRecords()).isEqualTo(1 + 2 + 3 + 1 + 2);
         release.countDown();
@@ -94,19 +94,17 @@ class SynchronousStoreTest {
             throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         SynchronousStore store = new SynchronousStore(recording(release), pool, 1, 4, 1000);
-        List<IngestRecord> blocker = records("blocker", 1);
-        CompletableFuture<SynchronousStore.Stored> blocked = store.store(blocker, parsed(blocker));
-        awaitBatches(1);
+        CompletableFuture<SynchronousStore.Stored> blocked = occupy(store);
 
         List<CompletableFuture<SynchronousStore.Stored>> answers = new ArrayList<>();
         for (String name : List.of("a", "b", "c")) {
             List<IngestRecord> r = records(name, 2);
-            answers.add(store.store(r, parsed(r)));
+            answers.add(submit(store, r));
         }
         List<IngestRecord> large = records("large", 7);
-        answers.add(store.store(large, parsed(large)));
+        answers.add(submit(store, large));
         List<IngestRecord> last = records("last", 3);
-        answers.add(store.store(last, parsed(last)));
+        answers.add(submit(store, last));
         release.countDown();
         blocked.get(10, TimeUnit.SECONDS);
         for (CompletableFuture<SynchronousStore.Stored> a : answers) {
@@ -132,15 +130,14 @@ class SynchronousStoreTest {
             }
             return outcomes(records);
         }, pool, 1, 100, 1000);
-        List<IngestRecord> blocker = records("blocker", 1);
-        CompletableFuture<SynchronousStore.Stored> blocked = store.store(blocker, parsed(blocker));
+        CompletableFuture<SynchronousStore.Stored> blocked = submit(store, records("blocker", 1));
         while (calls.get() < 1) {
             Thread.onSpinWait();
         }
         List<IngestRecord> a = records("a", 1);
         List<IngestRecord> b = records("b", 2);
-        CompletableFuture<SynchronousStore.Stored> failedA = store.store(a, parsed(a));
-        CompletableFuture<SynchronousStore.Stored> failedB = store.store(b, parsed(b));
+        CompletableFuture<SynchronousStore.Stored> failedA = submit(store, a);
+        CompletableFuture<SynchronousStore.Stored> failedB = submit(store, b);
         release.countDown();
         blocked.get(10, TimeUnit.SECONDS);
 
@@ -148,7 +145,7 @@ class SynchronousStoreTest {
                 .hasCauseInstanceOf(TransientStoreException.class);
         assertThatThrownBy(() -> failedB.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TransientStoreException.class);
         List<IngestRecord> c = records("c", 1);
-        assertThat(store.store(c, parsed(c)).get(10, TimeUnit.SECONDS).outcomes()).hasSize(1);
+        assertThat(submit(store, c).get(10, TimeUnit.SECONDS).outcomes()).hasSize(1);
         assertThat(calls.get()).isEqualTo(3);
     }
 
@@ -159,7 +156,7 @@ class SynchronousStoreTest {
                 100, 1000);
         List<IngestRecord> r = records("r", 2);
 
-        assertThatThrownBy(() -> store.store(r, parsed(r)).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> submit(store, r).get(10, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("1 outcomes for 2 records");
     }
 
@@ -168,14 +165,12 @@ class SynchronousStoreTest {
             throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         SynchronousStore store = new SynchronousStore(recording(release), pool, 1, 100, 5);
-        List<IngestRecord> blocker = records("blocker", 1);
-        CompletableFuture<SynchronousStore.Stored> blocked = store.store(blocker, parsed(blocker));
-        awaitBatches(1);
+        CompletableFuture<SynchronousStore.Stored> blocked = occupy(store);
         List<IngestRecord> fits = records("fits", 4);
-        CompletableFuture<SynchronousStore.Stored> accepted = store.store(fits, parsed(fits));
+        CompletableFuture<SynchronousStore.Stored> accepted = submit(store, fits);
         List<IngestRecord> over = records("over", 2);
 
-        CompletableFuture<SynchronousStore.Stored> refused = store.store(over, parsed(over));
+        CompletableFuture<SynchronousStore.Stored> refused = submit(store, over);
 
         assertThat(refused).isCompletedExceptionally();
         assertThatThrownBy(refused::join).hasCauseInstanceOf(SynchronousStore.Overloaded.class);
@@ -187,7 +182,7 @@ class SynchronousStoreTest {
 
         // With nothing waiting, a request larger than the bound is stored on its own rather than refused forever.
         List<IngestRecord> large = records("large", 8);
-        assertThat(store.store(large, parsed(large)).get(10, TimeUnit.SECONDS).outcomes()).hasSize(8);
+        assertThat(submit(store, large).get(10, TimeUnit.SECONDS).outcomes()).hasSize(8);
     }
 
     @Test
@@ -216,7 +211,7 @@ class SynchronousStoreTest {
         CountDownLatch sent = new CountDownLatch(requests.size());
         for (List<IngestRecord> r : requests) {
             clients.execute(() -> {
-                answers.add(store.store(r, parsed(r)));
+                answers.add(submit(store, r));
                 sent.countDown();
             });
         }
@@ -237,6 +232,21 @@ class SynchronousStoreTest {
     }
 
     // ---- helpers
+
+    /**
+     * Stores a one-record request whose batch a {@link #recording} writer holds until released; returns once that
+     * batch started, so what is stored next waits.
+     */
+    private CompletableFuture<SynchronousStore.Stored> occupy(SynchronousStore store) throws InterruptedException {
+        CompletableFuture<SynchronousStore.Stored> blocked = submit(store, records("blocker", 1));
+        awaitBatches(1);
+        return blocked;
+    }
+
+    private static CompletableFuture<SynchronousStore.Stored> submit(SynchronousStore store,
+            List<IngestRecord> records) {
+        return store.store(records, parsed(records));
+    }
 
     /** A writer that records each batch and, when {@code release} is given, holds the first one until released. */
     private SynchronousStore.BatchWriter recording(CountDownLatch release) {

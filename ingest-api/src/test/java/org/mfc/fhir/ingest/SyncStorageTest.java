@@ -166,11 +166,64 @@ class SyncStorageTest {
         assertThat(syncBatchedRecords() - batchedBefore).isEqualTo(requests);
     }
 
+    /**
+     * Well-formed but odd requests stored in the same batches as ordinary ones ($ keys, long strings and deep
+     * objects in fields nobody reads, a batch of many messages): nothing they carry stops the batch or takes an
+     * ordinary request's reading with it.
+     */
+    @Test
+    void givenOddRequestsAmongOrdinaryOnes_whenStoredTogether_thenEveryOrdinaryReadingIsStoredWithItsOwnTime()
+            throws Exception {
+        String junk = "x".repeat(20_000);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<Object[]>> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            long scanTime = 1743800000L + i;
+            String reading = Fixtures.text("ava4/bp_biolight.json").replace("\"scan_time\":1743963911",
+                    "\"scan_time\":" + scanTime);
+            boolean odd = i % 2 == 1;
+            String body = !odd ? reading
+                    : i % 4 == 1
+                            ? reading.replace("\"from\":\"BLE\"", "\"from\":\"BLE\",\"$where\":\"1\",\"a.b\":{\"$gt\":"
+                                    + "[[[[{\"$ne\":null}]]]]},\"note\":\"" + junk + "\"")
+                                    .replace("\"PR\":74", "\"PR\":74,\"$set\":{\"x\":1},\"extra\":\"" + junk + "\"")
+                            : "[" + String.join(",", java.util.Collections.nCopies(200, reading)) + "]";
+            String token = TestJwt.shared().token("odd-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);
+            answers.add(clients.submit(() -> {
+                var answer = IngestTests.as(token).body(body).post("/api/v1/ava4").then().extract();
+                return new Object[] {answer.statusCode(), answer.path("ingest_id"), scanTime, odd};
+            }));
+        }
+        clients.shutdown();
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            var observations = mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations");
+            for (var future : answers) {
+                Object[] a = future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                int status = (int) a[0];
+                // The ones with $ keys are refused whole at validation (422); the batches and the ordinary ones stored.
+                boolean dollarKeys = (boolean) a[3] && ((long) a[2]) % 4 == 1;
+                assertThat(status).as("status of the request with device time %s", a[2])
+                        .isEqualTo(dollarKeys ? 422 : 201);
+                if (status == 201) {
+                    List<Document> stored = observations.find(Filters.eq("source_message_id", a[1]))
+                            .into(new ArrayList<>());
+                    assertThat(stored).isNotEmpty().allMatch(d -> d.get("effective_datetime", java.util.Date.class)
+                            .toInstant().getEpochSecond() == (long) a[2]);
+                }
+            }
+        }
+    }
+
     /** The sum of {@code ingest_sync_batch_records}: records stored synchronously so far. */
     private static double syncBatchedRecords() {
         String metrics = Management.request().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("ingest_sync_batch_records_sum"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("ingest_sync_batch_records_sum")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     @Test

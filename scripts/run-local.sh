@@ -22,6 +22,9 @@
 #   START_KAFKA [1]: 0 uses a broker already listening on KAFKA_PORT, started by the caller (a benchmark that kills
 #                    and restarts it while the pipeline runs)
 #   START_FHIR_API [1]: 0 does not start the read API
+#   WORKER_NICE [10]: scheduling niceness of the worker (0 to 19). Everything here shares one machine; the worker's
+#                     work can wait a moment, a device waiting for its answer cannot (docs/decisions.md, "On one
+#                     machine the API goes first")
 # Each process's pid is written to RUN_DIR/pids/<name>.pid (mongo, kafka, mqtt-broker, fhir-parser-worker,
 # ingest-api, fhir-api).
 case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
@@ -51,6 +54,7 @@ INGEST_JAVA_OPTS=${INGEST_JAVA_OPTS:--Xmx512m}
 WORKER_JAVA_OPTS=${WORKER_JAVA_OPTS:--Xmx512m}
 FHIR_API_JAVA_OPTS=${FHIR_API_JAVA_OPTS:--Xmx512m}
 MONGO_JAVA_OPTS=${MONGO_JAVA_OPTS:--Xmx1g}
+WORKER_NICE=${WORKER_NICE:-10}
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT}"
 
@@ -177,7 +181,7 @@ TOKEN=$(scripts/mint-token.sh --subject local-demo --device box-08F9E0D1F7B4 --l
 if [ "$START_WORKER" = 1 ]; then
   say "starting fhir-parser-worker on :$WORKER_HTTP_PORT..."
   WORKER_HTTP_PORT=$WORKER_HTTP_PORT WORKER_MANAGEMENT_PORT=$WORKER_MANAGEMENT_PORT \
-    "$JAVA" $WORKER_JAVA_OPTS -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
+    nice -n "$WORKER_NICE" "$JAVA" $WORKER_JAVA_OPTS -jar "$WORKER_JAR" >"$LOG_DIR/fhir-parser-worker.log" 2>&1 &
   PIDS+=($!)
   echo $! >"$PID_DIR/fhir-parser-worker.pid"
 else

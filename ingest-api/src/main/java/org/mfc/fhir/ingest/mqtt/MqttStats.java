@@ -44,7 +44,7 @@ public class MqttStats {
     /** Sequence number of each unacknowledged message → its receipt time (System.nanoTime). */
     private final Map<Long, Long> unacknowledged = new ConcurrentHashMap<>();
     private final Cache<String, Boolean> seen = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterWrite(REDELIVERY_WINDOW).build();
+            .expireAfterWrite(REDELIVERY_WINDOW).executor(Runnable::run).build();
     private final Timer ackLatency;
     private volatile boolean connected;
     private volatile String state = "not started";

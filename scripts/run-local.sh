@@ -55,6 +55,8 @@ WORKER_JAVA_OPTS=${WORKER_JAVA_OPTS:--Xmx512m}
 FHIR_API_JAVA_OPTS=${FHIR_API_JAVA_OPTS:--Xmx512m}
 MONGO_JAVA_OPTS=${MONGO_JAVA_OPTS:--Xmx1g}
 WORKER_NICE=${WORKER_NICE:-10}
+[[ "$WORKER_NICE" =~ ^[0-9]+$ ]] && [ "$WORKER_NICE" -le 19 ] ||
+  { echo "WORKER_NICE must be a whole number from 0 to 19, not '$WORKER_NICE'" >&2; exit 1; }
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:${KAFKA_PORT}"
 export MONGODB_URI="mongodb://127.0.0.1:${MONGO_PORT}"
 

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,7 +125,7 @@ class SyncStorageTest {
             List<Document> stored = mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations")
                     .find(Filters.eq("source_message_id", ingestId)).into(new ArrayList<>());
             // The good item's blood pressure and pulse; nothing of the refused one.
-            assertThat(stored).hasSize(2).allMatch(d -> d.get("effective_datetime", java.util.Date.class)
+            assertThat(stored).hasSize(2).allMatch(d -> d.get("effective_datetime", Date.class)
                     .toInstant().getEpochSecond() == 1743963911L);
         }
     }
@@ -132,8 +138,8 @@ class SyncStorageTest {
     void givenConcurrentRequests_whenStoredSynchronously_thenEachIsAnsweredWithItsOwnResources() throws Exception {
         double batchedBefore = syncBatchedRecords();
         int requests = 24;
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
-        List<java.util.concurrent.Future<String[]>> answers = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<String[]>> answers = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             // A device time no other test sends: the stored Observations say whose reading they are.
             long scanTime = 1743900000L + i;
@@ -151,10 +157,10 @@ class SyncStorageTest {
         try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
             var observations = mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations");
             for (var future : answers) {
-                String[] a = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                String[] a = future.get(60, TimeUnit.SECONDS);
                 List<Document> stored = observations.find(Filters.eq("source_message_id", a[0]))
                         .into(new ArrayList<>());
-                assertThat(stored).hasSize(2).allMatch(d -> d.get("effective_datetime", java.util.Date.class)
+                assertThat(stored).hasSize(2).allMatch(d -> d.get("effective_datetime", Date.class)
                         .toInstant().getEpochSecond() == Long.parseLong(a[1]));
                 // The answer lists the request's Observations (and the Devices a first reading of a device wrote).
                 assertThat(List.of(a[2].split(",")).stream().filter(id -> id.startsWith("Observation/")))
@@ -175,8 +181,8 @@ class SyncStorageTest {
     void givenOddRequestsAmongOrdinaryOnes_whenStoredTogether_thenEveryOrdinaryReadingIsStoredWithItsOwnTime()
             throws Exception {
         String junk = "x".repeat(20_000);
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
-        List<java.util.concurrent.Future<Object[]>> answers = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<Object[]>> answers = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             long scanTime = 1743800000L + i;
             String reading = Fixtures.text("ava4/bp_biolight.json").replace("\"scan_time\":1743963911",
@@ -187,7 +193,7 @@ class SyncStorageTest {
                             ? reading.replace("\"from\":\"BLE\"", "\"from\":\"BLE\",\"$where\":\"1\",\"a.b\":{\"$gt\":"
                                     + "[[[[{\"$ne\":null}]]]]},\"note\":\"" + junk + "\"")
                                     .replace("\"PR\":74", "\"PR\":74,\"$set\":{\"x\":1},\"extra\":\"" + junk + "\"")
-                            : "[" + String.join(",", java.util.Collections.nCopies(200, reading)) + "]";
+                            : "[" + String.join(",", Collections.nCopies(200, reading)) + "]";
             String token = TestJwt.shared().token("odd-" + UUID.randomUUID(), TestJwt.FLEET_WRITE_SCOPE, null);
             answers.add(clients.submit(() -> {
                 var answer = IngestTests.as(token).body(body).post("/api/v1/ava4").then().extract();
@@ -198,7 +204,7 @@ class SyncStorageTest {
         try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
             var observations = mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("fhir_observations");
             for (var future : answers) {
-                Object[] a = future.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                Object[] a = future.get(120, TimeUnit.SECONDS);
                 int status = (int) a[0];
                 // The ones with $ keys are refused whole at validation (422); the batches and the ordinary ones stored.
                 boolean dollarKeys = (boolean) a[3] && ((long) a[2]) % 4 == 1;
@@ -207,7 +213,7 @@ class SyncStorageTest {
                 if (status == 201) {
                     List<Document> stored = observations.find(Filters.eq("source_message_id", a[1]))
                             .into(new ArrayList<>());
-                    assertThat(stored).isNotEmpty().allMatch(d -> d.get("effective_datetime", java.util.Date.class)
+                    assertThat(stored).isNotEmpty().allMatch(d -> d.get("effective_datetime", Date.class)
                             .toInstant().getEpochSecond() == (long) a[2]);
                 }
             }

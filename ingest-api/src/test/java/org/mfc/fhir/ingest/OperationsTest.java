@@ -2,20 +2,32 @@ package org.mfc.fhir.ingest;
 
 import static io.restassured.RestAssured.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.time.Instant;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.messaging.Topics;
+import org.mfc.fhir.core.process.RehearsalSamples;
 import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.infra.PipelineInfraResource;
+import org.mfc.fhir.ingest.publish.ReadingPublisher;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 
 @QuarkusTest
 @QuarkusTestResource(value = PipelineInfraResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = JwtKeyResource.class, restrictToAnnotatedClass = false)
 class OperationsTest {
+
+    @Inject
+    ReadingPublisher publisher;
 
     @Test
     void givenKafkaAndMongoUp_whenHealthAsked_thenUpEverywhere() {
@@ -63,6 +75,17 @@ class OperationsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void givenReadingsTopic_whenRehearsalWouldPublishThere_thenRefusedBeforeAnythingIsSent() {
+        List<IngestRecord> samples = RehearsalSamples.records(Instant.now());
+        for (String topic : new String[] {Topics.READINGS, "", " "}) {
+            assertThatThrownBy(() -> publisher.rehearse(samples, topic)).as("topic '%s'", topic)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(IngestTests.countPublished("/client_id", "rehearsal")).as("rehearsal records on the readings topic")
+                .isZero();
     }
 
     @Test

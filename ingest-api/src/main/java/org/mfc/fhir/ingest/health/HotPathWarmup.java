@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bson.Document;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -32,12 +31,13 @@ import org.mfc.fhir.core.host.WarmupStep;
 import org.mfc.fhir.core.host.auth.Scopes;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.legacy.LegacyNames;
-import org.mfc.fhir.core.messaging.ReadingsCodec;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RehearsalSamples;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.publish.ProducerConnection;
+import org.mfc.fhir.ingest.publish.ReadingPublisher;
 import org.mfc.fhir.ingest.security.Caller;
+import org.mfc.fhir.ingest.security.RateLimiter;
 import org.mfc.fhir.ingest.service.IngestResult;
 import org.mfc.fhir.ingest.service.IngestService;
 
@@ -58,9 +58,9 @@ import jakarta.inject.Inject;
  * to a JVM that would answer its first thousands of requests from the interpreter. At start, on its own thread, it
  * fetches the readings producer's metadata (which opens the broker connection), opens a MongoDB connection, then
  * rehearses the request path until the JIT has compiled it: bearer-token verification (the real verifier, with a key
- * pair made for the rehearsal and dropped after it, never trusted by the API), parsing and validation of a sample of
- * every family, the Kafka record and answer encodings, the synchronous path's mapping, and the HTTP server. Nothing is
- * published or stored. A step whose server is away is skipped after its own bound: the rehearsal never keeps an
+ * pair made for the rehearsal and dropped after it, never trusted by the API), the rate limiter, parsing and
+ * validation of a sample of every family, the Kafka record and answer encodings, the publish path (to the rehearsal
+ * topic), the synchronous path's mapping, and the HTTP server. Nothing is published to the readings topic or stored. A step whose server is away is skipped after its own bound: the rehearsal never keeps an
  * instance that can store readings from becoming ready.
  */
 @Readiness
@@ -70,6 +70,8 @@ public class HotPathWarmup implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(HotPathWarmup.class);
     /** Rehearsal records sent and not yet acknowledged, at most. */
     private static final int REHEARSAL_IN_FLIGHT = 256;
+    /** Requests the HTTP step keeps in flight at once, each on a connection of its own. */
+    private static final int HTTP_CONNECTIONS = 16;
 
     @Inject
     IngestConfig config;
@@ -94,6 +96,12 @@ public class HotPathWarmup implements HealthCheck {
 
     @Inject
     JWTAuthContextInfo authContext;
+
+    @Inject
+    ReadingPublisher publisher;
+
+    /** The token the rehearsal verified: signed by its own key pair, which the API never trusts. */
+    private volatile String rehearsalToken;
 
     private volatile boolean done;
     private volatile String summary = "not started";
@@ -170,10 +178,12 @@ public class HotPathWarmup implements HealthCheck {
         context.setPublicKeyContent(null);
         context.setPublicVerificationKey(pair.getPublic());
         String token = rehearsalToken(pair, context);
+        rehearsalToken = token;
         DefaultJWTCallerPrincipalFactory verifier = new DefaultJWTCallerPrincipalFactory();
         int n = 0;
         while (n < count && System.nanoTime() < deadline) {
-            verifier.parse(token, context);
+            // The caller a request's handler derives from its verified token.
+            Caller.of(verifier.parse(token, context));
             n++;
         }
         return n + " verified";
@@ -200,8 +210,11 @@ public class HotPathWarmup implements HealthCheck {
         List<RehearsalSamples.Sample> samples = RehearsalSamples.messages();
         // Fleet-wide, as a trusted bridge: the samples name devices no token is bound to.
         Caller caller = new Caller("rehearsal", null, true);
+        // A limiter of the API's kind, of the rehearsal's own: the devices' buckets are not touched.
+        RateLimiter limiter = new RateLimiter(1e9, Integer.MAX_VALUE);
         int n = 0;
         while (n < count && System.nanoTime() < deadline) {
+            limiter.acquire(caller.subject());
             RehearsalSamples.Sample sample = samples.get(n % samples.size());
             IngestResult answer = ingest.rehearse(sample.family(), sample.topic(),
                     sample.body().getBytes(StandardCharsets.UTF_8), caller);
@@ -212,12 +225,13 @@ public class HotPathWarmup implements HealthCheck {
     }
 
     /**
-     * The readings producer's send path (record accumulation and batching, the produce request, the acknowledgement)
-     * over the samples' records, sent through that very producer to the rehearsal topic: never the readings topic,
-     * and nothing reads it. Without this the first minute of device traffic compiled the Kafka client's largest
-     * methods while requests queued. At most {@link #REHEARSAL_IN_FLIGHT} records are unacknowledged at once; the
-     * first failure ends the step (a missing topic on a broker that does not create topics costs one
-     * {@code max.block.ms}).
+     * The readings' publish path (the publishing circuit, the emitter, the Kafka sink, then the producer's record
+     * accumulation and batching, the produce request and the acknowledgement) over the samples' records, sent by
+     * {@link ReadingPublisher#rehearse} through that very channel and producer to the rehearsal topic: never the
+     * readings topic, and nothing reads it. Without this the first minute of device traffic compiled the Kafka
+     * client's largest methods while requests queued. At most {@link #REHEARSAL_IN_FLIGHT} records are
+     * unacknowledged at once; the first failure ends the step (a missing topic on a broker that does not create
+     * topics costs one {@code max.block.ms}).
      */
     private String publish(int count, long deadline) throws Exception {
         String topic = config.warmUpTopic().map(String::strip).orElse("");
@@ -227,19 +241,16 @@ public class HotPathWarmup implements HealthCheck {
         if (topic.equals(config.topic())) {
             return "skipped (INGEST_WARMUP_TOPIC names the readings topic)";
         }
-        Producer<String, String> producer = kafka.<String, String> getProducer(ProducerConnection.CHANNEL).unwrap();
-        List<IngestRecord> records = RehearsalSamples.records(Instant.now());
-        List<String> values = new ArrayList<>(records.size());
-        for (IngestRecord r : records) {
-            values.add(ReadingsCodec.encode(r));
+        List<List<IngestRecord>> records = new ArrayList<>();
+        for (IngestRecord r : RehearsalSamples.records(Instant.now())) {
+            records.add(List.of(r));
         }
         Semaphore window = new Semaphore(REHEARSAL_IN_FLIGHT);
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         int n = 0;
         while (n < count && failure.get() == null
                 && window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-            int i = n % records.size();
-            producer.send(new ProducerRecord<>(topic, records.get(i).deviceKey(), values.get(i)), (metadata, e) -> {
+            publisher.rehearse(records.get(n % records.size()), topic).whenComplete((acked, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
                 }
@@ -249,7 +260,7 @@ public class HotPathWarmup implements HealthCheck {
         }
         boolean acknowledged = window.tryAcquire(REHEARSAL_IN_FLIGHT,
                 Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        Exception e = failure.get();
+        Throwable e = failure.get();
         return n + " records to " + topic + (e != null ? " (stopped: " + e.getClass().getSimpleName() + ")"
                 : acknowledged ? "" : " (not all acknowledged in time)");
     }
@@ -266,9 +277,12 @@ public class HotPathWarmup implements HealthCheck {
     }
 
     /**
-     * The devices' HTTP server and router, on requests that read and write nothing: {@code GET /health} (on the
-     * devices' port it is answered 404, the summary itself being on the management port) and an unauthenticated
-     * {@code POST /api/v1/ava4} (401).
+     * The devices' HTTP server and router, on requests that read and write nothing, over
+     * {@link #HTTP_CONNECTIONS} connections at once (a fresh instance takes many devices' connections in its first
+     * second): {@code GET /health} (on the devices' port it is answered 404, the summary itself being on the
+     * management port) and {@code POST /api/v1/ava4} with a device's body and the rehearsal's token, which the API
+     * does not trust (401, after the bearer mechanism, the verified-token cache and the verifier ran on the server's
+     * own threads).
      */
     private String http(int count, long deadline) throws Exception {
         // Tests listen on a random port of their own; every other launch on the configured one.
@@ -281,21 +295,37 @@ public class HotPathWarmup implements HealthCheck {
                 .connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
                 .timeout(Duration.ofSeconds(5)).build();
-        // A device's POST with its body but no token: the server's request decoding, routing, metrics and problem
-        // writing run, and the answer is the 401 any unauthenticated request gets (nothing is parsed or published).
-        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ava4"))
+        HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/ava4"))
                 .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(RehearsalSamples.messages().get(0).body())).build();
-        int n = 0;
-        while (n < count && System.nanoTime() < deadline) {
+                .POST(HttpRequest.BodyPublishers.ofString(RehearsalSamples.messages().get(0).body()));
+        String token = rehearsalToken;
+        if (token != null) {
+            post.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest unauthorised = post.build();
+        // Start-up observers run before the HTTP server listens: wait for it.
+        while (System.nanoTime() < deadline) {
             try {
-                client.send(n % 2 == 0 ? get : post, HttpResponse.BodyHandlers.discarding());
-                n++;
+                client.send(get, HttpResponse.BodyHandlers.discarding());
+                break;
             } catch (java.net.ConnectException e) {
-                // Start-up observers run before the HTTP server listens: wait for it.
                 TimeUnit.MILLISECONDS.sleep(100);
             }
         }
-        return n + " requests";
+        Semaphore window = new Semaphore(HTTP_CONNECTIONS);
+        AtomicInteger answered = new AtomicInteger();
+        int n = 0;
+        while (n < count && window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            client.sendAsync(n % 2 == 0 ? get : unauthorised, HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, e) -> {
+                        if (e == null) {
+                            answered.incrementAndGet();
+                        }
+                        window.release();
+                    });
+            n++;
+        }
+        window.tryAcquire(HTTP_CONNECTIONS, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return answered.get() + " requests";
     }
 }

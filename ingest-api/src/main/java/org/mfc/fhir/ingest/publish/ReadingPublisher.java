@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -74,26 +75,35 @@ public class ReadingPublisher {
     IngestMetrics metrics;
 
     private TypedGuard<CompletionStage<Void>> circuit;
+    /** The same guard, of its own, for the start-up rehearsal: its outcomes never move the readings' circuit. */
+    private TypedGuard<CompletionStage<Void>> rehearsalCircuit;
     private final AtomicLong lastBlindAttempt = new AtomicLong(System.nanoTime());
     private final AtomicReference<CircuitBreakerState> lastState = new AtomicReference<>(CircuitBreakerState.CLOSED);
 
     @PostConstruct
     void createCircuit() {
-        circuit = TypedGuard.create(new TypeLiteral<CompletionStage<Void>>() {
+        circuit = guard(config.topic(), CIRCUIT, this::circuitChanged);
+        rehearsalCircuit = guard(config.warmUpTopic().orElse("rehearsal"), CIRCUIT + "-rehearsal", state -> {
+        });
+        metrics.publishCircuit(CIRCUIT);
+    }
+
+    private TypedGuard<CompletionStage<Void>> guard(String topic, String name,
+            Consumer<CircuitBreakerState> onChange) {
+        return TypedGuard.create(new TypeLiteral<CompletionStage<Void>>() {
         })
-                .withDescription("publish to " + config.topic())
+                .withDescription("publish to " + topic)
                 .withCircuitBreaker()
-                .name(CIRCUIT)
+                .name(name)
                 .requestVolumeThreshold(config.publishCircuitWindow())
                 .failureRatio(config.publishCircuitFailureRatio())
                 .delay(config.publishCircuitProbeDelay().toMillis(), ChronoUnit.MILLIS)
                 .successThreshold(1)
                 .when(PublishFailures::brokerUnavailable)
-                .onStateChange(this::circuitChanged)
+                .onStateChange(onChange)
                 .done()
                 .withThreadOffload(false)
                 .build();
-        metrics.publishCircuit(CIRCUIT);
     }
 
     /**
@@ -108,13 +118,34 @@ public class ReadingPublisher {
         }
     }
 
+    /**
+     * The start-up rehearsal's publish ({@code HotPathWarmup}): {@link #publish}'s code, its guard, the emitter and
+     * the Kafka sink, with every record sent to {@code topic} instead of the readings topic and a circuit of its own.
+     * Refuses the readings topic.
+     */
+    public CompletableFuture<Void> rehearse(List<IngestRecord> records, String topic) {
+        if (topic == null || topic.isBlank() || topic.equals(config.topic())) {
+            throw new IllegalArgumentException("the rehearsal never publishes to the readings topic");
+        }
+        try {
+            return rehearsalCircuit.get(() -> attempt(records, topic)).toCompletableFuture();
+        } catch (CircuitBreakerOpenException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     private CompletionStage<Void> attempt(List<IngestRecord> records) {
+        return attempt(records, null);
+    }
+
+    /** {@code topic} null: the channel's own, the readings topic. */
+    private CompletionStage<Void> attempt(List<IngestRecord> records, String topic) {
         if (!connection.connected() && !blindAttemptDue()) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException());
         }
         CompletableFuture<?>[] acks = new CompletableFuture<?>[records.size()];
         for (int i = 0; i < records.size(); i++) {
-            acks[i] = send(records.get(i));
+            acks[i] = send(records.get(i), topic);
         }
         return CompletableFuture.allOf(acks);
     }
@@ -125,7 +156,7 @@ public class ReadingPublisher {
         return now - last > BLIND_ATTEMPT_INTERVAL_NANOS && lastBlindAttempt.compareAndSet(last, now);
     }
 
-    private CompletableFuture<Void> send(IngestRecord record) {
+    private CompletableFuture<Void> send(IngestRecord record, String topic) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         String value;
         try {
@@ -139,7 +170,9 @@ public class ReadingPublisher {
         }, failure -> {
             acked.completeExceptionally(failure);
             return CompletableFuture.completedFuture(null);
-        }).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(record.deviceKey()).build())
+        }).addMetadata(topic == null
+                ? OutgoingKafkaRecordMetadata.<String>builder().withKey(record.deviceKey()).build()
+                : OutgoingKafkaRecordMetadata.<String>builder().withKey(record.deviceKey()).withTopic(topic).build())
                 // The request's trace continues in the record's headers (traceparent), whichever thread sends it.
                 .addMetadata(TracingMetadata.withCurrent(Context.current()));
         try {

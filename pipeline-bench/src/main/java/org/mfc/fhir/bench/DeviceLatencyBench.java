@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,8 @@ import io.vertx.core.http.HttpServer;
  * <pre>
  * DeviceLatencyBench --url http://127.0.0.1:8080 --token JWT --rate 300 --seconds 60 --devices 1000
  *     --mongo mongodb://127.0.0.1:27017 --out DIR/cold-1 --summary DIR/cold.csv --label 1
- *     [--wait-ready URL[,URL...]]   the load starts the moment every one of these answers 200 (the stack is ready)
+ *     [--wait-ready URL[,URL...]]   the load starts the moment all of these answer 200 (the stack is ready),
+ *                        each polled in turn every 50 ms over HTTP/1.1, as an orchestrator probes its instances
  *     [--events FILE]    lines "epoch-ms what" the script wrote during the load (kill, restart, ready)
  *     [--kafka 127.0.0.1:9092 --audit true]   after the load: worker drained, then acknowledged vs stored
  *     [--connections N]  most connections open at once [256]
@@ -68,9 +70,8 @@ public final class DeviceLatencyBench {
         double readyAt = Double.NaN;
         long readyEpochMs = 0;
         if (a.containsKey("wait-ready")) {
-            for (String url : a.get("wait-ready").split(",")) {
-                readyEpochMs = awaitReady(URI.create(url.trim()), Duration.ofMinutes(5));
-            }
+            readyEpochMs = awaitReady(Arrays.stream(a.get("wait-ready").split(",")).map(u -> URI.create(u.trim()))
+                    .toList(), Duration.ofMinutes(5));
             System.out.println("READY " + readyEpochMs);
         }
         DeviceTimeline timeline = new DeviceTimeline(load.rate(), load.rate() * load.seconds());
@@ -211,21 +212,31 @@ public final class DeviceLatencyBench {
      * Polls {@code ready} every 20 ms until it answers 200; the epoch millisecond it did. Called for each service in
      * turn: the last one's time is when the whole stack was ready (an earlier one stays ready, nothing is stopped).
      */
-    private static long awaitReady(URI ready, Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest probe = HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build();
+    /**
+     * Polls every readiness URL in turn, as an orchestrator probes every instance from its start, until all answer
+     * 200 in one round; returns that moment. HTTP/1.1 as probes speak it: the client's default would ask each
+     * server to upgrade to HTTP/2 and make the API load its HTTP/2 classes in the first second of load.
+     */
+    private static long awaitReady(List<URI> urls, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            try {
-                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return System.currentTimeMillis();
+            boolean all = true;
+            for (URI url : urls) {
+                try {
+                    HttpRequest probe = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build();
+                    all &= http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException e) {
+                    all = false; // not listening yet
                 }
-            } catch (IOException e) {
-                // not listening yet
             }
-            TimeUnit.MILLISECONDS.sleep(20);
+            if (all) {
+                return System.currentTimeMillis();
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
         }
-        throw new IllegalStateException(ready + " not ready within " + timeout);
+        throw new IllegalStateException(urls + " not all ready within " + timeout);
     }
 
     /** {@code epoch-ms what} lines, as seconds after the load started; the last time of each event wins. */

@@ -3,18 +3,23 @@ package org.mfc.fhir.api;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mfc.fhir.core.json.Json;
+import org.mfc.fhir.core.host.auth.VerifiedTokenCache;
+import org.mfc.fhir.core.testing.TestJwt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -283,6 +288,35 @@ class FhirReadApiTest {
         json(get(ReadTokens.of("patient/*.read", null), "/fhir/Patient/" + A), 403);
         json(get(ReadTokens.of("system/Patient.r", null), "/fhir/Patient/" + A), 200);
         json(get(ReadTokens.of("system/Patient.r", null), "/fhir/Patient?identifier=x"), 403);
+    }
+
+    @Test
+    void givenTokenLivingBeyondTheMaximumOrWithoutIssueTime_when401() {
+        // JWT_MAX_LIFETIME is 24 h by default, as for the ingest API: a read token grants patient data.
+        Map<String, Object> longLived = TestJwt.shared().claims("reader-long", "system/*.read", null,
+                Duration.ofDays(2));
+        longLived.put("aud", ReadTokens.AUDIENCE);
+        json(get(TestJwt.shared().sign(longLived), "/fhir/Patient/" + A), 401);
+        Map<String, Object> noIat = TestJwt.shared().claims("reader-no-iat", "system/*.read", null,
+                Duration.ofMinutes(10));
+        noIat.put("aud", ReadTokens.AUDIENCE);
+        noIat.remove("iat");
+        json(get(TestJwt.shared().sign(noIat), "/fhir/Patient/" + A), 401);
+        Map<String, Object> day = TestJwt.shared().claims("reader-day", "system/*.read", null, Duration.ofHours(23));
+        day.put("aud", ReadTokens.AUDIENCE);
+        json(get(TestJwt.shared().sign(day), "/fhir/Patient/" + A), 200);
+    }
+
+    @Test
+    void givenSameTokenTwice_whenReading_thenVerifiedOnceAndReused() {
+        // The core's verifier (verified-token cache, keys read again every JWT_KEYS_REFRESH) is the read API's too.
+        VerifiedTokenCache verifier = Arc.container().instance(VerifiedTokenCache.class).get();
+        assertThat(verifier).as("the core's verifier is a bean of the read API").isNotNull();
+        String token = ReadTokens.of("system/Patient.r", null);
+        long before = verifier.hits();
+        json(get(token, "/fhir/Patient/" + A), 200);
+        json(get(token, "/fhir/Patient/" + A), 200);
+        assertThat(verifier.hits() - before).as("requests answered from a kept verification").isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.mfc.fhir.ingest.health;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,8 +61,9 @@ import jakarta.inject.Inject;
  * rehearses the request path until the JIT has compiled it: bearer-token verification (the real verifier, with a key
  * pair made for the rehearsal and dropped after it, never trusted by the API), the rate limiter, parsing and
  * validation of a sample of every family, the Kafka record and answer encodings, the publish path (to the rehearsal
- * topic), the synchronous path's mapping, and the HTTP server. Nothing is published to the readings topic or stored. A step whose server is away is skipped after its own bound: the rehearsal never keeps an
- * instance that can store readings from becoming ready.
+ * topic), the synchronous path's mapping, and the HTTP server. Nothing is published to the readings topic or stored.
+ * A step whose server is away is skipped after its own bound: the rehearsal never keeps an instance that can store
+ * readings from becoming ready.
  */
 @Readiness
 @ApplicationScoped
@@ -308,7 +310,7 @@ public class HotPathWarmup implements HealthCheck {
             try {
                 client.send(get, HttpResponse.BodyHandlers.discarding());
                 break;
-            } catch (java.net.ConnectException e) {
+            } catch (ConnectException e) {
                 TimeUnit.MILLISECONDS.sleep(100);
             }
         }

@@ -138,9 +138,12 @@ public class ReadingPublisher {
         return attempt(records, null);
     }
 
-    /** {@code topic} null: the channel's own, the readings topic. */
+    /**
+     * {@code topic} null: the channel's own, the readings topic. A rehearsal (another topic) fails at once without a
+     * broker connection: it never takes the readings' blind attempt.
+     */
     private CompletionStage<Void> attempt(List<IngestRecord> records, String topic) {
-        if (!connection.connected() && !blindAttemptDue()) {
+        if (!connection.connected() && (topic != null || !blindAttemptDue())) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException());
         }
         CompletableFuture<?>[] acks = new CompletableFuture<?>[records.size()];

@@ -112,7 +112,7 @@ public class ReadingPublisher {
      */
     public CompletableFuture<Void> publish(List<IngestRecord> records) {
         try {
-            return circuit.get(() -> attempt(records)).toCompletableFuture();
+            return circuit.get(() -> attempt(records, null)).toCompletableFuture();
         } catch (CircuitBreakerOpenException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -132,10 +132,6 @@ public class ReadingPublisher {
         } catch (CircuitBreakerOpenException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private CompletionStage<Void> attempt(List<IngestRecord> records) {
-        return attempt(records, null);
     }
 
     /**

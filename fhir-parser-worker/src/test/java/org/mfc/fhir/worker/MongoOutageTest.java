@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.testing.Fixtures;
+import org.mfc.fhir.core.testing.JwtKeyResource;
 import org.mfc.fhir.core.testing.LegacyRegistry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +37,7 @@ import jakarta.inject.Inject;
  */
 @QuarkusTest
 @WithTestResource(value = ChildMongoResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = JwtKeyResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class MongoOutageTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);

@@ -68,6 +68,11 @@ public final class TokenKeys implements AutoCloseable {
         return current;
     }
 
+    /** Where the keys are read from, without a query string (which may carry a credential). */
+    public String location() {
+        return describe();
+    }
+
     /** Called (on the refresh thread) after the key content changed. */
     public void onChange(Runnable listener) {
         listeners.add(listener);

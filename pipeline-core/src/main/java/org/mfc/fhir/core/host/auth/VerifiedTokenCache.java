@@ -126,6 +126,16 @@ public class VerifiedTokenCache extends JWTCallerPrincipalFactory {
         return hits.sum();
     }
 
+    /** Verification keys were read at least once (always true for a cache built around a given verifier). */
+    public boolean keysRead() {
+        return keys == null || keys.current().content() != null;
+    }
+
+    /** Where the verification keys are read from, for readiness and logs; empty for a given verifier. */
+    public String keysLocation() {
+        return keys == null ? "" : keys.location();
+    }
+
     /** Reads the verification keys again now (tests; the schedule does it every {@code token.keys-refresh}). */
     public void refreshKeys() {
         if (keys != null) {

@@ -39,7 +39,15 @@ provision() {
     --config "min.insync.replicas=$min_isr" --config "retention.ms=$2" --config cleanup.policy=delete
   "$bin/kafka-configs.sh" --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --command-config "$client" --alter \
     --entity-type topics --entity-name "$topic" --add-config "$settings"
-  echo "topic $topic: partitions>=$partitions replication=$replicas $settings"
+  have=$("$bin/kafka-topics.sh" --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --command-config "$client" --describe \
+    --topic "$topic" | sed -n 's/.*PartitionCount: *\([0-9][0-9]*\).*/\1/p' | head -n 1)
+  echo "topic $topic: partitions=$have replication=$replicas $settings"
+  # Never added here: a keyed record's partition follows the partition count, so adding partitions moves devices to
+  # other partitions while their earlier readings may still wait in the old ones. An operator does it deliberately.
+  if [ -n "$have" ] && [ "$have" -lt "$partitions" ]; then
+    echo "topic $topic: has $have partitions, fewer than TOPIC_PARTITIONS=$partitions; not changed (add them" \
+      "deliberately: kafka-topics.sh --alter --topic $topic --partitions $partitions)"
+  fi
 }
 
 provision "${FHIR_QUEUE_NAME:-fhir.readings}" "${TOPIC_READINGS_RETENTION_MS:-604800000}"

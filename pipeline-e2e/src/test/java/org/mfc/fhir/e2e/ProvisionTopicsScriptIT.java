@@ -24,7 +24,8 @@ import org.mfc.fhir.infra.PipelineInfra;
 /**
  * deploy/base/provision-topics.sh (the Kubernetes topic Job's and the compose file's kafka-init script) run with the
  * Kafka CLI's own commands against a real broker: every topic is created with the partitions and settings it is
- * given, and a second run, as after a change of settings, succeeds on the existing topics and applies the change.
+ * given, and a second run, as after a change of settings, succeeds on the existing topics and applies the change,
+ * except a larger partition count, which it reports and leaves to the operator.
  * The CLI scripts of a Kafka distribution are stood in for by two lines each that run the same command classes
  * ({@code kafka-topics.sh}: {@code org.apache.kafka.tools.TopicCommand}, {@code kafka-configs.sh}:
  * {@code kafka.admin.ConfigCommand}) at the version of the broker.
@@ -45,7 +46,7 @@ class ProvisionTopicsScriptIT {
     Path dir;
 
     @Test
-    void givenAFreshBroker_whenProvisionedTwice_thenEveryTopicHasItsSettingsAndTheSecondRunAppliesTheChange()
+    void givenAFreshBroker_whenProvisionedTwice_thenEveryTopicHasItsSettingsAndTheSecondRunAppliesTheChanges()
             throws Exception {
         Path bin = cli();
         Map<String, String> env = new HashMap<>(Map.of(
@@ -76,7 +77,10 @@ class ProvisionTopicsScriptIT {
             });
 
             env.put("TOPIC_READINGS_RETENTION_MS", "86400000");
-            run(env, "second");
+            env.put("TOPIC_PARTITIONS", "4");
+            String second = run(env, "second");
+            assertThat(second).contains("topic prov.readings: has 3 partitions, fewer than TOPIC_PARTITIONS=4; "
+                    + "not changed");
             Map<String, Config> after = configs(admin);
             assertThat(after.get("prov.readings").get("retention.ms").value()).isEqualTo("86400000");
             assertThat(after.get("prov.readings.dlq").get("retention.ms").value()).isEqualTo("2592000000");
@@ -93,7 +97,8 @@ class ProvisionTopicsScriptIT {
         return byTopic;
     }
 
-    private void run(Map<String, String> env, String name) throws Exception {
+    /** Runs the script; its output. */
+    private String run(Map<String, String> env, String name) throws Exception {
         Path log = dir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder("sh", SCRIPT.toString()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -102,7 +107,8 @@ class ProvisionTopicsScriptIT {
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("the " + name + " run ends").isTrue();
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as("the " + name + " run's exit status; its output:\n" + output).isZero();
-        assertThat(output).contains("topic prov.readings:", "topic prov.rehearsal:");
+        assertThat(output).contains("topic prov.readings: partitions=3 ", "topic prov.rehearsal: partitions=3 ");
+        return output;
     }
 
     /** kafka-topics.sh and kafka-configs.sh: the distribution's command classes on this test's class path. */

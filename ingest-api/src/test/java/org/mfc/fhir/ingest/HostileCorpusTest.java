@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,7 +58,8 @@ import jakarta.inject.Inject;
  * <p>A case line: {@code name}, {@code category}, {@code path}, {@code contentType} (null: no header), a body as
  * {@code body} (literal), or {@code fixture} with {@code replace} pairs (every occurrence; each must occur) and/or
  * {@code generate} (bodies too big or deep to commit: {@code truncate}, {@code append}, {@code nest},
- * {@code batch}, {@code pad}, {@code multipart}, {@code hugeList}), {@code chunked}, the expected {@code status} and
+ * {@code batch}, {@code pad}, {@code multipart}, {@code hugeList}), {@code gzip} (the body compressed),
+ * {@code contentEncoding} (the header, when given), {@code chunked}, the expected {@code status} and
  * optionally the {@code field} one of the problems must name and {@code maxErrors}, the most errors the answer may
  * list. {@code @@BAD_UTF8@@} in a body becomes bytes that are
  * not UTF-8.
@@ -151,6 +153,9 @@ class HostileCorpusTest {
         if (c.hasNonNull("contentType")) {
             request.header("Content-Type", c.get("contentType").asText());
         }
+        if (c.hasNonNull("contentEncoding")) {
+            request.header("Content-Encoding", c.get("contentEncoding").asText());
+        }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -166,8 +171,18 @@ class HostileCorpusTest {
         if (c.has("generate")) {
             text = generate(c.get("generate"), text);
         }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return text.contains("@@BAD_UTF8@@") ? replaceMarker(text) : bytes;
+        byte[] bytes = text.contains("@@BAD_UTF8@@") ? replaceMarker(text) : text.getBytes(StandardCharsets.UTF_8);
+        return c.path("gzip").asBoolean(false) ? gzip(bytes) : bytes;
+    }
+
+    private static byte[] gzip(byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static String generate(JsonNode g, String fixture) {

@@ -97,6 +97,18 @@ class IngestValidationTest {
     }
 
     @Test
+    void givenABodyDeclaredIdentityOrCompressed_whenPosted_thenIdentityIsQueuedAndACodingRefusedNamingTheHeader() {
+        String client = "validation-coding-" + UUID.randomUUID();
+
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null)).header("Content-Encoding",
+                "identity").body(BP).post("/api/v1/ava4").then().statusCode(202).body("status", equalTo("queued"));
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null)).header("Content-Encoding",
+                "gzip").body(BP).post("/api/v1/ava4").then().statusCode(415)
+                .contentType("application/problem+json").header("Accept-Encoding", "identity")
+                .body("errors.field", org.hamcrest.Matchers.contains("Content-Encoding"));
+    }
+
+    @Test
     void givenEveryMessageOfABatchBad_whenPosted_thenTheWholeRequestIsRefused() {
         String client = "validation-batch-all-" + UUID.randomUUID();
         String bad = BP.replace("\"bp_high\":137", "\"bp_high\":\"x\"");

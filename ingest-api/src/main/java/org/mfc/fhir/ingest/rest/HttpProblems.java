@@ -38,6 +38,7 @@ public class HttpProblems {
     void routes(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::refuseDeclaredOversize);
         router.route().order(Integer.MIN_VALUE).handler(this::refuseUndeclaredContentType);
+        router.route().order(Integer.MIN_VALUE).handler(this::refuseContentCoding);
         // A chunked body has no Content-Length: it is read here with the limit, so an overrun fails this route
         // (and reaches the failure handler below) instead of ending in the HTTP layer's empty 413.
         BodyHandler chunked = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
@@ -96,6 +97,35 @@ public class HttpProblems {
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * A body declared compressed ({@code Content-Encoding} other than {@code identity}) is refused (415, with
+     * {@code Accept-Encoding: identity}): the API never decodes one, so a gzipped reading used to be answered
+     * "not valid JSON at line 1, column 2", and a plain body declared compressed was accepted as if undeclared.
+     * Decoding is not offered: a bounded compressed body can expand without bound before any limit sees it.
+     */
+    private void refuseContentCoding(RoutingContext ctx) {
+        String coding = ctx.request().getHeader("Content-Encoding");
+        if (coding != null && !identity(coding)) {
+            ctx.response().putHeader("Accept-Encoding", "identity");
+            write(ctx, 415, "Unsupported Media Type", "the body must be sent uncompressed",
+                    "UNSUPPORTED_MEDIA_TYPE", List.of(new FieldProblem("Content-Encoding",
+                            "is not supported: send the body uncompressed (identity)")));
+            return;
+        }
+        ctx.next();
+    }
+
+    /** Every coding listed is {@code identity} (or the header is empty). */
+    static boolean identity(String contentEncoding) {
+        for (String coding : contentEncoding.split(",")) {
+            String c = coding.strip();
+            if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String bodyLimit() {

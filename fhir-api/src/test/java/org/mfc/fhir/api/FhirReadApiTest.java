@@ -275,6 +275,9 @@ class FhirReadApiTest {
     void givenCountAboveCap_whenSearched_thenCapped() {
         JsonNode bundle = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_count=100000"), 200);
         assertThat(bundle.at("/link/0/url").asText()).contains("_count=200");
+        // Beyond an int too: a whole number, capped like any other, not "must be a whole number".
+        JsonNode huge = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_count=100000000000"), 200);
+        assertThat(huge.at("/link/0/url").asText()).contains("_count=200");
     }
 
     @Test

@@ -121,11 +121,13 @@ public final class SearchParser {
         return id;
     }
 
+    /** A whole number; one too large for an int is {@link Integer#MAX_VALUE}, which every caller caps. */
     private static int positive(String parameter, String text) {
-        if (text.length() > 9 || !text.chars().allMatch(Character::isDigit) || text.isEmpty()) {
+        if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw InvalidParameter.invalid(parameter, "must be a whole number");
         }
-        return Integer.parseInt(text);
+        String digits = text.replaceFirst("^0+(?=.)", "");
+        return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
     }
 
     /** One pass over the raw parameters of one search. */

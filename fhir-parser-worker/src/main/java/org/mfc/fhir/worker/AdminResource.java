@@ -15,13 +15,14 @@ import org.mfc.fhir.core.store.ParkedReadingStore;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 /**
  * Operator endpoints (bearer token with the scope {@code admin}, like the ingest API's): parked readings (list,
@@ -59,8 +60,9 @@ public class AdminResource {
     /** Parked readings, oldest first: why (reason, stage) and which device; no payload. */
     @GET
     @Path("/parked")
-    public Map<String, Object> parked(@QueryParam("limit") @DefaultValue("100") int limit) {
-        List<ParkedReadingStore.Summary> list = pipeline.parked().summaries(Math.max(1, Math.min(limit, 1000)));
+    public Map<String, Object> parked(@QueryParam("limit") String limit) {
+        List<ParkedReadingStore.Summary> list = pipeline.parked().summaries(
+                AdminParameters.limit("limit", limit, 100, 1000));
         long total = pipeline.parked().count();
         metrics.parked(total);
         return Map.of("total", total, "parked", list);
@@ -72,9 +74,9 @@ public class AdminResource {
      */
     @POST
     @Path("/parked/reprocess")
-    public ParkedReprocessor.Report reprocess(@QueryParam("limit") Integer limit) {
-        ParkedReprocessor.Report report = pipeline.reprocessor().reprocess(limit == null
-                ? config.reprocessLimit() : Math.max(1, limit), alerts, this::deadLetter);
+    public ParkedReprocessor.Report reprocess(@QueryParam("limit") String limit) {
+        ParkedReprocessor.Report report = pipeline.reprocessor().reprocess(AdminParameters.limit("limit", limit,
+                config.reprocessLimit(), Integer.MAX_VALUE), alerts, this::deadLetter);
         metrics.parked(pipeline.parked().count());
         LOG.infof("parked re-process: examined=%d stored=%d alerted=%d still_parked=%d rejected=%d",
                 report.examined(), report.stored(), report.alerted(), report.stillParked(), report.rejected());
@@ -88,8 +90,9 @@ public class AdminResource {
     @GET
     @Path("/dead-letters")
     public DeadLetterBrowser.Listing deadLetters(@QueryParam("stage") String stage,
-            @QueryParam("reason") String reason, @QueryParam("limit") @DefaultValue("100") int limit) {
-        return browser.list(new DeadLetterTopic.Filter(stage, reason), Math.max(1, Math.min(limit, 1000)));
+            @QueryParam("reason") String reason, @QueryParam("limit") String limit) {
+        return browser.list(new DeadLetterTopic.Filter(AdminParameters.stage("stage", stage), reason),
+                AdminParameters.limit("limit", limit, 100, 1000));
     }
 
     /**
@@ -99,8 +102,12 @@ public class AdminResource {
     @POST
     @Path("/dead-letters/replay")
     public DeadLetterReplayer.Report replay(@QueryParam("stage") String stage, @QueryParam("reason") String reason,
-            @QueryParam("dry_run") @DefaultValue("false") boolean dryRun) throws Exception {
-        return replayer.replay(new DeadLetterTopic.Filter(stage, reason), dryRun);
+            @Context UriInfo uri) throws Exception {
+        // Read from the query itself: JAX-RS gives the same null for "?dry_run=" as for no dry_run at all.
+        List<String> dryRun = uri.getQueryParameters().get("dry_run");
+        return replayer.replay(new DeadLetterTopic.Filter(AdminParameters.stage("stage", stage), reason),
+                AdminParameters.flag("dry_run", dryRun == null ? null
+                        : dryRun.isEmpty() || dryRun.get(0) == null ? "" : dryRun.get(0), false));
     }
 
     private void deadLetter(List<RecordOutcome> rejected) {

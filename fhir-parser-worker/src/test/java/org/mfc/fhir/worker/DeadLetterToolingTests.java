@@ -144,6 +144,36 @@ abstract class DeadLetterToolingTests {
     }
 
     @Test
+    void givenAMistypedParameter_whenReplayingOrListing_then400NamingItAndNothingReplayed() throws Exception {
+        String tag = UUID.randomUUID().toString();
+        String id = "replay-typo-" + tag;
+        deadLetter(bloodPressure(id, scanTime()), "MAP", "typo bug " + tag, id);
+
+        // A typo in dry_run, or the flag without a value, must not become a real replay.
+        for (String dryRun : List.of("ture", "yes", "")) {
+            WorkerRequests.admin().queryParam("reason", "typo bug " + tag).queryParam("dry_run", dryRun)
+                    .post("/admin/dead-letters/replay").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", org.hamcrest.Matchers.is("dry_run"));
+        }
+        WorkerRequests.admin().queryParam("stage", "MAPP").post("/admin/dead-letters/replay").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.is("stage"));
+        for (String limit : List.of("abc", "0", "-5", "1e3")) {
+            WorkerRequests.admin().queryParam("limit", limit).get("/admin/dead-letters").then().statusCode(400)
+                    .body("errors[0].field", org.hamcrest.Matchers.is("limit"));
+            WorkerRequests.admin().queryParam("limit", limit).get("/admin/parked").then().statusCode(400)
+                    .body("errors[0].field", org.hamcrest.Matchers.is("limit"));
+        }
+        // Beyond an int is a large limit, capped, not an error.
+        WorkerRequests.admin().queryParam("limit", "99999999999").queryParam("stage", "map")
+                .get("/admin/dead-letters").then().statusCode(200);
+        assertThat(readingsTopicRecords()).noneMatch(r -> r.value().contains(id));
+        JsonPath listed = WorkerRequests.admin().queryParam("reason", "typo bug " + tag)
+                .get("/admin/dead-letters").then().statusCode(200).extract().jsonPath();
+        assertThat(listed.getList("letters.replayed")).containsExactly(false);
+    }
+
+    @Test
     void givenFilteredReplay_whenDryRunThenRun_thenOnlyMatchingLettersRepublishedAndStored() throws Exception {
         String tag = UUID.randomUUID().toString();
         String fixedId = "replay-fixed-" + tag;

@@ -9,7 +9,10 @@ import com.mongodb.client.MongoClient;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The migrator's command line: one job, four operations ({@code analyze}, {@code move-fhir}, {@code convert},
@@ -93,6 +96,9 @@ public final class MigratorCommand implements Callable<Integer> {
     abstract static class Base implements Callable<Integer> {
         Env env;
 
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--batch-size", description = "Entries per write and checkpoint (default MIGRATION_BATCH_SIZE).")
         Integer batchSize;
 
@@ -100,7 +106,17 @@ public final class MigratorCommand implements Callable<Integer> {
                 description = "Exit 3 when rejected entries exceed this share of all entries (default 0.05).")
         Double maxRejectShare;
 
+        /**
+         * The options as values the jobs can use, or a usage error (exit 2) before anything is read or written: a
+         * share of 5 made the reject limit unreachable, and a batch size of 0 failed only once the job had started.
+         */
         MigrationSettings settings() {
+            if (batchSize != null && batchSize < 1) {
+                throw usage("--batch-size must be at least 1");
+            }
+            if (maxRejectShare != null && !(maxRejectShare >= 0 && maxRejectShare <= 1)) {
+                throw usage("--max-reject-share must be a share from 0 to 1 (0.05 is 5 %)");
+            }
             MigrationSettings s = env.settings();
             if (batchSize != null) {
                 s = s.withBatchSize(batchSize);
@@ -109,6 +125,10 @@ public final class MigratorCommand implements Callable<Integer> {
                 s = s.withMaxRejectShare(maxRejectShare);
             }
             return s;
+        }
+
+        ParameterException usage(String message) {
+            return new ParameterException(spec.commandLine(), message);
         }
 
         static int finish(RunReport report) {
@@ -162,6 +182,9 @@ public final class MigratorCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (sampleEvery < 1) {
+                throw usage("--sample-every must be at least 1");
+            }
             return finish(new VerifyJob(env.client(), settings(), Clock.systemUTC()).run(sampleEvery));
         }
     }

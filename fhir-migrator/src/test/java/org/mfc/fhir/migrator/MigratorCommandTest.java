@@ -62,6 +62,19 @@ class MigratorCommandTest {
     }
 
     @Test
+    void givenAnOptionOutOfItsRange_whenRun_thenUsageErrorExitTwoAndNothingWritten() {
+        new LegacyDataGenerator(dbs.db("AMY_CLI"), 2, 2, 100).generate();
+
+        assertThat(run(false, "convert", "--max-reject-share", "5")).isEqualTo(2);
+        assertThat(run(false, "convert", "--max-reject-share", "-0.1")).isEqualTo(2);
+        assertThat(run(false, "convert", "--max-reject-share", "NaN")).isEqualTo(2);
+        assertThat(run(false, "convert", "--batch-size", "0")).isEqualTo(2);
+        assertThat(run(false, "verify", "--sample-every", "0")).isEqualTo(2);
+        assertThat(run(false, "verify", "--sample-every", "-3")).isEqualTo(2);
+        assertThat(dbs.db("FHIR_CLI").listCollectionNames().into(new java.util.ArrayList<>())).isEmpty();
+    }
+
+    @Test
     void givenGeneratedData_whenConvertWithATinyRejectShare_thenExitThreeAndWithTheDefaultExitZero() {
         new LegacyDataGenerator(dbs.db("AMY_CLI"), 5, 4, 100).generate();
 

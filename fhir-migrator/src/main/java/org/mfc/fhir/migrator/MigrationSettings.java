@@ -19,7 +19,11 @@ public record MigrationSettings(String mainDb, String fhirDb, int batchSize, Pat
 
     public MigrationSettings {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1");
+            throw new IllegalArgumentException("batch size (MIGRATION_BATCH_SIZE, --batch-size) must be at least 1");
+        }
+        if (!(maxRejectShare >= 0 && maxRejectShare <= 1)) {
+            throw new IllegalArgumentException("the reject share (MIGRATION_MAX_REJECT_SHARE, --max-reject-share) "
+                    + "must be from 0 to 1");
         }
         threads = Math.max(1, threads);
         writers = Math.max(1, writers);

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,17 +19,24 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * The verification keys as they are now at {@code location}: a PEM or JWK(S) file ({@code /path}, {@code file:/path},
  * {@code classpath:name}) or a JWKS endpoint ({@code https://...}). Read at start and again every {@code refresh} on
- * one background thread, so a request never waits for the file system or the network. A read that fails keeps the
- * keys read before (and says so); a changed content is published to the listeners.
+ * one background thread, so a request never waits for the file system or the network. A read that fails, or finds
+ * no key in what it read, keeps the keys read before (and says so); a changed content is published to the listeners.
  */
 public final class TokenKeys implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TokenKeys.class);
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
+    /** One algorithm per key type a PEM public key can hold: RSA, EC, EdDSA. */
+    private static final List<SignatureAlgorithm> KEY_FAMILIES = List.of(SignatureAlgorithm.RS256,
+            SignatureAlgorithm.ES256, SignatureAlgorithm.EDDSA);
 
     /** One version of the key content. */
     public record Snapshot(String content, long version) {
@@ -92,7 +100,13 @@ public final class TokenKeys implements AutoCloseable {
 
     private String readOrNull() {
         try {
-            return read();
+            String content = read();
+            if (!parses(content)) {
+                LOG.warnf("token verification keys at %s are neither a PEM public key or certificate nor a JWK or "
+                        + "JWK set; keeping the keys read before", describe());
+                return null;
+            }
+            return content;
         } catch (IOException | RuntimeException e) {
             LOG.warnf("token verification keys not readable at %s (%s); keeping the keys read before", describe(),
                     e.getClass().getSimpleName());
@@ -124,6 +138,43 @@ public final class TokenKeys implements AutoCloseable {
         }
         String path = location.startsWith("file:") ? URI.create(location).getPath() : location;
         return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether {@code content} holds at least one verification key in a form SmallRye JWT reads (PEM or base64 public
+     * key, PEM certificate, JWK, JWK set). A file caught half-written during a rotation, or the wrong file, would
+     * otherwise replace good keys and every token would be refused until the next good read.
+     */
+    static boolean parses(String content) {
+        if (content == null || content.isBlank()) {
+            return false;
+        }
+        String text = content.strip();
+        if (text.startsWith("{")) {
+            try {
+                List<JsonWebKey> keys = KeyUtils.loadJsonWebKeys(text);
+                return keys != null && !keys.isEmpty();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        if (text.contains("CERTIFICATE")) {
+            try {
+                return KeyUtils.decodeCertificate(text) != null;
+            } catch (GeneralSecurityException | RuntimeException e) {
+                return false;
+            }
+        }
+        for (SignatureAlgorithm family : KEY_FAMILIES) {
+            try {
+                if (KeyUtils.decodePublicKey(text, family) != null) {
+                    return true;
+                }
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // Not a key of this family; the next one may read it.
+            }
+        }
+        return false;
     }
 
     private static boolean isHttp(String location) {

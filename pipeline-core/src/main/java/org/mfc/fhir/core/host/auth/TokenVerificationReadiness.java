@@ -67,7 +67,7 @@ public class TokenVerificationReadiness implements HealthCheck {
                 return "the JWT settings do not resolve: " + reason(e);
             }
         }
-        return verifier.keysRead() ? null : "no verification key could be read";
+        return verifier.keysRead() ? null : "no verification key could be read (nothing there, or nothing that holds a key)";
     }
 
     private static String reason(Throwable e) {

@@ -33,6 +33,16 @@ public final class ChildBroker {
         inSystemCopy("startNow");
     }
 
+    /** Stops the broker's process without closing its connections (SIGSTOP): a broker that hangs. */
+    static void pause() {
+        inSystemCopy("pauseNow");
+    }
+
+    /** Lets the paused broker run again (SIGCONT). */
+    static void resume() {
+        inSystemCopy("resumeNow");
+    }
+
     public static synchronized String startOnce() {
         if (broker == null) {
             try {
@@ -52,6 +62,29 @@ public final class ChildBroker {
     public static synchronized String startNow() {
         broker.start();
         return null;
+    }
+
+    public static synchronized String pauseNow() {
+        return signal("STOP");
+    }
+
+    public static synchronized String resumeNow() {
+        return signal("CONT");
+    }
+
+    private static String signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(broker.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + broker.pid() + " failed");
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Object inSystemCopy(String method) {

@@ -1,5 +1,6 @@
 package org.mfc.fhir.ingest;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -13,11 +14,17 @@ public class PublishCircuitProfile implements QuarkusTestProfile {
 
     static final String MAIN_DB = "AMY_INGEST_CIRCUIT";
     static final String FHIR_DB = "MFC_FHIR_R5_INGEST_CIRCUIT";
+    /** This service's log, as an operator's log collector reads it. */
+    static final Path LOG_FILE = Path.of("target", "publish-circuit-test.log").toAbsolutePath();
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "mp.messaging.outgoing.readings-out.bootstrap.servers", ChildBroker.address(),
+                "quarkus.log.file.enabled", "true",
+                "quarkus.log.file.path", LOG_FILE.toString(),
+                // On at DEBUG so that a test sees what the sink logged, and at which level.
+                "quarkus.log.category.\"io.smallrye.reactive.messaging.kafka\".level", "DEBUG",
                 "ingest.publish-circuit.probe-delay", "500ms",
                 "pipeline.main-db", MAIN_DB,
                 "pipeline.fhir-db", FHIR_DB);

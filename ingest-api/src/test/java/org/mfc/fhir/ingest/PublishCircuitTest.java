@@ -2,6 +2,9 @@ package org.mfc.fhir.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +56,8 @@ class PublishCircuitTest {
     /** Well under the producer's own bound (max.block 2 s + delivery 4.5 s) that each request paid before. */
     private static final Duration SKIPPED_BROKER = Duration.ofSeconds(2);
 
-    private int next;
+    /** Shared by the tests: every post is a reading of its own. */
+    private static int next;
 
     @BeforeAll
     static void seedRegistry() {
@@ -106,6 +110,44 @@ class PublishCircuitTest {
             }
         });
         assertThat(answers.values()).contains(201, 202);
+    }
+
+    @Test
+    void givenBrokerHung_whenARequestWaitsOnIt_thenStoredAndReportedOnceAsAWarningWithItsCause() throws Exception {
+        Map<String, Integer> answers = new HashMap<>();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> post(answers).statusCode() == 202);
+        long logFrom = Files.exists(PublishCircuitProfile.LOG_FILE) ? Files.size(PublishCircuitProfile.LOG_FILE) : 0;
+
+        // The connection stays open: the record is handed to the producer and fails in the sink, in flight.
+        ChildBroker.pause();
+        Response answer;
+        try {
+            answer = post(answers);
+        } finally {
+            ChildBroker.resume();
+        }
+
+        assertThat(answer.statusCode()).as("stored synchronously once the producer gave up").isEqualTo(201);
+        assertThat(storedIngestIds()).contains(answer.<String>path("ingest_id"));
+        // The file log is JSON lines (quarkus-logging-json).
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logSince(logFrom))
+                .as("the sink's own report, at DEBUG")
+                .anyMatch(l -> l.contains(level("DEBUG")) && l.contains("SRMSG18206")));
+        List<String> lines = logSince(logFrom);
+        assertThat(lines).as("one WARN naming the cause")
+                .filteredOn(l -> l.contains(level("WARN")) && l.contains("publish to " + TOPIC + " failed (refused: "))
+                .hasSize(1).allMatch(l -> l.contains("Exception: "), "carries the Kafka client's message");
+        assertThat(lines).as("a failure the service handled is no ERROR").noneMatch(l -> l.contains(level("ERROR")));
+    }
+
+    private static String level(String name) {
+        return "\"level\":\"" + name + "\"";
+    }
+
+    private static List<String> logSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(PublishCircuitProfile.LOG_FILE);
+        return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8).lines().toList();
     }
 
     /** Posts the sample blood-pressure reading with a new device time, so each request is a distinct reading. */

@@ -217,7 +217,7 @@ public class IngestService {
                     metrics.syncFallback(reason);
                     if (PublishFailures.waited(reason)) {
                         LOG.warnf("publish to %s failed (%s: %s); storing synchronously", config.topic(), reason,
-                                PublishFailures.unwrap(failure).getClass().getSimpleName());
+                                PublishFailures.describe(failure));
                     }
                     return storeOnWorker(a);
                 })

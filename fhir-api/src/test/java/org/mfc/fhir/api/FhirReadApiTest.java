@@ -123,6 +123,32 @@ class FhirReadApiTest {
     }
 
     @Test
+    void givenAcceptWithQualities_whenRead_thenThePreferredFormat() {
+        assertThat(given().header("Authorization", "Bearer " + ReadTokens.system())
+                .header("Accept", "application/fhir+xml;q=1.0, application/fhir+json;q=0.1")
+                .get("/fhir/Patient/" + A).contentType()).startsWith("application/fhir+xml");
+        assertThat(given().header("Authorization", "Bearer " + ReadTokens.system())
+                .header("Accept", "application/fhir+xml;q=0.5, application/fhir+json")
+                .get("/fhir/Patient/" + A).contentType()).startsWith("application/fhir+json");
+        assertThat(given().header("Authorization", "Bearer " + ReadTokens.system())
+                .header("Accept", "application/fhir+xml, */*;q=0.8")
+                .get("/fhir/Patient/" + A).contentType()).startsWith("application/fhir+xml");
+        assertThat(given().header("Authorization", "Bearer " + ReadTokens.system())
+                .header("Accept", "*/*").get("/fhir/Patient/" + A).contentType())
+                .startsWith("application/fhir+json");
+    }
+
+    @Test
+    void givenAWriteMethod_when405_thenAllowNamesTheReadMethods() {
+        Response r = given().header("Authorization", "Bearer " + ReadTokens.system())
+                .contentType("application/fhir+json").body("{}").post("/fhir/Observation");
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+        assertThat(given().header("Authorization", "Bearer " + ReadTokens.system()).delete("/fhir/Patient/" + A)
+                .header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+    }
+
+    @Test
     void givenEveryReadableType_whenRead_thenServed() {
         JsonNode bp = matches(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A
                 + "&_count=1&_include=Observation:device"), 200)).get(0);
@@ -154,6 +180,10 @@ class FhirReadApiTest {
         while (url != null) {
             JsonNode bundle = json(get(ReadTokens.system(), url), 200);
             assertThat(bundle.get("type").asText()).isEqualTo("searchset");
+            if (pages > 0) {
+                assertThat(local(bundle.at("/link/0/url").asText())).as("self: the next link that led here")
+                        .isEqualTo(url).contains("_cursor=");
+            }
             for (JsonNode o : matches(bundle)) {
                 assertThat(ids.add(o.get("id").asText())).as("no entry twice").isTrue();
                 effective.add(o.get("effectiveDateTime").asText());
@@ -226,6 +256,8 @@ class FhirReadApiTest {
         JsonNode lab = json(get(ReadTokens.system(), "/fhir/Observation/$lastn?patient=" + A
                 + "&category=laboratory"), 200);
         assertThat(matches(lab)).hasSize(1);
+        assertThat(json(get(ReadTokens.system(), "/fhir/Observation/$lastn?patient=" + A + "&max=100000"), 200)
+                .at("/link/0/url").asText()).as("self shows the max used").contains("max=100").doesNotContain("100000");
         JsonNode spo2 = json(get(ReadTokens.system(), "/fhir/Observation/$lastn?patient=" + A
                 + "&code=59408-5&max=3"), 200);
         assertThat(matches(spo2)).hasSize(3).allSatisfy(o -> assertThat(o.at("/code/coding/0/code").asText())
@@ -351,10 +383,28 @@ class FhirReadApiTest {
         assertThat(matches(json(get(token, "/fhir/Patient"), 200))).extracting(p -> p.get("id").asText())
                 .containsExactly(A);
         assertThat(matches(json(get(token, "/fhir/Device?identifier=0B:B0:00:00:00:02"), 200))).isEmpty();
+        assertThat(next(json(get(token, "/fhir/Device?identifier=0B:B0:00:00:00:02&_count=1"), 200))).isNull();
         assertThat(matches(json(get(token, "/fhir/Observation/$lastn?patient=" + B), 200))).isEmpty();
         assertThat(matches(json(get(token, "/fhir/Observation/$lastn"), 200)))
                 .allSatisfy(o -> assertThat(o.at("/subject/reference").asText()).isEqualTo("Patient/" + A))
                 .isNotEmpty();
+    }
+
+    @Test
+    void givenPatientToken_whenDevicesOfSeveralPatientsMatch_thenPagesLinksAndCountsShowOnlyItsOwn() {
+        // In id order patient A's cuff comes first: for B's token it is the match to hide.
+        String both = "/fhir/Device?identifier=0B:A0:00:00:00:01,0B:B0:00:00:00:02";
+        Map<String, String> cuffs = Map.of(A, "ble-" + StoredFixtures.CUFF_A.id(), B,
+                "ble-" + StoredFixtures.CUFF_B.id());
+        cuffs.forEach((patient, cuff) -> {
+            String token = ReadTokens.patient(patient);
+            JsonNode page = json(get(token, both + "&_count=1"), 200);
+            assertThat(matches(page)).extracting(d -> d.get("id").asText()).containsExactly(cuff);
+            assertThat(next(page)).as("no next link: nothing else of the compartment matches").isNull();
+            assertThat(json(get(token, both + "&_summary=count"), 200).get("total").asInt()).isEqualTo(1);
+        });
+        JsonNode first = json(get(ReadTokens.system(), both + "&_count=1"), 200);
+        assertThat(next(first)).as("a system token pages over both").isNotNull();
     }
 
     @Test
@@ -386,11 +436,18 @@ class FhirReadApiTest {
         audit.addHandler(handler);
         try {
             json(get(ReadTokens.patient(A), "/fhir/Patient?identifier=1100000000016"), 200);
+            // A claim cannot write words into the line; a refused search still names its parameters.
+            json(get(ReadTokens.patient("zz interaction=read status=200"), "/fhir/Observation"), 403);
+            json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_count=abc"), 400);
+            json(get(ReadTokens.of("system/Observation.write", null), "/fhir/Patient/" + A), 403);
         } finally {
             audit.removeHandler(handler);
         }
-        assertThat(lines).hasSize(1);
+        assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).contains("scope=patient", "patient=" + A, "interaction=search-type", "type=Patient",
                 "params=_count,identifier", "status=200", "entries=1").doesNotContain("1100000000016");
+        assertThat(lines.get(1)).contains("patient=invalid ", "status=403").doesNotContain("status=200");
+        assertThat(lines.get(2)).contains("params=_count,patient ", "status=400");
+        assertThat(lines.get(3)).contains("scope=none ", "status=403");
     }
 }

@@ -79,8 +79,13 @@ public record ReadScopes(String subject, List<Grant> grants, String patient) {
         return Compartment.of(patient);
     }
 
-    /** Whether any grant is a {@code patient/} one (for the audit line). */
+    /** Whether the read grants are {@code patient/} ones only (none {@code system/}; at least one). */
     public boolean patientScoped() {
-        return grants.stream().noneMatch(Grant::system);
+        return !grants.isEmpty() && grants.stream().noneMatch(Grant::system);
+    }
+
+    /** The audit line's scope kind: {@code system}, {@code patient}, or {@code none} for a token without a read grant. */
+    public String kind() {
+        return grants.isEmpty() ? "none" : patientScoped() ? "patient" : "system";
     }
 }

@@ -2,6 +2,7 @@ package org.mfc.fhir.api.rest;
 
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.RequestScoped;
 
@@ -11,6 +12,10 @@ import jakarta.enterprise.context.RequestScoped;
  */
 @RequestScoped
 public class AuditEntry {
+
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_:.\\-]{0,63}");
+    private static final int MAX_PARAMETERS = 32;
 
     private String client = "-";
     private String scope = "-";
@@ -25,10 +30,14 @@ public class AuditEntry {
         this.scope = scope;
     }
 
-    /** The first patient named (the compartment, the searched or the read one) is the one audited. */
+    /**
+     * The first patient named (the compartment, the searched or the read one) is the one audited. Only a FHIR id is
+     * written as it is: anything else (a token's patient claim is the issuer's text) is {@code invalid}, so that no
+     * claim can add words to the line.
+     */
     void patient(String patientId) {
         if (patient == null && patientId != null) {
-            patient = patientId;
+            patient = FHIR_ID.matcher(patientId).matches() ? patientId : "invalid";
         }
     }
 
@@ -37,8 +46,11 @@ public class AuditEntry {
         this.type = type;
     }
 
+    /** A parameter's name; a name that is not one a search could use is written as {@code ?}. */
     void parameter(String name) {
-        parameters.add(name);
+        if (parameters.size() < MAX_PARAMETERS) {
+            parameters.add(PARAMETER_NAME.matcher(name).matches() ? name : "?");
+        }
     }
 
     void entries(int entries) {

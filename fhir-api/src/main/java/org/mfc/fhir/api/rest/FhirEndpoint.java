@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.bson.Document;
@@ -76,7 +77,7 @@ public class FhirEndpoint {
         audit.interaction("operation-lastn", SupportedSearches.OBSERVATION);
         Format format = format();
         ReadScopes scopes = scopes();
-        var parsed = parser.lastn(parameters(), strict());
+        var parsed = auditedOnRefusal(raw -> parser.lastn(raw, strict()));
         audited(parsed, parsed.query().patientId(), scopes);
         SearchResult result = service.lastn(scopes, parsed.query());
         return searchset("Observation/$lastn", parsed, result, format);
@@ -95,11 +96,11 @@ public class FhirEndpoint {
         }
         boolean strict = strict();
         if (SupportedSearches.OBSERVATION.equals(type)) {
-            var parsed = parser.observation(parameters(), strict);
+            var parsed = auditedOnRefusal(raw -> parser.observation(raw, strict));
             audited(parsed, parsed.query().patientId(), scopes);
             return searchset(type, parsed, service.observations(scopes, parsed.query()), format);
         }
-        var parsed = parser.identifier(type, parameters(), strict);
+        var parsed = auditedOnRefusal(raw -> parser.identifier(type, raw, strict));
         audited(parsed, null, scopes);
         return searchset(type, parsed, service.byIdentifier(scopes, parsed.query()), format);
     }
@@ -136,7 +137,7 @@ public class FhirEndpoint {
 
     private Response searchset(String path, ParsedSearch<?> parsed, SearchResult result, Format format) {
         String base = base();
-        String self = Links.of(base, path, parsed.applied(), null);
+        String self = Links.of(base, path, parsed.applied(), parsed.cursor());
         String next = result.next() == null ? null : Links.of(base, path, parsed.applied(), result.next().encode());
         audit.entries(result.matches().size() + result.includes().size());
         return ok(FhirRenderer.searchset(base, result.matches(), result.includes(), result.total(), self, next,
@@ -153,13 +154,23 @@ public class FhirEndpoint {
         audit.patient(searchedPatient);
     }
 
+    /** Parses the query; when it is refused, the audit line still names the parameters the client sent. */
+    private <Q> ParsedSearch<Q> auditedOnRefusal(Function<Map<String, List<String>>, ParsedSearch<Q>> parse) {
+        Map<String, List<String>> raw = parameters();
+        try {
+            return parse.apply(raw);
+        } catch (RuntimeException e) {
+            raw.keySet().forEach(audit::parameter);
+            throw e;
+        }
+    }
+
     private ReadScopes scopes() {
         String subject = token.getSubject() != null ? token.getSubject() : token.getName();
         Object claim = token.getClaim(ReadScopes.PATIENT_CLAIM);
         String patient = claim instanceof JsonString s ? s.getString() : claim == null ? null : claim.toString();
         ReadScopes scopes = ReadScopes.of(subject, token.getGroups(), patient);
-        audit.caller(subject == null ? "-" : subject.replaceAll("[^A-Za-z0-9._:@\\-]", "?"),
-                scopes.patientScoped() ? "patient" : "system");
+        audit.caller(subject == null ? "-" : subject.replaceAll("[^A-Za-z0-9._:@\\-]", "?"), scopes.kind());
         return scopes;
     }
 

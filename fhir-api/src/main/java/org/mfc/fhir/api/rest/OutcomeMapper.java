@@ -91,6 +91,10 @@ public class OutcomeMapper {
         Response r = render(status, code, known == null ? "request refused" : known.getReasonPhrase(), null,
                 request);
         String allow = e.getResponse().getHeaderString("Allow");
+        if (allow == null && status == 405) {
+            // RFC 9110: a 405 names the methods the resource has; every route of this API is read-only.
+            allow = "GET, HEAD, OPTIONS";
+        }
         return allow == null ? r : Response.fromResponse(r).header("Allow", allow).build();
     }
 

@@ -62,7 +62,7 @@ public final class SearchParser {
         boolean countOnly = r.countOnly(count);
         PageCursor after = r.cursor(true);
         return new ParsedSearch<>(new ObservationQuery(patient, codes, categories, device, dates, ascending,
-                countOnly ? 0 : count, countOnly, Set.copyOf(includes), after), r.applied);
+                countOnly ? 0 : count, countOnly, Set.copyOf(includes), after), r.applied, r.cursorText);
     }
 
     public ParsedSearch<IdentifierQuery> identifier(String type, Map<String, List<String>> raw, boolean strict) {
@@ -78,7 +78,7 @@ public final class SearchParser {
         boolean countOnly = r.countOnly(count);
         PageCursor after = r.cursor(false);
         return new ParsedSearch<>(new IdentifierQuery(type, identifiers, countOnly ? 0 : count, countOnly,
-                after == null ? null : after.id()), r.applied);
+                after == null ? null : after.id()), r.applied, r.cursorText);
     }
 
     public ParsedSearch<LastNQuery> lastn(Map<String, List<String>> raw, boolean strict) {
@@ -100,8 +100,12 @@ public final class SearchParser {
                 throw InvalidParameter.invalid("max", "must be at least 1");
             }
         }
-        return new ParsedSearch<>(new LastNQuery(patient, codes, categories, Math.min(max, limits.lastnMax())),
-                r.applied);
+        int applied = Math.min(max, limits.lastnMax());
+        if (maxText != null) {
+            // The self link shows the number used, as it does for _count.
+            r.applied.replaceAll(e -> e.getKey().equals("max") ? Map.entry("max", Integer.toString(applied)) : e);
+        }
+        return new ParsedSearch<>(new LastNQuery(patient, codes, categories, applied), r.applied);
     }
 
     /** {@code Patient/123}, {@code 123} or an absolute URL ending in {@code /Patient/123}: the id. */
@@ -136,6 +140,8 @@ public final class SearchParser {
         private final Map<String, List<String>> raw;
         private final Set<String> known;
         private final List<Map.Entry<String, String>> applied = new ArrayList<>();
+        /** The {@code _cursor} this page was asked with, once decoded; null on a first page. */
+        private String cursorText;
 
         Reader(Map<String, List<String>> raw, boolean strict, String type) {
             this.raw = raw;
@@ -267,7 +273,9 @@ public final class SearchParser {
             }
             // The cursor is not part of the search: links carry the one of their own page.
             applied.removeIf(e -> e.getKey().equals("_cursor"));
-            return PageCursor.decode("_cursor", text, timed);
+            PageCursor cursor = PageCursor.decode("_cursor", text, timed);
+            cursorText = text;
+            return cursor;
         }
     }
 }

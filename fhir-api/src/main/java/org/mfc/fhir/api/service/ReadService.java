@@ -13,6 +13,7 @@ import org.mfc.fhir.api.access.ReadScopes;
 import org.mfc.fhir.api.search.IdentifierQuery;
 import org.mfc.fhir.api.search.InvalidParameter;
 import org.mfc.fhir.api.search.LastNQuery;
+import org.mfc.fhir.api.search.PageCursor;
 import org.mfc.fhir.api.search.ObservationQuery;
 import org.mfc.fhir.api.search.SupportedSearches;
 import org.mfc.fhir.api.store.ObservationQueries;
@@ -25,6 +26,11 @@ import org.mfc.fhir.api.store.StoredPage;
  * searches for another patient find nothing, and includes and {@code $lastn} follow from the filtered matches.
  */
 public final class ReadService {
+
+    /** Identifier matches read at a time when a patient-scoped Device search filters them. */
+    static final int COMPARTMENT_SCAN_PAGE = 100;
+    /** A patient-scoped Device search checks at most this many identifier matches (a handful in practice). */
+    static final int MAX_COMPARTMENT_DEVICE_MATCHES = 1_000;
 
     private final ObservationQueries observations;
     private final ResourceLookups lookups;
@@ -151,17 +157,36 @@ public final class ReadService {
             throw InvalidParameter.required("identifier", "in a patient compartment a Device search needs an "
                     + "identifier");
         }
-        // Identifier matches are a handful: each is checked against the patient's Observations.
-        StoredPage page = lookups.search(q, null);
-        if (q.countOnly()) {
-            IdentifierQuery all = new IdentifierQuery(q.type(), q.identifiers(), 1_000, false, null);
-            long n = lookups.search(all, null).envelopes().stream()
-                    .filter(d -> observations.measuredBy(c.patientId(), d.getString("_id"))).count();
-            return new SearchResult(List.of(), List.of(), null, n);
+        // Identifier matches are a handful: each is checked against the patient's Observations, and pages and
+        // cursors are made of the kept ones only, so that neither an entry nor a next link names (or betrays the
+        // existence of) a device outside the compartment.
+        List<Document> kept = new ArrayList<>();
+        String after = q.countOnly() ? null : q.afterId();
+        int scanned = 0;
+        while (true) {
+            StoredPage page = lookups.search(new IdentifierQuery(q.type(), q.identifiers(), COMPARTMENT_SCAN_PAGE,
+                    false, after), null);
+            for (Document d : page.envelopes()) {
+                if (observations.measuredBy(c.patientId(), d.getString("_id"))) {
+                    kept.add(d);
+                }
+            }
+            scanned += page.envelopes().size();
+            boolean enough = !q.countOnly() && kept.size() > q.count();
+            if (page.next() == null || enough || scanned >= MAX_COMPARTMENT_DEVICE_MATCHES) {
+                break;
+            }
+            after = page.next().id();
         }
-        List<Document> kept = page.envelopes().stream()
-                .filter(d -> observations.measuredBy(c.patientId(), d.getString("_id"))).toList();
-        return new SearchResult(kept, List.of(), page.next(), page.total());
+        if (q.countOnly()) {
+            return new SearchResult(List.of(), List.of(), null, kept.size());
+        }
+        if (kept.size() <= q.count()) {
+            return new SearchResult(kept, List.of(), null, -1);
+        }
+        List<Document> shown = kept.subList(0, q.count());
+        return new SearchResult(shown, List.of(), new PageCursor(null, shown.get(shown.size() - 1).getString("_id")),
+                -1);
     }
 
     public SearchResult lastn(ReadScopes scopes, LastNQuery q) {

@@ -64,7 +64,11 @@ class MqttIngressTest {
         ObjectNode kiosk = (ObjectNode) Fixtures.json("qube-vital/bp_wbp_jumper.json");
         kiosk.put("time", 1743963002L).put("mac", "e4:5f:01:ed:82:17");
         publish(MqttInfra.QUBE_VITAL, "CM4_BLE_GW_TX", kiosk.toString());
+        // Older boxes publish readings on dusun_sub; the broker lets them and acknowledges it whoever subscribes.
+        publish(MqttInfra.AVA4, "dusun_sub", ava4("08:F9:E0:D1:F7:B4", 1743963003L).toString());
 
+        assertThat(published(r -> r.at("/payload/time").asLong() == 1743963003L).get("family").asText())
+                .isEqualTo("AVA4");
         JsonNode a = published(r -> r.at("/payload/time").asLong() == 1743963001L);
         assertThat(a.get("family").asText()).isEqualTo("AVA4");
         assertThat(a.get("device_key").asText()).isEqualTo("box-08F9E0D1F7B4");

@@ -133,11 +133,15 @@ public final class PatientDirectory {
         }
     }
 
-    /** The look-up of {@link #resolveForGateway} when {@code deviceBound}, else of {@link #resolve(Reading)}. */
+    /**
+     * The look-up of {@link #resolveForGateway} when {@code deviceBound}, else of {@link #resolve(Reading)}. Only an
+     * AVA4 reading is held to its box's patients: a kiosk reading names its patient (citizen id), a kiosk serves
+     * whoever walks in, and holding it to the box's owner filed one citizen's measurement in another's record.
+     */
     public static Lookup lookup(Reading reading, boolean deviceBound) {
         DeviceIdentity gateway = reading.gateway();
-        boolean gatewayBound = deviceBound && gateway != null && gateway.type() == IdType.BOX_MAC
-                && reading.device().type() == IdType.BLE_MAC;
+        boolean gatewayBound = deviceBound && reading.family() == DeviceFamily.AVA4 && gateway != null
+                && gateway.type() == IdType.BOX_MAC && reading.device().type() == IdType.BLE_MAC;
         return new Lookup(reading.family(), reading.device(), gateway, gatewayBound ? null : reading.patientHint(),
                 gatewayBound);
     }

@@ -291,7 +291,9 @@ public final class KatiParser implements PayloadParser {
 
     /**
      * SOS and fall. An emergency is never refused over its clock: the time is {@code timeStamps} when present and
-     * plausible, else the receipt time.
+     * plausible, else the receipt time. It needs the watch's {@code status}; its type and priority come from the
+     * topic, as in the legacy {@code emergency_alarm} (the status is kept in {@code alert_data.status}, so a "not
+     * worn" alarm on {@code sos} stays distinguishable).
      */
     private static ParseResult alert(JsonNode payload, Context c, String type, String priority) {
         Instant time = c.receivedAt();
@@ -302,6 +304,13 @@ public final class KatiParser implements PayloadParser {
             time = stamp;
         }
         String status = Fields.text(payload, "status");
+        if (status == null) {
+            // The topic alone is no alarm: a body without the watch's status (a VitalSign body sent here, say)
+            // would otherwise raise an emergency and lose the vitals it carries.
+            c.problems().add(new FieldProblem("status", "is required on an alarm topic: the watch's alarm status "
+                    + "(\"SOS\", \"FALL DOWN\", or the status of another alarm the watch raises on sos)"));
+            return ParseResult.invalid(c.problems());
+        }
         AlertEvent event = new AlertEvent(c.watch(), type, status, priority, time,
                 AlertLocation.of(Fields.get(payload, "location")));
         return new ParseResult(MessageClass.ALERT, c.watch(), List.of(), List.of(event), List.of());

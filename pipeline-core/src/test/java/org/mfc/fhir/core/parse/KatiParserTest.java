@@ -223,6 +223,15 @@ class KatiParserTest {
     }
 
     @Test
+    void givenAlarmTopicWithoutStatus_whenParsed_thenRefusedNamingStatus() {
+        for (String topic : new String[] {"sos", "SOS", "fallDown"}) {
+            ParseResult vitals = parse(topic, "vitalsign_full.json");
+            assertThat(vitals.alerts()).as(topic).isEmpty();
+            assertThat(vitals.problems()).as(topic).extracting(FieldProblem::field).containsExactly("status");
+        }
+    }
+
+    @Test
     void givenFallDown_whenParsed_thenHighPriorityFallAlert() {
         ParseResult r = parse("fallDown", "fall_down.json");
 

@@ -99,6 +99,23 @@ class ReadingProcessorTest {
         assertThat(observationPatients(bound)).isNotEmpty().containsOnly(partner.toHexString());
     }
 
+    @Test
+    void givenBoxBoundTokenPostingAKioskReading_whenProcessed_thenStoredForTheNamedCitizenNeverTheBoxOwner() {
+        seedRegistry(h);
+        ObjectId citizen = new ObjectId("65f0000000000000000000ac");
+        h.main.getCollection("patients").insertOne(new Document("_id", citizen).append("is_deleted", false)
+                .append("id_card", "3100600012348"));
+        // A kiosk reading naming its patient, sent through a box that has an owner (the sample AVA4 box).
+        Reading walkIn = SampleReadings.walkIn("3100600012348");
+        Reading viaOwnedBox = new Reading(walkIn.family(), walkIn.kind(), walkIn.device(), SampleReadings.AVA4_BOX,
+                walkIn.patientHint(), walkIn.deviceTime(), null, walkIn.values(), Map.of());
+
+        IngestRecord bound = ProcessorHarness.deviceBound(h.message(DeviceFamily.QUBE_VITAL, viaOwnedBox));
+        h.processor.process(List.of(bound));
+
+        assertThat(observationPatients(bound)).isNotEmpty().containsOnly(citizen.toHexString());
+    }
+
     private List<IngestRecord> oneMessagePerKind() {
         List<IngestRecord> out = new ArrayList<>();
         for (MeasurementKind kind : MeasurementKind.values()) {

@@ -123,6 +123,17 @@ class FhirReadApiTest {
     }
 
     @Test
+    void givenAbsoluteReferences_whenSearched_thenThisServersAreLocalAndAnotherServersRefused() {
+        String own = "http://localhost:" + io.restassured.RestAssured.port + "/fhir/Patient/" + A;
+        assertThat(json(get(ReadTokens.system(), "/fhir/Observation?subject=" + own + "&_summary=count"), 200)
+                .get("total").asInt()).isEqualTo(json(get(ReadTokens.system(), "/fhir/Observation?subject=Patient/"
+                        + A + "&_summary=count"), 200).get("total").asInt()).isPositive();
+        JsonNode foreign = json(get(ReadTokens.system(), "/fhir/Observation?subject=http://elsewhere.example/fhir/"
+                + "Patient/" + A + "&_summary=count"), 400);
+        assertThat(foreign.at("/issue/0/expression/0").asText()).isEqualTo("http.subject");
+    }
+
+    @Test
     void givenAcceptWithQualities_whenRead_thenThePreferredFormat() {
         assertThat(given().header("Authorization", "Bearer " + ReadTokens.system())
                 .header("Accept", "application/fhir+xml;q=1.0, application/fhir+json;q=0.1")

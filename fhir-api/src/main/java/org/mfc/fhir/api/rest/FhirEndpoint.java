@@ -14,6 +14,7 @@ import org.mfc.fhir.api.config.FhirApiConfig;
 import org.mfc.fhir.api.fhir.FhirBody;
 import org.mfc.fhir.api.fhir.FhirRenderer;
 import org.mfc.fhir.api.fhir.Format;
+import org.mfc.fhir.api.search.InvalidParameter;
 import org.mfc.fhir.api.search.ParsedSearch;
 import org.mfc.fhir.api.search.SearchParser;
 import org.mfc.fhir.api.search.SupportedSearches;
@@ -56,6 +57,9 @@ public class FhirEndpoint {
 
     @Inject
     AuditEntry audit;
+
+    /** Search parameters whose values are references. */
+    private static final List<String> REFERENCE_PARAMETERS = List.of("patient", "subject", "device");
 
     @Context
     UriInfo uri;
@@ -156,9 +160,9 @@ public class FhirEndpoint {
 
     /** Parses the query; when it is refused, the audit line still names the parameters the client sent. */
     private <Q> ParsedSearch<Q> auditedOnRefusal(Function<Map<String, List<String>>, ParsedSearch<Q>> parse) {
-        Map<String, List<String>> raw = parameters();
+        Map<String, List<String>> raw = new LinkedHashMap<>(uri.getQueryParameters(true));
         try {
-            return parse.apply(raw);
+            return parse.apply(withLocalReferences(raw));
         } catch (RuntimeException e) {
             raw.keySet().forEach(audit::parameter);
             throw e;
@@ -174,8 +178,33 @@ public class FhirEndpoint {
         return scopes;
     }
 
-    private Map<String, List<String>> parameters() {
-        return new LinkedHashMap<>(uri.getQueryParameters(true));
+    /** The query's parameters, with absolute references of this server made relative ({@link #local}). */
+    private Map<String, List<String>> withLocalReferences(Map<String, List<String>> raw) {
+        Map<String, List<String>> out = new LinkedHashMap<>(raw);
+        for (String name : REFERENCE_PARAMETERS) {
+            List<String> values = out.get(name);
+            if (values != null) {
+                out.put(name, values.stream().map(v -> local(name, v)).toList());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An absolute reference is this server's resource only under this server's base; it is then read as the
+     * relative reference. Another server's (or a base this server does not answer to) is refused: taken as local, it
+     * matched this server's patient of the same id.
+     */
+    private String local(String parameter, String value) {
+        if (!value.contains("://")) {
+            return value;
+        }
+        String base = base() + "/";
+        if (value.startsWith(base)) {
+            return value.substring(base.length());
+        }
+        throw InvalidParameter.invalid(parameter, "a reference to another server; give " + base + "<type>/<id> or "
+                + "<type>/<id>");
     }
 
     /** {@code Prefer: handling=strict|lenient}; without it, the configured default. */

@@ -419,6 +419,14 @@ class FhirReadApiTest {
     }
 
     @Test
+    void givenNoTokenEndpointConfigured_whenDiscovered_then404AndNoSmartClaim() {
+        JsonNode missing = json(get(null, "/fhir/.well-known/smart-configuration"), 404);
+        assertThat(missing.at("/issue/0/diagnostics").asText()).contains("FHIR_API_SMART_TOKEN_ENDPOINT");
+        assertThat(json(get(null, "/fhir/metadata"), 200).at("/rest/0/security/service/0/coding/0/code").asText())
+                .isEqualTo("OAuth");
+    }
+
+    @Test
     void givenMetadata_whenAskedWithoutToken_thenCapabilityStatement() {
         JsonNode cs = json(get(null, "/fhir/metadata"), 200);
         assertThat(cs.get("resourceType").asText()).isEqualTo("CapabilityStatement");

@@ -35,4 +35,12 @@ public interface FhirApiConfig {
      * the request (scheme, host and port the client used), which is right unless a proxy rewrites them.
      */
     Optional<String> baseUrl();
+
+    /**
+     * The token endpoint of the authorization server that issues this API's tokens
+     * ({@code FHIR_API_SMART_TOKEN_ENDPOINT}); when set, {@code /fhir/.well-known/smart-configuration} publishes it
+     * for SMART backend-services clients and the CapabilityStatement declares SMART-on-FHIR. Empty: no discovery
+     * document (404) and the security service is declared as OAuth.
+     */
+    Optional<String> smartTokenEndpoint();
 }

@@ -78,8 +78,9 @@ public final class FhirRenderer {
         return encode(outcome, format);
     }
 
-    public static FhirBody capabilities(String base, Format format) {
-        return encode(ServerCapabilities.build(base), format);
+    /** @param tokenEndpoint the SMART token endpoint, or null when none is configured */
+    public static FhirBody capabilities(String base, String tokenEndpoint, Format format) {
+        return encode(ServerCapabilities.build(base, tokenEndpoint), format);
     }
 
     static FhirBody encode(IBaseResource resource, Format format) {
@@ -96,7 +97,7 @@ public final class FhirRenderer {
             outcome("invalid", "warm-up", "warm-up", f);
             searchset("http://localhost/fhir", List.of(), List.of(), 0, "http://localhost/fhir/Observation",
                     null, f);
-            capabilities("http://localhost/fhir", f);
+            capabilities("http://localhost/fhir", null, f);
         }
     }
 }

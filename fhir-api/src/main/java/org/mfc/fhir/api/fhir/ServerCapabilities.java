@@ -8,6 +8,7 @@ import org.hl7.fhir.r5.model.CapabilityStatement.CapabilityStatementRestResource
 import org.hl7.fhir.r5.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r5.model.CodeType;
 import org.hl7.fhir.r5.model.Enumerations;
+import org.hl7.fhir.r5.model.UriType;
 import org.mfc.fhir.api.search.SearchParameter;
 import org.mfc.fhir.api.search.SupportedSearches;
 
@@ -23,7 +24,11 @@ final class ServerCapabilities {
     private ServerCapabilities() {
     }
 
-    static CapabilityStatement build(String base) {
+    /** SMART's extension naming the authorization server's endpoints in a CapabilityStatement. */
+    static final String OAUTH_URIS = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris";
+
+    /** @param tokenEndpoint the authorization server's token endpoint, or null when none is configured */
+    static CapabilityStatement build(String base, String tokenEndpoint) {
         CapabilityStatement cs = new CapabilityStatement();
         cs.setStatus(Enumerations.PublicationStatus.ACTIVE);
         cs.setName("MfcFhirReadApi");
@@ -42,9 +47,14 @@ final class ServerCapabilities {
         cs.addFormat(Format.FHIR_XML);
         CapabilityStatementRestComponent rest = cs.addRest();
         rest.setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        // SMART-on-FHIR only where a client can discover where to get a token (.well-known/smart-configuration).
+        boolean smart = tokenEndpoint != null;
         rest.getSecurity().addService().addCoding()
                 .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
-                .setCode("SMART-on-FHIR").setDisplay("SMART-on-FHIR");
+                .setCode(smart ? "SMART-on-FHIR" : "OAuth").setDisplay(smart ? "SMART-on-FHIR" : "OAuth");
+        if (smart) {
+            rest.getSecurity().addExtension().setUrl(OAUTH_URIS).addExtension("token", new UriType(tokenEndpoint));
+        }
         rest.getSecurity().setDescription("Bearer JWT (RS256). Scopes: system/*.read or system/<type>.read read "
                 + "everything of those types; patient/*.read or patient/<type>.read with the token's patient claim "
                 + "read that patient's compartment (Observations and Provenance of the patient, the Patient, the "

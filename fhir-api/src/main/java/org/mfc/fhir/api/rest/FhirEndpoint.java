@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.bson.Document;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.mfc.fhir.api.access.ReadScopes;
 import org.mfc.fhir.api.config.FhirApiConfig;
@@ -21,6 +22,9 @@ import org.mfc.fhir.api.search.SupportedSearches;
 import org.mfc.fhir.api.service.ReadService;
 import org.mfc.fhir.api.service.ResourceNotFound;
 import org.mfc.fhir.api.service.SearchResult;
+import org.mfc.fhir.core.json.Json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
@@ -28,20 +32,25 @@ import jakarta.json.JsonString;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 /**
  * The FHIR R5 REST surface under {@code /fhir}: {@code metadata}, read by id, type-level search and
  * {@code Observation/$lastn}. Thin: parameters to a search ({@link SearchParser}), the caller's token to scopes
- * ({@link ReadScopes}), the service's result to a body ({@link FhirRenderer}). GET only; every other method is 405.
+ * ({@link ReadScopes}), the service's result to a body ({@link FhirRenderer}); and SMART's discovery document. GET
+ * only; every other method is 405.
  */
 @Path("/fhir")
 public class FhirEndpoint {
 
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    /** Search parameters whose values are references. */
+    private static final List<String> REFERENCE_PARAMETERS = List.of("patient", "subject", "device");
 
     @Inject
     ReadService service;
@@ -58,8 +67,9 @@ public class FhirEndpoint {
     @Inject
     AuditEntry audit;
 
-    /** Search parameters whose values are references. */
-    private static final List<String> REFERENCE_PARAMETERS = List.of("patient", "subject", "device");
+    /** The tokens' issuer, which the discovery document names. */
+    @ConfigProperty(name = "mp.jwt.verify.issuer")
+    String issuer;
 
     @Context
     UriInfo uri;
@@ -71,7 +81,40 @@ public class FhirEndpoint {
     @Path("/metadata")
     public Response metadata() {
         audit.interaction("capabilities", "-");
-        return ok(FhirRenderer.capabilities(base(), format()));
+        return ok(FhirRenderer.capabilities(base(), tokenEndpoint(), format()));
+    }
+
+    /**
+     * SMART App Launch discovery for backend services (no token needed): where tokens come from and which scopes
+     * this server understands. 404 while {@code FHIR_API_SMART_TOKEN_ENDPOINT} is not set.
+     */
+    @GET
+    @Path("/.well-known/smart-configuration")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response smartConfiguration() {
+        audit.interaction("smart-configuration", "-");
+        String tokenEndpoint = tokenEndpoint();
+        if (tokenEndpoint == null) {
+            throw new FhirRequestException(404, "not-found", "SMART discovery is not configured on this server "
+                    + "(FHIR_API_SMART_TOKEN_ENDPOINT); tokens come from the operator's authorization server");
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("issuer", issuer);
+        doc.put("token_endpoint", tokenEndpoint);
+        doc.put("grant_types_supported", List.of("client_credentials"));
+        doc.put("token_endpoint_auth_methods_supported", List.of("private_key_jwt"));
+        doc.put("token_endpoint_auth_signing_alg_values_supported", List.of("RS384", "ES384"));
+        doc.put("scopes_supported", List.of("system/*.read", "system/*.rs", "patient/*.read", "patient/*.rs"));
+        doc.put("capabilities", List.of("client-confidential-asymmetric", "permission-v1", "permission-v2"));
+        try {
+            return Response.ok(Json.mapper().writeValueAsBytes(doc), MediaType.APPLICATION_JSON).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String tokenEndpoint() {
+        return config.smartTokenEndpoint().map(String::strip).filter(t -> !t.isEmpty()).orElse(null);
     }
 
     @GET

@@ -219,6 +219,8 @@ final class DataFaultCorpus {
         add("sleep pattern of 576 characters", "/api/v1/kati/sleepdata", sleep("0".repeat(540) + "1".repeat(36)),
                 Expect.STORED);
         add("sleep pattern of 577 characters", "/api/v1/kati/sleepdata", sleep("1".repeat(577)), Expect.REFUSED);
+        add("sleep pattern of 1,500 minutes asleep", "/api/v1/kati/sleepdata", sleep("1".repeat(300)),
+                Expect.REFUSED);
         add("sleep pattern with letters and #", "/api/v1/kati/sleepdata", sleep("0011abc#22"), Expect.STORED);
         add("sleep pattern with Thai characters", "/api/v1/kati/sleepdata", sleep("00\u0e01\u0e0222"),
                 Expect.REFUSED);

@@ -166,9 +166,15 @@ public final class GenericBodyParser implements PayloadParser {
             details.put("sleep_num", num);
         }
         details.put("sleep_timestamp", ThaiTime.legacyStamp(time));
-        return List.of(new Reading(origin, MeasurementKind.SLEEP, device, null, null, night.start(), night.end(),
+        Reading reading = new Reading(origin, MeasurementKind.SLEEP, device, null, null, night.start(), night.end(),
                 Map.of(MeasurementKind.VALUE, BigDecimal.valueOf(m.asleep()), "deep", BigDecimal.valueOf(m.deep()),
-                        "light", BigDecimal.valueOf(m.light())), details));
+                        "light", BigDecimal.valueOf(m.light())), details);
+        // The worker refuses a night past the possible range (more sleep than a day holds): so does the API.
+        if (!PossibleValues.check(reading, Map.of(MeasurementKind.VALUE, "data.sleep_data", "deep",
+                "data.sleep_data", "light", "data.sleep_data"), problems)) {
+            return List.of();
+        }
+        return List.of(reading);
     }
 
     /** The family a generic body was posted for: the topic the API passes along from the path. */

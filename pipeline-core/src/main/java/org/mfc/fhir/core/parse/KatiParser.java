@@ -60,6 +60,9 @@ public final class KatiParser implements PayloadParser {
     }
 
     /** {@code timeStamps}: {@code DD/MM/YYYY HH:MM:SS}, UTC. Single-digit day, month and hour are tolerated. */
+    /** A night's minutes all come from the pattern. */
+    private static final Map<String, String> SLEEP_FIELDS = Map.of(MeasurementKind.VALUE, "sleep.data", "deep",
+            "sleep.data", "light", "sleep.data");
     private static final DateTimeFormatter TIME_STAMPS = DateTimeFormatter.ofPattern("d/M/uuuu H:mm:ss", Locale.ROOT)
             .withResolverStyle(ResolverStyle.STRICT);
 
@@ -258,8 +261,8 @@ public final class KatiParser implements PayloadParser {
         if (stamp == null || pattern == null || w.isEmpty()) {
             return null;
         }
-        SleepWindow.Night night = w.get().nightOf(stamp);
-        if (!c.timeRule().accepts(night.start(), c.receivedAt(), "sleep.time", c.problems())) {
+        SleepWindow.Night nightOf = w.get().nightOf(stamp);
+        if (!c.timeRule().accepts(nightOf.start(), c.receivedAt(), "sleep.time", c.problems())) {
             return null;
         }
         SleepPattern.Minutes minutes = SleepPattern.count(pattern);
@@ -274,8 +277,13 @@ public final class KatiParser implements PayloadParser {
         details.put("sleep_timestamp", ThaiTime.legacyStamp(stamp));
         Map<String, BigDecimal> values = Map.of(MeasurementKind.VALUE, BigDecimal.valueOf(minutes.asleep()),
                 "deep", BigDecimal.valueOf(minutes.deep()), "light", BigDecimal.valueOf(minutes.light()));
-        return readings(c, List.of(new Reading(DeviceFamily.KATI, MeasurementKind.SLEEP, c.watch(), null, null,
-                night.start(), night.end(), values, details)));
+        Reading night = new Reading(DeviceFamily.KATI, MeasurementKind.SLEEP, c.watch(), null, null,
+                nightOf.start(), nightOf.end(), values, details);
+        // The worker refuses a night past the possible range (more sleep than a day holds): so does the API.
+        if (!PossibleValues.check(night, SLEEP_FIELDS, c.problems())) {
+            return null;
+        }
+        return readings(c, List.of(night));
     }
 
     /** Position only: device status. GPS coordinates must be numbers when given (numeric strings, "" and "null" ok). */

@@ -142,6 +142,8 @@ class GenericBodyParserTest {
         assertThat(problems("AVA4", Fixtures.text("generic/ava4_lipid.json").replace("total_cholesterol", "x")
                 .replace("hdl", "y"))).containsExactly("data");
         assertThat(problems("MARS", bp)).containsExactly("topic");
+        assertThat(problems("KATI", Fixtures.text("generic/kati_sleep.json").replace("0011122221110000",
+                "2".repeat(400)))).as("more sleep than a day holds").contains("data.sleep_data");
     }
 
     private List<String> problems(String origin, String body) throws Exception {

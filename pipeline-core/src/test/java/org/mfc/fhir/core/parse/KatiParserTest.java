@@ -173,6 +173,16 @@ class KatiParserTest {
     }
 
     @Test
+    void givenSleepPatternLongerThanADay_whenParsed_thenRefusedAsTheWorkerWouldNamingTheData() throws Exception {
+        String body = Fixtures.text("kati/sleepdata_night.json").replace("0011122221110000", "1".repeat(300));
+        ParseResult r = parseText("sleepdata", body);
+        assertThat(r.readings()).isEmpty();
+        assertThat(r.problems()).extracting(FieldProblem::field).contains("sleep.data");
+        assertThat(parseText("sleepdata", Fixtures.text("kati/sleepdata_night.json")
+                .replace("0011122221110000", "1".repeat(288))).problems()).as("a whole day is possible").isEmpty();
+    }
+
+    @Test
     void givenSleepDataWithoutSleepObject_whenParsed_thenDeviceStatus() {
         ParseResult r = parse("sleepdata", "sleepdata_without_sleep.json");
 

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import org.mfc.fhir.core.store.ParkedReadingStore;
 import org.mfc.fhir.core.legacy.PatientDirectory;
+import org.mfc.fhir.core.parse.AlertNotice;
+import org.mfc.fhir.core.store.ParkedReadingStore;
 
 /**
  * Re-processes parked readings (unknown device at the time) after the registry was fixed: forgets cached
@@ -39,7 +40,15 @@ public final class ParkedReprocessor {
         if (records.isEmpty()) {
             return new Report(0, 0, 0, 0, 0, 0);
         }
-        BatchResult result = processor.process(records, alerts);
+        // Every alarm was published when it arrived, patient or not: only one whose patient is now known is worth
+        // publishing again (it names the patient); the others would page responders once per reprocess call.
+        AlertSink newlyResolved = notices -> {
+            List<AlertNotice> resolved = notices.stream().filter(n -> n.patientId() != null).toList();
+            if (!resolved.isEmpty()) {
+                alerts.publish(resolved);
+            }
+        };
+        BatchResult result = processor.process(records, newlyResolved);
         List<RecordOutcome> failed = new ArrayList<>();
         int stored = 0;
         int alerted = 0;

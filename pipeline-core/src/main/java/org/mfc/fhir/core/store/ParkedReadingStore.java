@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
 
 /**
  * Readings whose device the registry does not know yet: kept whole, with the reason, until an operator re-processes
@@ -30,18 +30,23 @@ public final class ParkedReadingStore {
         this.parked = fhirDb.getCollection(COLLECTION);
     }
 
+    /**
+     * Parks the message, or updates why it is still parked. {@code parked_at} is when it was first parked (kept by a
+     * reprocess, so the oldest stays first and an operator sees how long it has waited); {@code last_tried_at} is the
+     * latest attempt.
+     */
     public void park(IngestRecord record, Stage stage, String reason, Instant now) {
-        Document doc = new Document("_id", record.messageId())
-                .append("ingest_id", record.ingestId())
+        Document set = new Document("ingest_id", record.ingestId())
                 .append("family", record.family().name())
                 .append("device_key", record.deviceKey())
                 .append("stage", stage.name())
                 .append("reason", reason)
-                .append("parked_at", Date.from(now))
+                .append("last_tried_at", Date.from(now))
                 // As text: a payload may hold keys MongoDB refuses as field names ($-prefixed, dotted).
                 .append("record_json", toJson(record));
-        MongoErrors.call("park reading", () -> parked.replaceOne(Filters.eq("_id", record.messageId()), doc,
-                new ReplaceOptions().upsert(true)));
+        Document update = new Document("$set", set).append("$setOnInsert", new Document("parked_at", Date.from(now)));
+        MongoErrors.call("park reading", () -> parked.updateOne(Filters.eq("_id", record.messageId()), update,
+                new UpdateOptions().upsert(true)));
     }
 
     public long count() {

@@ -364,6 +364,34 @@ class ReadingProcessorTest {
     }
 
     @Test
+    void givenAlarmOfAnUnknownWatch_whenReprocessedUntilRegistered_thenPublishedOnArrivalAndOnceWithItsPatient() {
+        seedRegistry(h);
+        org.mfc.fhir.core.model.DeviceIdentity stranger = new org.mfc.fhir.core.model.DeviceIdentity(
+                org.mfc.fhir.core.model.IdType.IMEI, "862487060000998", "Kati Watch");
+        AlertEvent sos = new AlertEvent(stranger, "sos", "SOS", "CRITICAL", SampleReadings.DEVICE_TIME, null);
+        List<AlertNotice> published = new ArrayList<>();
+        AlertSink sink = published::addAll;
+
+        h.processor.process(List.of(h.alert(sos)), sink);
+        assertThat(published).singleElement().satisfies(n -> assertThat(n.patientId()).isNull());
+        Instant parkedAt = h.parked.summaries(10).get(0).parkedAt();
+
+        h.reprocessor.reprocess(100, sink, r -> { });
+        h.reprocessor.reprocess(100, sink, r -> { });
+        assertThat(published).as("no responder paged again while the watch is unknown").hasSize(1);
+        assertThat(h.parked.summaries(10)).singleElement().satisfies(s -> assertThat(s.parkedAt())
+                .as("how long it has waited").isEqualTo(parkedAt));
+
+        h.main.getCollection("watches").insertOne(new Document("imei", stranger.id()).append("patient_id",
+                PATIENT));
+        ParkedReprocessor.Report report = h.reprocessor.reprocess(100, sink, r -> { });
+        assertThat(report.alerted()).isEqualTo(1);
+        assertThat(published).hasSize(2);
+        assertThat(published.get(1).patientId()).isEqualTo(PATIENT.toHexString());
+        assertThat(h.parked.count()).isZero();
+    }
+
+    @Test
     void givenSosAmongReadings_whenProcessed_thenAlertPublishedBeforeAnyReadingIsWrittenAndAlarmStoredOnce() {
         seedRegistry(h);
         AlertEvent sos = new AlertEvent(SampleReadings.WATCH, "sos", "SOS", "CRITICAL", SampleReadings.DEVICE_TIME,

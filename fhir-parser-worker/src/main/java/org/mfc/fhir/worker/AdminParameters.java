@@ -11,6 +11,7 @@ import org.mfc.fhir.core.model.Stage;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 /**
  * The admin endpoints' query parameters, read strictly: a value that is not what the parameter takes is a 400 naming
@@ -70,6 +71,21 @@ final class AdminParameters {
                     .collect(Collectors.joining(", ")));
         }
         return upper;
+    }
+
+    /**
+     * Refuses a query parameter the endpoint does not take: a misspelt one ({@code dryRun} for {@code dry_run}) must
+     * be a 400, never the real operation with the parameter ignored.
+     */
+    static void only(UriInfo uri, String... known) {
+        List<String> names = List.of(known);
+        for (String name : uri.getQueryParameters().keySet()) {
+            if (!names.contains(name)) {
+                String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+                throw invalid(shown, "is not a parameter of this endpoint; it takes "
+                        + (names.isEmpty() ? "none" : String.join(", ", names)));
+            }
+        }
     }
 
     /** 400 with a problem document naming the parameter (the value itself is not repeated). */

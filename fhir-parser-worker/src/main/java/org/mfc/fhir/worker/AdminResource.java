@@ -60,7 +60,8 @@ public class AdminResource {
     /** Parked readings, oldest first: why (reason, stage) and which device; no payload. */
     @GET
     @Path("/parked")
-    public Map<String, Object> parked(@QueryParam("limit") String limit) {
+    public Map<String, Object> parked(@QueryParam("limit") String limit, @Context UriInfo uri) {
+        AdminParameters.only(uri, "limit");
         List<ParkedReadingStore.Summary> list = pipeline.parked().summaries(
                 AdminParameters.limit("limit", limit, 100, 1000));
         long total = pipeline.parked().count();
@@ -74,9 +75,12 @@ public class AdminResource {
      */
     @POST
     @Path("/parked/reprocess")
-    public ParkedReprocessor.Report reprocess(@QueryParam("limit") String limit) {
+    public ParkedReprocessor.Report reprocess(@QueryParam("limit") String limit, @Context UriInfo uri) {
+        AdminParameters.only(uri, "limit");
+        // FHIR_PARKED_REPROCESS_LIMIT is the most one call handles (one batch in memory); limit can only lower it.
         ParkedReprocessor.Report report = pipeline.reprocessor().reprocess(AdminParameters.limit("limit", limit,
-                config.reprocessLimit(), Integer.MAX_VALUE), alerts, this::deadLetter);
+                config.reprocessLimit(), config.reprocessLimit()), alerts, this::deadLetter);
+        metrics.reprocessed(report);
         metrics.parked(pipeline.parked().count());
         LOG.infof("parked re-process: examined=%d stored=%d alerted=%d still_parked=%d rejected=%d",
                 report.examined(), report.stored(), report.alerted(), report.stillParked(), report.rejected());
@@ -90,7 +94,8 @@ public class AdminResource {
     @GET
     @Path("/dead-letters")
     public DeadLetterBrowser.Listing deadLetters(@QueryParam("stage") String stage,
-            @QueryParam("reason") String reason, @QueryParam("limit") String limit) {
+            @QueryParam("reason") String reason, @QueryParam("limit") String limit, @Context UriInfo uri) {
+        AdminParameters.only(uri, "stage", "reason", "limit");
         return browser.list(new DeadLetterTopic.Filter(AdminParameters.stage("stage", stage), reason),
                 AdminParameters.limit("limit", limit, 100, 1000));
     }
@@ -103,6 +108,7 @@ public class AdminResource {
     @Path("/dead-letters/replay")
     public DeadLetterReplayer.Report replay(@QueryParam("stage") String stage, @QueryParam("reason") String reason,
             @Context UriInfo uri) throws Exception {
+        AdminParameters.only(uri, "stage", "reason", "dry_run");
         // Read from the query itself: JAX-RS gives the same null for "?dry_run=" as for no dry_run at all.
         List<String> dryRun = uri.getQueryParameters().get("dry_run");
         return replayer.replay(new DeadLetterTopic.Filter(AdminParameters.stage("stage", stage), reason),

@@ -30,6 +30,9 @@ public class DeadLetterPublisher {
             long offset, String ingestId) {
     }
 
+    /** Longest {@code dlq-reason} header: the first problems of a message say enough. */
+    static final int MAX_REASON_LENGTH = 2_000;
+
     @Inject
     @Channel("dead-letter-out")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
@@ -50,7 +53,7 @@ public class DeadLetterPublisher {
     private CompletableFuture<Void> publish(DeadLetter letter) {
         RecordHeaders headers = new RecordHeaders();
         DeadLetterHeaders.write(headers, DeadLetterHeaders.STAGE, letter.stage().name());
-        DeadLetterHeaders.write(headers, DeadLetterHeaders.REASON, letter.reason());
+        DeadLetterHeaders.write(headers, DeadLetterHeaders.REASON, bounded(letter.reason()));
         DeadLetterHeaders.write(headers, DeadLetterHeaders.ORIGINAL_TOPIC, letter.topic());
         DeadLetterHeaders.write(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(letter.partition()));
         DeadLetterHeaders.write(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(letter.offset()));
@@ -68,5 +71,11 @@ public class DeadLetterPublisher {
                 .build());
         emitter.send(message);
         return acked;
+    }
+
+    /** Every letter's reason (from a batch or a reprocess) within {@link #MAX_REASON_LENGTH}. */
+    static String bounded(String reason) {
+        return reason != null && reason.length() > MAX_REASON_LENGTH
+                ? reason.substring(0, MAX_REASON_LENGTH - 3) + "..." : reason;
     }
 }

@@ -186,14 +186,9 @@ public class ReadingsConsumer {
         }
     }
 
-    /** Longest {@code dlq-reason} header: the first problems of a message say enough. */
-    static final int MAX_REASON_LENGTH = 2_000;
-
     private static DeadLetterPublisher.DeadLetter deadLetter(ConsumerRecord<String, String> cr, Stage stage,
             String reason, String ingestId) {
-        String bounded = reason != null && reason.length() > MAX_REASON_LENGTH
-                ? reason.substring(0, MAX_REASON_LENGTH - 3) + "..." : reason;
-        return new DeadLetterPublisher.DeadLetter(cr.key(), cr.value(), stage, bounded, cr.topic(), cr.partition(),
+        return new DeadLetterPublisher.DeadLetter(cr.key(), cr.value(), stage, reason, cr.topic(), cr.partition(),
                 cr.offset(), ingestId);
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.process.BatchResult;
+import org.mfc.fhir.core.process.ParkedReprocessor;
 import org.mfc.fhir.core.process.RecordOutcome;
 
 import io.micrometer.core.instrument.Counter;
@@ -126,6 +127,22 @@ public class WorkerMetrics {
 
     void parked(long count) {
         parked.set(count);
+    }
+
+    /**
+     * Outcomes of a parked-reading reprocess ({@code fhir_worker_parked_reprocessed_total{outcome}}): apart from
+     * {@code fhir_worker_records_total}, which counts each consumed message once, when it was first processed.
+     */
+    void reprocessed(ParkedReprocessor.Report report) {
+        reprocessed("stored", report.stored());
+        reprocessed("alerted", report.alerted());
+        reprocessed("still_parked", report.stillParked());
+        reprocessed("rejected", report.rejected());
+        reprocessed("nothing_to_store", report.nothingToStore());
+    }
+
+    private void reprocessed(String outcome, int count) {
+        registry.counter("fhir.worker.parked.reprocessed", "outcome", outcome).increment(count);
     }
 
     /**

@@ -158,6 +158,14 @@ abstract class DeadLetterToolingTests {
         }
         WorkerRequests.admin().queryParam("stage", "MAPP").post("/admin/dead-letters/replay").then().statusCode(400)
                 .body("errors[0].field", org.hamcrest.Matchers.is("stage"));
+        // The response's own field name, or a parameter replay does not take: refused, not ignored.
+        for (String unknown : List.of("dryRun", "limit")) {
+            WorkerRequests.admin().queryParam("reason", "typo bug " + tag).queryParam(unknown, "1")
+                    .post("/admin/dead-letters/replay").then().statusCode(400)
+                    .body("errors[0].field", org.hamcrest.Matchers.is(unknown));
+        }
+        WorkerRequests.admin().queryParam("max", "5").post("/admin/parked/reprocess").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.is("max"));
         for (String limit : List.of("abc", "0", "-5", "1e3")) {
             WorkerRequests.admin().queryParam("limit", limit).get("/admin/dead-letters").then().statusCode(400)
                     .body("errors[0].field", org.hamcrest.Matchers.is("limit"));

@@ -196,6 +196,9 @@ class ReadingsConsumerTest {
 
         assertThat(observations("t-parked")).isEqualTo(2);
         assertThat(WorkerRequests.admin().get("/admin/parked").asString()).doesNotContain("box-AABBCC001122");
+        assertThat(WorkerRequests.management().get("/q/metrics").then().statusCode(200).extract().asString())
+                .as("what a reprocess did is counted").containsPattern(
+                        "fhir_worker_parked_reprocessed_total\\{outcome=\"stored\"[^}]*\\} [1-9]");
     }
 
     @Test

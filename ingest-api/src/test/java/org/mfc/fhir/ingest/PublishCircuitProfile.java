@@ -23,8 +23,6 @@ public class PublishCircuitProfile implements QuarkusTestProfile {
                 "mp.messaging.outgoing.readings-out.bootstrap.servers", ChildBroker.address(),
                 "quarkus.log.file.enabled", "true",
                 "quarkus.log.file.path", LOG_FILE.toString(),
-                // On at DEBUG so that a test sees what the sink logged, and at which level.
-                "quarkus.log.category.\"io.smallrye.reactive.messaging.kafka\".level", "DEBUG",
                 "ingest.publish-circuit.probe-delay", "500ms",
                 "pipeline.main-db", MAIN_DB,
                 "pipeline.fhir-db", FHIR_DB);

@@ -119,7 +119,12 @@ class PublishCircuitTest {
                 .until(() -> post(answers).statusCode() == 202);
         long logFrom = Files.exists(PublishCircuitProfile.LOG_FILE) ? Files.size(PublishCircuitProfile.LOG_FILE) : 0;
 
+        // The sink's category at DEBUG for this request only (a profile's log levels outlive its tests), so that
+        // the test sees what the sink logged and at which level.
+        java.util.logging.Logger sink = java.util.logging.Logger.getLogger("io.smallrye.reactive.messaging.kafka");
+        java.util.logging.Level before = sink.getLevel();
         // The connection stays open: the record is handed to the producer and fails in the sink, in flight.
+        sink.setLevel(org.jboss.logmanager.Level.DEBUG);
         ChildBroker.pause();
         Response answer;
         try {
@@ -134,6 +139,7 @@ class PublishCircuitTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logSince(logFrom))
                 .as("the sink's own report, at DEBUG")
                 .anyMatch(l -> l.contains(level("DEBUG")) && l.contains("SRMSG18206")));
+        sink.setLevel(before);
         List<String> lines = logSince(logFrom);
         assertThat(lines).as("one WARN naming the cause")
                 .filteredOn(l -> l.contains(level("WARN")) && l.contains("publish to " + TOPIC + " failed (refused: "))

@@ -86,6 +86,30 @@ class LiveAndMigratedReadingTest {
     }
 
     @Test
+    void givenLivePatientWhoseRegistryEntryChanged_whenConvertedAndRolledBack_thenUpdatedAndStillTheLivePipelines() {
+        String id = LegacyRegistry.BP_PATIENT.toHexString();
+        Document live = fhir.getCollection("fhir_patients").find(Filters.eq("_id", id)).first();
+        assertThat(live.getString("source_system")).isEqualTo("fhir-parser-worker");
+        main.getCollection("patients").updateOne(Filters.eq("_id", LegacyRegistry.BP_PATIENT),
+                Updates.set("last_name", "Renamed"));
+
+        new ConvertJob(dbs.client, MigrationDatabases.settings(MAIN, FHIR, reports, 100), Clock.systemUTC())
+                .run(false);
+        Document converted = fhir.getCollection("fhir_patients").find(Filters.eq("_id", id)).first();
+        assertThat(converted.get("content_hash")).as("the registry's change reached it")
+                .isNotEqualTo(live.get("content_hash"));
+        assertThat(converted.getString("source_system")).as("still the live pipeline's").isEqualTo(
+                "fhir-parser-worker");
+
+        new RollbackJob(dbs.client, MigrationDatabases.settings(MAIN, FHIR, reports, 100), Clock.systemUTC())
+                .run(true, false);
+        assertThat(fhir.getCollection("fhir_patients").countDocuments(Filters.eq("_id", id)))
+                .as("a rollback of convert leaves what the live pipeline wrote").isOne();
+        assertThat(fhir.getCollection("fhir_devices").countDocuments(Filters.eq("source_system",
+                "fhir-parser-worker"))).isPositive();
+    }
+
+    @Test
     void givenTheSameReadingWithoutItsObservationId_whenMigrated_thenTheDeterministicIdFindsTheLiveObservation() {
         List<Document> live = observations();
         // As if the legacy application had stored the same measurement itself: no fhir_observation_id.

@@ -86,6 +86,25 @@ class MoveFhirJobTest {
     }
 
     @Test
+    void givenAMovedPatient_whenConvertMapsTheSameRegistryPatient_thenTheMovedRecordStaysAndStillVerifies() {
+        String id = org.mfc.fhir.core.testing.LegacyRegistry.BP_PATIENT.toHexString();
+        main.getCollection("fhir_patients").insertOne(new Document("_id", id).append("resource_type", "Patient")
+                .append("resource_id", id).append("resource_data", new Document("resourceType", "Patient")
+                        .append("id", id)));
+        org.mfc.fhir.core.testing.LegacyRegistry.seedBloodPressurePatient(main);
+        assertThat(new MoveFhirJob(dbs.client, settings(), Clock.systemUTC()).run(false).exitCode()).isZero();
+        Document moved = fhir.getCollection("fhir_patients").find(new Document("_id", id)).first();
+        assertThat(moved.get(LegacyFhirDocuments.MIGRATED_FROM)).isNotNull();
+
+        new ConvertJob(dbs.client, settings(), Clock.systemUTC()).run(false);
+
+        assertThat(fhir.getCollection("fhir_patients").find(new Document("_id", id)).first())
+                .as("the old record is not replaced by the mapped one").isEqualTo(moved);
+        assertThat(new MoveFhirJob(dbs.client, settings(), Clock.systemUTC()).run(false).exitCode())
+                .as("so the move still verifies, and its source can be dropped").isZero();
+    }
+
+    @Test
     void givenVerifiedMove_whenDropSourceAndRunAgain_thenSourceDroppedAndTargetUnchanged() {
         new MoveFhirJob(dbs.client, settings(), Clock.systemUTC()).run(false);
         Map<String, List<Document>> target = dbs.snapshot(FHIR);

@@ -30,7 +30,7 @@ public final class LegacyFhirDocuments {
             "fhir_organizations", "fhir_locations", "fhir_conditions", "fhir_medications", "fhir_allergies",
             "fhir_encounters", "fhir_provenance");
 
-    public static final String MIGRATED_FROM = "migrated_from";
+    public static final String MIGRATED_FROM = org.mfc.fhir.core.store.FhirStore.MIGRATED_FROM;
     public static final String RAW_SOURCE_SYSTEM = "legacy-raw-fhir";
 
     private static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED)

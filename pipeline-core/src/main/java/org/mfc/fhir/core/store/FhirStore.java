@@ -20,6 +20,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 
 /**
@@ -36,6 +37,9 @@ public final class FhirStore implements IndexedStore {
      * value the stored document holds. A document carrying it is replaced by one with a higher value.
      */
     public static final String DAILY_MAXIMUM_FIELD = "daily_maximum";
+
+    /** Envelope field of a document {@code move-fhir} copied from the old system: where it came from. */
+    public static final String MIGRATED_FROM = "migrated_from";
 
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
 
@@ -161,23 +165,43 @@ public final class FhirStore implements IndexedStore {
      * For documents whose {@code _id} is stored already (their insert failed): the stored document is replaced when
      * it is stale, and left alone otherwise (a replay). Stale means: a lower cumulative daily count; a registry
      * resource whose content changed ({@link FhirEnvelope#CONTENT_HASH}); or anything written by an older mapping
-     * version ({@link MappingVersion}), so a corrected mapping reaches a document that exists.
+     * version ({@link MappingVersion}), so a corrected mapping reaches a document that exists. A document moved from
+     * the old system is never replaced, and a replaced document keeps the {@code source_system} that wrote it first.
      */
     private static void replaceStale(MongoCollection<Document> target, List<Document> stored) {
         if (stored.isEmpty()) {
             return;
         }
-        List<WriteModel<Document>> replaces = new ArrayList<>(stored.size());
+        List<WriteModel<Document>> replaces = new ArrayList<>(stored.size() * 2);
         for (Document doc : stored) {
             // Only what this version mapped replaces anything: a copied foreign document (move-fhir) never does.
-            if (Integer.valueOf(MappingVersion.CURRENT).equals(doc.get(MappingVersion.FIELD))) {
-                replaces.add(new ReplaceOneModel<>(Filters.and(Filters.eq("_id", doc.get("_id")), stale(doc)), doc));
+            if (!Integer.valueOf(MappingVersion.CURRENT).equals(doc.get(MappingVersion.FIELD))) {
+                continue;
             }
+            Object source = doc.get(SOURCE_SYSTEM);
+            Bson replaceable = Filters.and(Filters.eq("_id", doc.get("_id")), NOT_MOVED, stale(doc));
+            // Written by the same system: replaced whole. By another (the live pipeline's Patient, when the migrator
+            // maps the same registry entry, or the other way round): its content is brought up to date field by
+            // field and it keeps its source_system, since a rollback removes what its own system wrote first.
+            // One round trip either way: each document matches exactly one of the two.
+            replaces.add(new ReplaceOneModel<>(Filters.and(replaceable, Filters.eq(SOURCE_SYSTEM, source)), doc));
+            Document fields = new Document(doc);
+            fields.remove("_id");
+            fields.remove(SOURCE_SYSTEM);
+            replaces.add(new UpdateOneModel<>(Filters.and(replaceable, Filters.ne(SOURCE_SYSTEM, source)),
+                    new Document("$set", fields)));
         }
         if (!replaces.isEmpty()) {
             target.bulkWrite(replaces, UNORDERED);
         }
     }
+
+    private static final String SOURCE_SYSTEM = "source_system";
+    /**
+     * A document {@code move-fhir} copied from the old system is never replaced by a mapped one: it is the old
+     * record, which {@code move-fhir} verifies against its source and {@code rollback --move} removes.
+     */
+    private static final Bson NOT_MOVED = Filters.exists(MIGRATED_FROM, false);
 
     /** What makes a stored document with the same id stale against {@code doc}. */
     static Bson stale(Document doc) {

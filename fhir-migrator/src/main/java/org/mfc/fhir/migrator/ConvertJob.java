@@ -117,6 +117,8 @@ public final class ConvertJob {
         } finally {
             pool.shutdown();
         }
+        // The report keeps examples; the full list of rejects and warnings is in the FHIR database.
+        report.details.append(RunReport.REJECTS_COLLECTION, settings.fhirDb() + "." + RejectLog.COLLECTION);
         report.finished = clock.instant();
         report.details.append("history_map_seconds", mapNanos / 1e9).append("history_write_seconds", writeNanos.sum() / 1e9)
                 .append("threads", settings.threads()).append("batch_size", settings.batchSize());

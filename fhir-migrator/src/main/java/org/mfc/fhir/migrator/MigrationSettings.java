@@ -19,11 +19,10 @@ public record MigrationSettings(String mainDb, String fhirDb, int batchSize, Pat
 
     public MigrationSettings {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size (MIGRATION_BATCH_SIZE, --batch-size) must be at least 1");
+            throw new Invalid("batch size (MIGRATION_BATCH_SIZE, --batch-size) must be at least 1");
         }
         if (!(maxRejectShare >= 0 && maxRejectShare <= 1)) {
-            throw new IllegalArgumentException("the reject share (MIGRATION_MAX_REJECT_SHARE, --max-reject-share) "
-                    + "must be from 0 to 1");
+            throw new Invalid("the reject share (MIGRATION_MAX_REJECT_SHARE, --max-reject-share) must be from 0 to 1");
         }
         threads = Math.max(1, threads);
         writers = Math.max(1, writers);
@@ -37,5 +36,13 @@ public record MigrationSettings(String mainDb, String fhirDb, int batchSize, Pat
     public MigrationSettings withBatchSize(int size) {
         return new MigrationSettings(mainDb, fhirDb, size, reportDir, maxRejectShare, progressInterval, threads,
                 expectedRate, writers);
+    }
+
+    /** A setting out of its range, from an option or the environment: a usage error (exit 2), nothing written. */
+    public static final class Invalid extends IllegalArgumentException {
+
+        Invalid(String message) {
+            super(message);
+        }
     }
 }

@@ -59,6 +59,11 @@ public final class MigratorCommand implements Callable<Integer> {
         };
         CommandLine cl = new CommandLine(new MigratorCommand(env), factory);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof MigrationSettings.Invalid invalid) {
+                // A setting from the environment out of its range: the same usage error as the option's.
+                line.getErr().println("fhir-migrator: " + invalid.getMessage());
+                return 2;
+            }
             line.getErr().println("fhir-migrator failed: " + ex);
             return 1;
         });

@@ -109,6 +109,9 @@ public final class RunReport {
         }
     }
 
+    /** Detail naming {@code <fhir db>.migration_rejects}, where every reject and warning of a convert is kept. */
+    static final String REJECTS_COLLECTION = "rejects_collection";
+
     void printSummary(PrintStream out) {
         Tally total = total();
         Document d = toDocument();
@@ -131,6 +134,10 @@ public final class RunReport {
             out.println("warnings (converted) by reason:");
             total.warnings.forEach((k, v) -> out.printf(Locale.ROOT, "  %-26s %8d  e.g. %s%n", k, v,
                     example(total.warningExamples.get(k))));
+        }
+        if ((!total.rejects.isEmpty() || !total.warnings.isEmpty()) && details.containsKey(REJECTS_COLLECTION)) {
+            out.println("every reject and warning, with its source entry and field: collection "
+                    + details.getString(REJECTS_COLLECTION) + " (one document each; filter by reason)");
         }
         for (String f : failures) {
             out.println("FAILED: " + f);

@@ -69,6 +69,12 @@ class GeneratedDatabaseConvertTest {
                 "sleep-count-mismatch", "unusable-identifier");
         assertThat(report.total().entries).isEqualTo(manifest.historyEntries());
         assertThat(report.total().rejectedEntries).isEqualTo(manifest.rejects().size());
+        assertThat(report.details().getString("rejects_collection")).as("the report says where the full list is")
+                .isEqualTo(fhirDb + "." + RejectLog.COLLECTION);
+        java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
+        report.printSummary(new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("collection " + fhirDb + "." + RejectLog.COLLECTION);
     }
 
     @Test
@@ -99,6 +105,29 @@ class GeneratedDatabaseConvertTest {
         Document sample = verify.details().get("sample", Document.class);
         assertThat(sample.get("compared", Number.class).longValue()).isPositive();
         assertThat(sample.get("mismatches", Number.class).longValue()).isZero();
+    }
+
+    @Test
+    void givenOneObservationDeletedAndOneSoftDeleted_whenVerified_thenBothMissingAndNamedWithTheirSource() {
+        String fhirDb = "FHIR_VERIFY_GAPS";
+        MigrationSettings settings = MigrationDatabases.settings(MAIN, fhirDb, reports, 500);
+        new ConvertJob(dbs.client, settings, Clock.systemUTC()).run(false);
+        var observations = dbs.db(fhirDb).getCollection("fhir_observations");
+        List<Document> two = observations.find(com.mongodb.client.model.Filters.eq("source_system",
+                ConvertJob.SOURCE_SYSTEM)).limit(2).into(new java.util.ArrayList<>());
+        observations.deleteOne(new Document("_id", two.get(0).get("_id")));
+        // What the read API never serves is missing, whatever the document says.
+        observations.updateOne(new Document("_id", two.get(1).get("_id")), new Document("$set",
+                new Document("is_deleted", true)));
+
+        RunReport verify = new VerifyJob(dbs.client, settings, Clock.systemUTC()).run(50);
+
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.failures()).anyMatch(f -> f.startsWith("2 Observations of convertible entries are missing"));
+        assertThat(verify.details().getList("missing_examples", String.class)).hasSize(2)
+                .anyMatch(e -> e.startsWith("Observation/" + two.get(0).get("_id") + " from "))
+                .anyMatch(e -> e.startsWith("Observation/" + two.get(1).get("_id") + " from "))
+                .allMatch(e -> e.matches(".* from [a-z_]+_histories/[0-9a-f]{24}/[0-9]+"));
     }
 
     @Test

@@ -33,6 +33,10 @@ class MigratorCommandTest {
 
     private int run(boolean autoStart, String... args) {
         MigrationSettings settings = MigrationDatabases.settings("AMY_CLI", "FHIR_CLI", reports, 200);
+        return run(() -> settings, autoStart, args);
+    }
+
+    private int run(java.util.function.Supplier<MigrationSettings> settings, boolean autoStart, String... args) {
         return MigratorCommand.commandLine(new MigratorCommand.Env() {
             @Override
             public MongoClient client() {
@@ -41,7 +45,7 @@ class MigratorCommandTest {
 
             @Override
             public MigrationSettings settings() {
-                return settings;
+                return settings.get();
             }
 
             @Override
@@ -71,6 +75,17 @@ class MigratorCommandTest {
         assertThat(run(false, "convert", "--batch-size", "0")).isEqualTo(2);
         assertThat(run(false, "verify", "--sample-every", "0")).isEqualTo(2);
         assertThat(run(false, "verify", "--sample-every", "-3")).isEqualTo(2);
+        assertThat(dbs.db("FHIR_CLI").listCollectionNames().into(new java.util.ArrayList<>())).isEmpty();
+    }
+
+    @Test
+    void givenASettingOutOfItsRangeFromTheEnvironment_whenRun_thenUsageErrorExitTwoAndNothingWritten() {
+        new LegacyDataGenerator(dbs.db("AMY_CLI"), 2, 2, 100).generate();
+        MigrationSettings good = MigrationDatabases.settings("AMY_CLI", "FHIR_CLI", reports, 200);
+
+        // As MIGRATION_BATCH_SIZE=0 and MIGRATION_MAX_REJECT_SHARE=7 would give them.
+        assertThat(run(() -> good.withBatchSize(0), false, "convert")).isEqualTo(2);
+        assertThat(run(() -> good.withMaxRejectShare(7), false, "convert")).isEqualTo(2);
         assertThat(dbs.db("FHIR_CLI").listCollectionNames().into(new java.util.ArrayList<>())).isEmpty();
     }
 

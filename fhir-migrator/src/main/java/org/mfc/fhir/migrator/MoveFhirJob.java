@@ -30,6 +30,9 @@ import com.mongodb.client.model.Sorts;
  */
 public final class MoveFhirJob {
 
+    /** Source ids kept in memory while verifying, to report ids shared by several source documents. */
+    private static final int MAX_IDS_REMEMBERED = 200_000;
+
     public static final String OP = "move-fhir";
 
     private static final Logger LOG = Logger.getLogger(MoveFhirJob.class);
@@ -71,7 +74,10 @@ public final class MoveFhirJob {
             Document verification = verify(c);
             boolean ok = verification.getBoolean("verified");
             if (!ok) {
-                report.failures.add(c + ": verification failed, source kept");
+                List<String> why = verification.getList("mismatch_examples", String.class);
+                report.failures.add(c + ": verification failed, source kept" + (why.isEmpty() ? ""
+                        : " (" + why.get(0) + (why.size() > 1 ? "; " + (why.size() - 1) + " more in the report" : "")
+                                + ")"));
             } else if (dropSource) {
                 main.getCollection(c).drop();
                 verification.append("source_dropped", true);
@@ -141,6 +147,10 @@ public final class MoveFhirJob {
         long found = 0;
         long sourceSum = 0;
         long targetSum = 0;
+        long sharedIds = 0;
+        // Ids seen in earlier batches, to name a shared id however far apart its documents are (up to a bound; past
+        // it only ids within one batch are told apart, and verification fails all the same).
+        java.util.Set<Object> seen = new java.util.HashSet<>();
         List<String> mismatches = new ArrayList<>();
         Map<Object, Long> pending = new LinkedHashMap<>();
         try (MongoCursor<Document> cursor = main.getCollection(collection).find().iterator()) {
@@ -153,6 +163,18 @@ public final class MoveFhirJob {
                 sourceCount++;
                 long h = LegacyFhirDocuments.contentHash(target);
                 sourceSum += h;
+                Object id = target.get("_id");
+                boolean shared = pending.containsKey(id) || (seen.size() < MAX_IDS_REMEMBERED ? !seen.add(id)
+                        : seen.contains(id));
+                if (shared) {
+                    // Two old documents under one target id (a raw resource's id repeated): one is stored, so this
+                    // collection can never verify and its source is never dropped.
+                    sharedIds++;
+                    if (mismatches.size() < EXAMPLES) {
+                        mismatches.add("several source documents have the target id " + target.get("_id")
+                                + ": only one can be moved");
+                    }
+                }
                 pending.merge(target.get("_id"), h, (a, b) -> a ^ b ^ Long.MIN_VALUE);
                 if (pending.size() >= settings.batchSize()) {
                     long[] r = compare(collection, pending, mismatches);
@@ -170,6 +192,7 @@ public final class MoveFhirJob {
         return new Document("source_documents", sourceCount).append("unrecognised_documents", unrecognised)
                 .append("found_in_target", found).append("source_checksum", Long.toHexString(sourceSum))
                 .append("target_checksum", Long.toHexString(targetSum)).append("mismatch_examples", mismatches)
+                .append("source_documents_sharing_an_id", sharedIds)
                 .append("target_documents", fhir.getCollection(collection).countDocuments())
                 .append("verified", verified);
     }
@@ -196,7 +219,8 @@ public final class MoveFhirJob {
             found++;
             sum += h;
             if (!h.equals(e.getValue()) && mismatches.size() < EXAMPLES) {
-                mismatches.add("content differs " + e.getKey());
+                mismatches.add("content differs " + e.getKey() + " (changed in the target since the move, or another "
+                        + "source document with the same id)");
             }
         }
         return new long[] {found, sum};

@@ -136,6 +136,24 @@ class MoveFhirJobTest {
     }
 
     @Test
+    void givenTwoOldDocumentsUnderOneId_whenMovedWithDropSource_thenTheReportSaysSoAndTheSourceIsKept() {
+        main.getCollection("fhir_observations").insertOne(new Document("resourceType", "Observation")
+                .append("id", "raw-1").append("status", "amended")
+                .append("code", new Document("coding", List.of(new Document("code", "2708-6")))));
+
+        RunReport report = new MoveFhirJob(dbs.client, settings(), Clock.systemUTC()).run(true);
+
+        assertThat(report.exitCode()).isEqualTo(1);
+        Document observations = report.details().get("collections", Document.class).get("fhir_observations",
+                Document.class);
+        assertThat(observations.get("source_documents_sharing_an_id", Number.class).longValue()).isOne();
+        assertThat(observations.getList("mismatch_examples", String.class))
+                .anyMatch(m -> m.contains("several source documents have the target id raw-1"));
+        assertThat(report.failures()).anyMatch(f -> f.startsWith("fhir_observations") && f.contains("raw-1"));
+        assertThat(main.getCollection("fhir_observations").countDocuments()).isEqualTo(4);
+    }
+
+    @Test
     void givenMovedCollections_whenRolledBack_thenOnlyTheCopiesAreRemoved() {
         fhir.getCollection("fhir_observations").insertOne(new Document("_id", "live-1")
                 .append("resource_type", "Observation").append("source_system", "fhir-parser-worker"));

@@ -105,6 +105,15 @@ class SyncStorageTest {
         List<String> reported = IngestTests.admin().get("/admin/ingest/" + ingestId).then().statusCode(200)
                 .body("status", equalTo("stored")).extract().path("resource_ids");
         assertThat(reported).containsExactlyInAnyOrderElementsOf(stored);
+
+        // The same reading sent again: its Observations keep the first ingest id; the status of the second still
+        // names them, through its own Provenance.
+        String again = IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null))
+                .body(Fixtures.text("ava4/bp_biolight.json")).post("/api/v1/ava4").then().statusCode(201)
+                .extract().path("ingest_id");
+        List<String> againReported = IngestTests.admin().get("/admin/ingest/" + again).then().statusCode(200)
+                .body("status", equalTo("stored")).extract().path("resource_ids");
+        assertThat(againReported).containsExactlyInAnyOrderElementsOf(stored);
     }
 
     @Test

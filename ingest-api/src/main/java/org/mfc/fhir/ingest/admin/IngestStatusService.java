@@ -43,6 +43,21 @@ public class IngestStatusService {
                 .projection(Projections.include("_id")).limit(MAX_IDS)) {
             ids.add("Observation/" + d.get("_id"));
         }
+        if (ids.isEmpty()) {
+            // A reading sent again under a new ingest id finds its Observations stored by the first (first write
+            // wins, so they carry the first id); its message's Provenance carries this id and names them.
+            for (Document d : fhir.getCollection("fhir_provenance").find(Filters.eq("source_message_id", ingestId))
+                    .projection(Projections.include("resource_data.target")).limit(MAX_IDS)) {
+                Document data = d.get("resource_data", Document.class);
+                for (Document target : data == null ? List.<Document>of() : data.getList("target", Document.class,
+                        List.of())) {
+                    String reference = target.getString("reference");
+                    if (reference != null && ids.size() < MAX_IDS && !ids.contains(reference)) {
+                        ids.add(reference);
+                    }
+                }
+            }
+        }
         // An alarm leaves a Flag, not an Observation.
         for (Document d : fhir.getCollection("fhir_flags").find(Filters.eq("source_message_id", ingestId))
                 .projection(Projections.include("_id")).limit(MAX_IDS)) {

@@ -144,7 +144,9 @@ class PublishCircuitTest {
         assertThat(lines).as("one WARN naming the cause")
                 .filteredOn(l -> l.contains(level("WARN")) && l.contains("publish to " + TOPIC + " failed (refused: "))
                 .hasSize(1).allMatch(l -> l.contains("Exception: "), "carries the Kafka client's message");
-        assertThat(lines).as("a failure the service handled is no ERROR").noneMatch(l -> l.contains(level("ERROR")));
+        // Other test applications of this JVM log to the same handlers: only this path's lines are judged.
+        assertThat(lines).as("a failure the service handled is no ERROR").noneMatch(l -> l.contains(level("ERROR"))
+                && (l.contains("SRMSG182") || l.contains("\"loggerName\":\"org.mfc.")));
     }
 
     private static String level(String name) {

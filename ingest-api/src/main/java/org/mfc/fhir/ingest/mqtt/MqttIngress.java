@@ -72,6 +72,8 @@ public class MqttIngress {
     OpenTelemetry openTelemetry;
 
     private Mqtt5AsyncClient client;
+    /** Set at shutdown: no reconnect after it, even while the broker was away. */
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     private String clientId;
 
     void onStart(@Observes StartupEvent event) {
@@ -95,6 +97,12 @@ public class MqttIngress {
                     subscribe();
                 })
                 .addDisconnectedListener(context -> {
+                    if (stopping.get()) {
+                        // The client's own reconnect outlives disconnect() when it was not connected (HiveMQ
+                        // client issue 675): cancelled here, on the attempt that follows the stop.
+                        context.getReconnector().reconnect(false);
+                        return;
+                    }
                     String cause = context.getCause() == null ? "?" : context.getCause().getClass().getSimpleName();
                     if (stats.connected()) {
                         LOG.warnf("MQTT: disconnected from %s:%d (%s); reconnecting", config.host(), config.port(),
@@ -171,6 +179,7 @@ public class MqttIngress {
         if (client == null) {
             return;
         }
+        stopping.set(true);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (stats.unacknowledgedCount() > 0 && System.nanoTime() < deadline) {
             try {

@@ -52,9 +52,10 @@ public class DeadLetterReplayer {
 
     /**
      * What one replay did (or, in a dry run, would do): letters examined since the last unfiltered replay, those
-     * matching the filter, counts per stage and reason, and whether the group's position moved.
+     * matching the filter, counts per stage and reason, those of them sent without their value (not re-sent: the
+     * value is on the original topic at the offset they name), and whether the group's position moved.
      */
-    public record Report(boolean dryRun, int examined, int matched, int replayed, int partitions,
+    public record Report(boolean dryRun, int examined, int matched, int replayed, int withoutValue, int partitions,
             boolean positionAdvanced, Map<String, Integer> byStage, Map<String, Integer> byReason,
             List<DeadLetterTopic.Letter> sample, Instant finishedAt) {
     }
@@ -72,7 +73,7 @@ public class DeadLetterReplayer {
             List<TopicPartition> partitions = TopicScan.partitions(consumer, config.deadLetterTopic(),
                     METADATA_TIMEOUT);
             if (partitions.isEmpty()) {
-                return new Report(dryRun, 0, 0, 0, 0, false, Map.of(), Map.of(), List.of(), Instant.now());
+                return new Report(dryRun, 0, 0, 0, 0, 0, false, Map.of(), Map.of(), List.of(), Instant.now());
             }
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, METADATA_TIMEOUT);
@@ -92,6 +93,7 @@ public class DeadLetterReplayer {
             Map<String, Integer> byReason = new TreeMap<>();
             List<DeadLetterTopic.Letter> sample = new ArrayList<>();
             int[] examined = {0};
+            int[] withoutValue = {0};
             DeadLetterTopic.readTo(consumer, end, config.replayTimeout(), r -> {
                 examined[0]++;
                 next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
@@ -101,18 +103,26 @@ public class DeadLetterReplayer {
                 }
                 byStage.merge(String.valueOf(letter.stage()), 1, Integer::sum);
                 byReason.merge(String.valueOf(letter.reason()), 1, Integer::sum);
+                if (letter.withoutValue()) {
+                    // Re-sending an empty value would only dead-letter it again; the value is on the original
+                    // topic at the offset the letter names.
+                    withoutValue[0]++;
+                    LOG.warnf("dead-letter replay: letter %d/%d holds no value (%s bytes omitted); its record is at "
+                            + "%s/%s/%s while that topic retains it", r.partition(), r.offset(), letter.valueOmitted(),
+                            letter.originalTopic(), letter.originalPartition(), letter.originalOffset());
+                }
                 if (dryRun) {
                     if (sample.size() < DRY_RUN_SAMPLE) {
                         sample.add(letter);
                     }
-                } else {
+                } else if (!letter.withoutValue()) {
                     sends.add(producer.send(replayOf(r)));
                 }
             });
             int matched = byStage.values().stream().mapToInt(Integer::intValue).sum();
             if (dryRun) {
-                return new Report(true, examined[0], matched, 0, partitions.size(), false, byStage, byReason,
-                        sample, Instant.now());
+                return new Report(true, examined[0], matched, 0, withoutValue[0], partitions.size(), false, byStage,
+                        byReason, sample, Instant.now());
             }
             producer.flush();
             for (Future<RecordMetadata> f : sends) {
@@ -125,8 +135,8 @@ public class DeadLetterReplayer {
             LOG.infof("dead-letter replay: %d of %d letter(s) re-published to %s (stage=%s, reason filter %s)",
                     sends.size(), examined[0], config.readingsTopic(), filter.stage() == null ? "any" : filter.stage(),
                     filter.reason() == null ? "none" : "set");
-            return new Report(false, examined[0], matched, sends.size(), partitions.size(), advance, byStage,
-                    byReason, List.of(), Instant.now());
+            return new Report(false, examined[0], matched, sends.size(), withoutValue[0], partitions.size(), advance,
+                    byStage, byReason, List.of(), Instant.now());
         }
     }
 

@@ -29,13 +29,20 @@ final class DeadLetterTopic {
     /** One dead letter as an operator sees it: where it is, why it is there, where it came from. No payload. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Letter(int partition, long offset, Instant timestamp, String stage, String reason, String ingestId,
-            String deviceKey, String originalTopic, String originalPartition, String originalOffset) {
+            String deviceKey, String originalTopic, String originalPartition, String originalOffset,
+            String valueOmitted) {
 
         static Letter of(ConsumerRecord<String, String> r) {
             return new Letter(r.partition(), r.offset(), Instant.ofEpochMilli(r.timestamp()),
                     header(r, DeadLetterHeaders.STAGE), header(r, DeadLetterHeaders.REASON),
                     header(r, DeadLetterHeaders.INGEST_ID), r.key(), header(r, DeadLetterHeaders.ORIGINAL_TOPIC),
-                    header(r, DeadLetterHeaders.ORIGINAL_PARTITION), header(r, DeadLetterHeaders.ORIGINAL_OFFSET));
+                    header(r, DeadLetterHeaders.ORIGINAL_PARTITION), header(r, DeadLetterHeaders.ORIGINAL_OFFSET),
+                    header(r, DeadLetterHeaders.VALUE_OMITTED));
+        }
+
+        /** Sent without its value (too large to keep with the headers): there is nothing here to replay. */
+        boolean withoutValue() {
+            return valueOmitted != null;
         }
     }
 

@@ -71,12 +71,21 @@ abstract class DeadLetterToolingTests {
 
     /** A dead letter as the worker writes one. */
     private void deadLetter(String value, String stage, String reason, String ingestId) throws Exception {
+        deadLetter(value, stage, reason, ingestId, null);
+    }
+
+    /** A dead letter as the worker writes one; {@code omitted} non-null: one sent without its value. */
+    private void deadLetter(String value, String stage, String reason, String ingestId, String omitted)
+            throws Exception {
         try (KafkaProducer<String, String> producer = producer()) {
             ProducerRecord<String, String> r = new ProducerRecord<>(deadLetterTopic, "box-08F9E0D1F7B4", value);
             DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.STAGE, stage);
             DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.REASON, reason);
             DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.ORIGINAL_TOPIC, readingsTopic);
             DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.INGEST_ID, ingestId);
+            if (omitted != null) {
+                DeadLetterHeaders.write(r.headers(), DeadLetterHeaders.VALUE_OMITTED, omitted);
+            }
             producer.send(r).get();
         }
     }
@@ -213,6 +222,28 @@ abstract class DeadLetterToolingTests {
         Document stored = mongo.getDatabase("MFC_FHIR_R5").getCollection("fhir_observations")
                 .find(Filters.eq("source_message_id", fixedId)).first();
         assertThat(stored.getString("patient_id")).isEqualTo(LegacyRegistry.BP_PATIENT.toHexString());
+    }
+
+    @Test
+    void givenLetterSentWithoutItsValue_whenListedAndReplayed_thenNamedAndNotReSent() throws Exception {
+        String tag = UUID.randomUUID().toString();
+        String id = "replay-omitted-" + tag;
+        deadLetter("", "PARSE", "too large " + tag, id, "1048400");
+
+        JsonPath listed = WorkerRequests.admin().queryParam("reason", "too large " + tag)
+                .get("/admin/dead-letters").then().statusCode(200).extract().jsonPath();
+        assertThat(listed.getList("letters.letter.valueOmitted")).containsExactly("1048400");
+        JsonPath dry = WorkerRequests.admin().queryParam("reason", "too large " + tag).queryParam("dry_run", true)
+                .post("/admin/dead-letters/replay").then().statusCode(200).extract().jsonPath();
+        assertThat(dry.getInt("matched")).isEqualTo(1);
+        assertThat(dry.getInt("withoutValue")).isEqualTo(1);
+        JsonPath run = WorkerRequests.admin().queryParam("reason", "too large " + tag)
+                .post("/admin/dead-letters/replay").then().statusCode(200).extract().jsonPath();
+        assertThat(run.getInt("matched")).isEqualTo(1);
+        assertThat(run.getInt("withoutValue")).isEqualTo(1);
+        assertThat(run.getInt("replayed")).isZero();
+        assertThat(readingsTopicRecords()).noneMatch(r -> TopicClient.header(r, "ingest-id") != null
+                && TopicClient.header(r, "ingest-id").equals(id));
     }
 
     @Test

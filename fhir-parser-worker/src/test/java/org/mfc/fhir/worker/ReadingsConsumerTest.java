@@ -156,6 +156,29 @@ class ReadingsConsumerTest {
     }
 
     @Test
+    void givenRecordThatFitsTheTopicButNotWithDeadLetterHeaders_whenConsumed_thenLetterWithoutValueAndNextStored()
+            throws Exception {
+        // As large as one record may be (1 MiB with the batch overhead): the dead letter's headers push it over.
+        String huge = "x".repeat(1_048_400);
+        IngestRecord behind = bloodPressure("t-huge-behind", 1743900101L, 127);
+        var sent = TopicClient.send(bootstrap, readingsTopic, "box-08F9E0D1F7B4", huge, TopicClient.json(behind));
+
+        await().atMost(WAIT).until(() -> TopicClient.committedPast(bootstrap, group, sent.get(1)));
+        assertThat(observations("t-huge-behind")).isEqualTo(2);
+        List<ConsumerRecord<String, String>> letters = TopicClient.readAll(bootstrap, deadLetterTopic).stream()
+                .filter(r -> String.valueOf(sent.get(0).partition()).equals(
+                        TopicClient.header(r, "dlq-original-partition"))
+                        && String.valueOf(sent.get(0).offset()).equals(TopicClient.header(r, "dlq-original-offset")))
+                .toList();
+        assertThat(letters).singleElement().satisfies(r -> {
+            assertThat(r.value()).isEmpty();
+            assertThat(TopicClient.header(r, "dlq-value-omitted")).isEqualTo("1048400");
+            assertThat(TopicClient.header(r, "dlq-stage")).isEqualTo("PARSE");
+            assertThat(TopicClient.header(r, "dlq-reason")).startsWith("not an ingest record");
+        });
+    }
+
+    @Test
     void givenSameRecordTwice_whenConsumed_thenSecondChangesNothing() throws Exception {
         // A patient and devices of its own, so that other tests' writes do not show in the comparison.
         org.bson.types.ObjectId patient = new org.bson.types.ObjectId("65f0000000000000000000b1");

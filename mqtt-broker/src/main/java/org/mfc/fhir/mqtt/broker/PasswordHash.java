@@ -50,7 +50,14 @@ public final class PasswordHash {
             int iterations = Integer.parseInt(parts[1]);
             byte[] salt = Base64.getDecoder().decode(parts[2]);
             byte[] expected = Base64.getDecoder().decode(parts[3]);
-            char[] chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(password)).array();
+            // Exactly the decoded characters: the decoder's backing array is longer than its content (trailing
+            // NULs), which HMAC's zero padding hid only for keys under 64 bytes.
+            CharBuffer decoded = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(password));
+            char[] chars = new char[decoded.remaining()];
+            decoded.get(chars);
+            if (decoded.hasArray()) {
+                Arrays.fill(decoded.array(), '\0');
+            }
             try {
                 return MessageDigest.isEqual(expected, derive(chars, salt, iterations));
             } finally {
@@ -93,7 +100,8 @@ public final class PasswordHash {
             System.err.println("usage: echo -n PASSWORD | java -cp mqtt-broker.jar " + PasswordHash.class.getName());
             System.exit(2);
         }
-        char[] password = CharBuffer.wrap(line).array();
+        char[] password = line.toCharArray();
         System.out.println(hash(password));
+        Arrays.fill(password, '\0');
     }
 }

@@ -145,7 +145,9 @@ steady_state() {
   "$JAVA" "${BENCH[@]}" org.mfc.fhir.bench.EndToEndBench --url "http://127.0.0.1:$INGEST_PORT" \
     --kafka "127.0.0.1:$KAFKA_PORT" --mongo "mongodb://127.0.0.1:$MONGO_PORT" --rates "$STEADY_RATES" \
     --duration "$STEADY_SECONDS" --warmup "$STEADY_WARMUP" --warmup-rate 1000 --devices "$DEVICES" \
-    --out "$dir/end-to-end" --csv "$OUT/steady.csv" --label "$run" --token "$TOKEN" | grep -E 'req/s:' || true
+    --out "$dir/end-to-end" --csv "$OUT/steady.csv" --label "$run" --token "$TOKEN" >"$dir/steady.out" 2>&1 \
+    || { tail -n 20 "$dir/steady.out" >&2; echo "steady state, run $run: the load generator failed" >&2; return 1; }
+  grep -E 'req/s:' "$dir/steady.out" || true
 }
 cost() {
   "$JAVA" "${BENCH[@]}" org.mfc.fhir.bench.CostBench --url "http://127.0.0.1:$INGEST_PORT" --token "$TOKEN" \
@@ -196,8 +198,14 @@ for run in $(seq 1 "$RUNS"); do
     echo "$(now_ms) restart" >>"$events"
     start_broker "$dir"
     echo "$(now_ms) broker-ready" >>"$events"
-    wait "$bench" || true
+    status=0
+    wait "$bench" || status=$?
     tail -n 2 "$dir/bench.out"
+    if [ "$status" -ne 0 ]; then
+      tail -n 20 "$dir/bench.out" >&2
+      echo "broker outage, run $run: the load generator failed (exit $status)" >&2
+      exit 1
+    fi
     stop_stack
     done_with "$dir"
   fi

@@ -24,7 +24,7 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 ./mvnw -B -q -DskipTests -pl embedded-infra,ingest-api,fhir-parser-worker,pipeline-bench -am install
 dir=$(mktemp -d /tmp/bench-e2e.XXXXXX)
 SKIP_BUILD=1 RUN_DIR="$dir" INGEST_HTTP_PORT=$PORT WORKER_HTTP_PORT=$((PORT + 1)) KAFKA_PORT=$((PORT + 2)) \
-  KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) INGEST_MANAGEMENT_PORT=$((PORT + 5)) WORKER_MANAGEMENT_PORT=$((PORT + 6)) MONGO_STORAGE=${MONGO_STORAGE:-memory} \
+  KAFKA_CONTROLLER_PORT=$((PORT + 3)) MONGO_PORT=$((PORT + 4)) INGEST_MANAGEMENT_PORT=$((PORT + 5)) WORKER_MANAGEMENT_PORT=$((PORT + 6)) MQTT_PORT=$((PORT + 7)) START_FHIR_API=0 MONGO_STORAGE=${MONGO_STORAGE:-memory} \
   MONGO_JAVA_OPTS=${MONGO_JAVA_OPTS:--Xms8g -Xmx8g -XX:MaxTenuringThreshold=0} \
   INGEST_RATE_LIMIT_PER_SECOND=1000000 INGEST_RATE_LIMIT_BURST=1000000 scripts/run-local.sh >"$dir/run-local.out" 2>&1 &
 STACK_PID=$!

@@ -13,6 +13,8 @@ INGEST_URL=${INGEST_URL:-http://127.0.0.1:8080}
 REQUESTS=${REQUESTS:-200}
 TOKEN=${TOKEN:-$("$ROOT/scripts/mint-token.sh" --subject bench-oversized --scope "system/Observation.write fleet" \
   --lifetime 3600)}
+curl -s -o /dev/null --max-time 5 "$INGEST_URL/" \
+  || { echo "no ingest API answers at $INGEST_URL (start scripts/run-local.sh first)" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes a synthetic legacy database (test data only: every known quirk planted, deterministic from --seed) and a
 # manifest of the planted bad entries. The generator lives in pipeline-bench, never in a service image; builds the
-# module first when its jar is missing. The database is always named: --main-db has no default.
+# module first when its jar is missing or older than its sources. The database is always named: --main-db has no default.
 #
 #   scripts/generate-legacy.sh --mongo mongodb://127.0.0.1:27017 --main-db AMY --seed 42 --patients 100 \
 #       --entries-per-bucket 20
@@ -14,9 +14,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
-if [ ! -f "$ROOT/pipeline-bench/target/pipeline-bench.jar" ]; then
-  echo "building pipeline-bench (jar missing)" >&2
-  (cd "$ROOT" && ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl pipeline-bench -am package)
+# Rebuilt when the jar is missing or older than a source it is built from (a pull, an edit).
+stale() { [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" -path '*/src/main/*' -newer "$1" -print -quit 2>/dev/null)" ]; }
+if stale "$ROOT/pipeline-bench/target/pipeline-bench.jar" pipeline-bench pipeline-core embedded-infra; then
+  echo "building pipeline-bench (jar missing or older than its sources)" >&2
+  (cd "$ROOT" && ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl pipeline-bench -am package >&2)
 fi
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM options
 exec "$JAVA" ${JAVA_OPTS:-} -cp "$ROOT/pipeline-bench/target/pipeline-bench.jar:$ROOT/pipeline-bench/target/lib/*" \

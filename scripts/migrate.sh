@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the FHIR migrator (fhir-migrator, Quarkus command mode) with the given operation and options; builds the
-# module first when its jar is missing. Configuration comes from the environment (fhir-migrator/README.md):
+# module first when its jar is missing or older than its sources. Configuration comes from the environment (fhir-migrator/README.md):
 # MONGODB_URI, MONGODB_MAIN_DB, MONGODB_FHIR_DB, MIGRATION_BATCH_SIZE, MIGRATION_REPORT_DIR, ...
 #
 #   scripts/migrate.sh analyze
@@ -19,9 +19,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$ROOT/fhir-migrator/target/quarkus-app/quarkus-run.jar"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
-if [ ! -f "$JAR" ]; then
-  echo "building fhir-migrator (jar missing)" >&2
-  (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl fhir-migrator -am package)
+# Rebuilt when the jar is missing or older than a source it is built from (a pull, an edit).
+stale() { [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" -path '*/src/main/*' -newer "$1" -print -quit 2>/dev/null)" ]; }
+if stale "$JAR" fhir-migrator pipeline-core; then
+  echo "building fhir-migrator (jar missing or older than its sources)" >&2
+  (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl fhir-migrator -am package >&2)
 fi
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of JVM options
 exec "$JAVA" ${JAVA_OPTS:-} -jar "$JAR" "$@"

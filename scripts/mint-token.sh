@@ -53,8 +53,11 @@ case "$lifetime" in ''|*[!0-9]*) echo "--lifetime must be a whole number of seco
 private="$keys/jwt-private.pem"
 public="$keys/jwt-public.pem"
 if [ ! -f "$private" ]; then
-  mkdir -p "$keys"
-  chmod 700 "$keys"
+  if [ ! -d "$keys" ]; then
+    # A directory made here is the owner's alone; an existing one keeps its permissions (the key file is 600).
+    mkdir -p "$keys"
+    chmod 700 "$keys"
+  fi
   (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$private" 2>/dev/null)
   openssl pkey -in "$private" -pubout -out "$public"
   echo "created key pair in $keys" >&2
@@ -64,6 +67,9 @@ fi
 
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 json_string() {
+  case "$1" in
+    *[[:cntrl:]]*) echo "a claim value cannot hold control characters (newline, tab, ...)" >&2; exit 2 ;;
+  esac
   local s=${1//\\/\\\\}
   s=${s//\"/\\\"}
   printf '"%s"' "$s"

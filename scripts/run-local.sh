@@ -31,6 +31,7 @@ case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exi
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CALLER_DIR=$PWD
 cd "$ROOT"
 
 INGEST_HTTP_PORT=${INGEST_HTTP_PORT:-8080}
@@ -213,14 +214,20 @@ fi
 READ_TOKEN=$(scripts/mint-token.sh --subject local-reader --audience mfc-fhir --scope 'system/*.read' \
   --lifetime 86400 2>/dev/null)
 
-SAMPLE="pipeline-test-support/src/main/resources/payloads/ava4/bp_biolight.json"
-SHOW="scripts/show-observations.sh"
+# The commands printed below work where the caller is: repository paths are relative from its root, absolute
+# (shell-quoted) from anywhere else.
+repo_path() {
+  if [ "$CALLER_DIR" = "$ROOT" ]; then printf '%s' "$1"; else printf '%q' "$ROOT/$1"; fi
+}
+SAMPLE=$(repo_path pipeline-test-support/src/main/resources/payloads/ava4/bp_biolight.json)
+MINT=$(repo_path scripts/mint-token.sh)
+SHOW=$(repo_path scripts/show-observations.sh)
 [ "$MONGO_PORT" = 27017 ] || SHOW="MONGO_PORT=$MONGO_PORT $SHOW"
 [ "$MONGODB_FHIR_DB" = MFC_FHIR_R5 ] || SHOW="MONGODB_FHIR_DB=$MONGODB_FHIR_DB $SHOW"
 if command -v mosquitto_pub >/dev/null 2>&1; then
   PUBLISH="mosquitto_pub -V mqttv5 -q 1 -h 127.0.0.1 -p $MQTT_PORT -u ava4 -P '$MQTT_AVA4_PASSWORD' -t dusun_pub -f $SAMPLE"
 else
-  PUBLISH="scripts/mqtt-pub.sh -h 127.0.0.1 -p $MQTT_PORT -u ava4 -P '$MQTT_AVA4_PASSWORD' -t dusun_pub -f $SAMPLE"
+  PUBLISH="$(repo_path scripts/mqtt-pub.sh) -h 127.0.0.1 -p $MQTT_PORT -u ava4 -P '$MQTT_AVA4_PASSWORD' -t dusun_pub -f $SAMPLE"
 fi
 cat <<EOT
 
@@ -237,9 +244,9 @@ cat <<EOT
   Or publish it over MQTT as an AVA4 box does (QoS 1 on dusun_pub; mosquitto_pub takes the same options):
     $PUBLISH
 
-  More tokens: scripts/mint-token.sh [--scope admin] [--device ID] (see its header)
+  More tokens: $MINT [--scope admin] [--device ID] (see its header)
   Admin API: http://127.0.0.1:$INGEST_HTTP_PORT/admin/queue/stats   http://127.0.0.1:$WORKER_HTTP_PORT/admin/dead-letters
-             (bearer token from: scripts/mint-token.sh --scope admin)
+             (bearer token from: $MINT --scope admin)
   MQTT accounts (ava4, kati, qube-vital, ingest) and their passwords: $RUN_DIR/mqtt-passwords.env
 
   Show the stored Observations (R5 JSON from the FHIR database $MONGODB_FHIR_DB):

@@ -37,7 +37,14 @@ public final class GenerateLegacyMain {
     static int run(String[] args) {
         List<String> rest = new ArrayList<>(List.of(args));
         boolean replace = rest.remove("--replace");
-        Map<String, String> a = Args.parse(rest.toArray(String[]::new));
+        Map<String, String> a;
+        try {
+            a = Args.parse(rest.toArray(String[]::new), java.util.Set.of("mongo", "main-db", "seed", "patients",
+                    "entries-per-bucket", "history-entries", "manifest"));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         String mainDb = a.get("main-db");
         if (mainDb == null) {
             System.err.println("--main-db is required: the database the synthetic data is written to");

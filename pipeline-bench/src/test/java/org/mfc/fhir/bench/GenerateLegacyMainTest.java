@@ -68,6 +68,12 @@ class GenerateLegacyMainTest {
     }
 
     @Test
+    void givenAMistypedOption_whenRun_thenRefusedAndNothingWritten() {
+        assertThat(run("--main-db", "AMY_TYPO", "--patient", "3", "--entries-per-bucket", "1")).isEqualTo(2);
+        assertThat(client.getDatabase("AMY_TYPO").getCollection("patients").countDocuments()).isZero();
+    }
+
+    @Test
     void givenNoDatabaseName_whenRun_thenRefused() {
         assertThat(run("--patients", "1")).isEqualTo(2);
     }

@@ -374,6 +374,18 @@ public final class PatientDirectory {
         return out;
     }
 
+    /** The legacy {@code hospitals} documents of the ids that exist, by id: one query. */
+    public java.util.Map<ObjectId, Document> hospitals(java.util.Collection<ObjectId> ids) {
+        java.util.Map<ObjectId, Document> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        List<Document> docs = MongoErrors.call("read hospitals", () -> main.getCollection(LegacyNames.HOSPITALS)
+                .find(Filters.in("_id", ids)).into(new ArrayList<>()));
+        docs.forEach(d -> out.put(d.getObjectId("_id"), d));
+        return out;
+    }
+
     /**
      * The registry's answer, every claim considered (legacy-db.md section 1): the measuring device's claims, the
      * reporting gateway's owners. One patient from the device: that patient, unless the gateway has one owner who is

@@ -123,8 +123,11 @@ public final class PatientMapper {
         return null;
     }
 
-    /** The patient's hospital: the first of {@code new_hospital_ids}, as 24 hex, or null. */
-    private static String firstHospital(Document legacy) {
+    /**
+     * The patient's hospital: the first of {@code new_hospital_ids}, as 24 hex, or null. The Patient's
+     * {@code managingOrganization} and its HN's assigner name this Organization.
+     */
+    public static String firstHospital(Document legacy) {
         if (legacy.get(NEW_HOSPITAL_IDS) instanceof java.util.List<?> ids) {
             for (Object id : ids) {
                 ObjectId oid = LegacyIds.objectId(id);

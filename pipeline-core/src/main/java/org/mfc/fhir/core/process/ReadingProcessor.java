@@ -91,12 +91,16 @@ public final class ReadingProcessor {
     private final ObservationMapper observations;
     private final DeviceMapper devices = new DeviceMapper();
     private final PatientMapper patients = new PatientMapper();
+    private final org.mfc.fhir.core.migrate.OrganizationMapper organizations =
+            new org.mfc.fhir.core.migrate.OrganizationMapper();
     private final ProvenanceMapper provenance = new ProvenanceMapper();
     private final AlertFlagMapper alertFlags = new AlertFlagMapper();
     private final Runnable beforeWrite;
     private final LegacyEntryMapper legacyEntries = new LegacyEntryMapper();
     /** Patients whose FHIR Patient was written recently: saves a registry read per batch. */
     private final ExpiringCache<ObjectId, Boolean> patientsWritten;
+    /** Hospitals whose FHIR Organization was written recently, for the Patients that name them. */
+    private final ExpiringCache<ObjectId, Boolean> organizationsWritten;
     /**
      * Devices whose FHIR Device was written recently: a Device is insert-if-absent and never changes, so encoding and
      * sending it again for every reading of the device is wasted work.
@@ -124,6 +128,7 @@ public final class ReadingProcessor {
         this.clock = clock;
         this.observations = new ObservationMapper(options.staleAfter());
         this.patientsWritten = new ExpiringCache<>(10_000, Duration.ofMinutes(10), clock);
+        this.organizationsWritten = new ExpiringCache<>(10_000, Duration.ofMinutes(10), clock);
         this.devicesWritten = new ExpiringCache<>(50_000, Duration.ofMinutes(10), clock);
     }
 
@@ -188,11 +193,25 @@ public final class ReadingProcessor {
             }
         }
         Map<ObjectId, Document> legacyPatients = stage(Stage.RESOLVE, () -> directory.patients(unwritten));
+        java.util.Set<ObjectId> hospitals = new java.util.HashSet<>();
         for (ObjectId id : unwritten) {
             Document legacyPatient = legacyPatients.get(id);
             if (legacyPatient != null) {
                 writes.envelopes.add(stage(Stage.MAP, () -> FhirEnvelope.wrap(patients.map(legacyPatient), now,
                         options.sourceSystem(), null)));
+                String hospital = PatientMapper.firstHospital(legacyPatient);
+                if (hospital != null && !organizationsWritten.get(new ObjectId(hospital), k -> Boolean.FALSE)) {
+                    hospitals.add(new ObjectId(hospital));
+                }
+            }
+        }
+        // The Organization a Patient names is written with it (insert-if-absent), so that the reference resolves
+        // for a hospital the registry gained after the migration (or without one).
+        Map<ObjectId, Document> legacyHospitals = stage(Stage.RESOLVE, () -> directory.hospitals(hospitals));
+        for (Document hospital : legacyHospitals.values()) {
+            var organization = stage(Stage.MAP, () -> organizations.map(hospital));
+            if (organization != null) {
+                writes.envelopes.add(FhirEnvelope.wrap(organization, now, options.sourceSystem(), null));
             }
         }
         long mapped = System.nanoTime();
@@ -204,6 +223,7 @@ public final class ReadingProcessor {
             });
         }
         writes.patientIds.forEach(id -> patientsWritten.put(id, Boolean.TRUE));
+        legacyHospitals.keySet().forEach(id -> organizationsWritten.put(id, Boolean.TRUE));
         writes.deviceIds.forEach(id -> devicesWritten.put(id, Boolean.TRUE));
         long persisted = System.nanoTime();
         return new BatchResult(List.of(outcomes), inserted, Duration.ofNanos(mapped - started),

@@ -217,6 +217,9 @@ class ReadingProcessorTest {
     void givenUnknownCitizenAtKiosk_whenProcessedTwice_thenOneUnregisteredPatientAndReadingStored() {
         h.main.getCollection("mfc_hv01_boxes").insertOne(new Document("imei_of_hv01_box", "e4:5f:01:ed:82:59")
                 .append("hospital_id", new ObjectId("65f0000000000000000000aa")));
+        h.main.getCollection("hospitals").insertOne(new Document("_id", new ObjectId("65f0000000000000000000aa"))
+                .append("code", "H00170").append("name", List.of(new Document("code", "en").append("name",
+                        "Kiosk Hospital"))));
         Reading walkIn = SampleReadings.walkIn("3100000000004");
         IngestRecord msg = h.message(DeviceFamily.QUBE_VITAL, walkIn);
 
@@ -242,6 +245,12 @@ class ReadingProcessorTest {
         // The kiosk's hospital manages the walk-in (known from mfc_hv01_boxes).
         assertThat(fhirPatient.get("resource_data", Document.class).get("managingOrganization", Document.class)
                 .getString("reference")).isEqualTo("Organization/65f0000000000000000000aa");
+        // ... and that Organization is written with it, so the reference resolves without a migration.
+        List<Document> organizations = h.fhirDb.getCollection("fhir_organizations").find().into(new ArrayList<>());
+        assertThat(organizations).singleElement().satisfies(o -> {
+            assertThat(o.getString("_id")).isEqualTo("65f0000000000000000000aa");
+            assertThat(o.get("resource_data", Document.class).getString("name")).isEqualTo("Kiosk Hospital");
+        });
         assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("patient_id",
                 id.toHexString()))).isEqualTo(2);
     }

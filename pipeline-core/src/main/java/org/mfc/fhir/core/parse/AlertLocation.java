@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 /**
  * The position a watch attaches to an SOS or a fall (devices.md section 2), reduced to a known shape before it
  * goes anywhere: {@code GPS{latitude, longitude, speed, header}} as numbers (coordinates in range),
- * {@code WiFi} as text, {@code LBS{MCC, MNC, LAC, CID}} as numbers or text. The member names are the ones the legacy
+ * {@code WiFi} as text, {@code LBS{MCC, MNC, LAC, CID}} as the watch sent them (text as text, leading zeros kept; a
+ * JSON whole number as a whole number). The member names are the ones the legacy
  * application reads, written by us: no member name a device chose ever reaches MongoDB. A part that does not fit is
  * left out; an emergency is never refused over its location.
  */
@@ -23,6 +24,9 @@ final class AlertLocation {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String[] GPS_NUMBERS = {"latitude", "longitude", "speed", "header"};
     private static final String[] LBS_FIELDS = {"MCC", "MNC", "LAC", "CID"};
+    /** Larger than any cell code (a 28-bit LTE cell id), well within a long. */
+    private static final BigDecimal MAX_CELL_CODE = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final int MAX_CELL_CODE_LENGTH = 32;
 
     private AlertLocation() {
     }
@@ -80,12 +84,16 @@ final class AlertLocation {
         }
         ObjectNode out = NODES.objectNode();
         for (String name : LBS_FIELDS) {
-            BigDecimal v = number(lbs, name);
-            if (v != null) {
-                out.put(name, v);
+            // Cell codes are identifiers: "03" and "0005678" keep their zeros, a whole number stays whole.
+            JsonNode v = Fields.get(lbs, name);
+            if (v != null && v.canConvertToExactIntegral() && v.isNumber()) {
+                BigDecimal whole = v.decimalValue();
+                if (whole.abs().compareTo(MAX_CELL_CODE) <= 0) {
+                    out.put(name, whole.longValueExact());
+                }
             } else {
                 String text = Fields.text(lbs, name);
-                if (text != null) {
+                if (text != null && text.length() <= MAX_CELL_CODE_LENGTH) {
                     out.put(name, text);
                 }
             }

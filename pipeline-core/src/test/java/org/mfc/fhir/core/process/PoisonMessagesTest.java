@@ -1,6 +1,7 @@
 package org.mfc.fhir.core.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ class PoisonMessagesTest {
         List<IngestRecord> batch = List.of(h.message(DeviceFamily.KATI, SampleReadings.of(MeasurementKind.HEART_RATE)),
                 kati("SOS", sosWithLocation("06/04/2025 18:40:00", "{\"$oid\": \"zz\"}")),
                 kati("sos", sosWithLocation("06/04/2025 18:40:30", "{\"GPS\":{\"latitude\":\"13.7\",\"longitude\":\"100.5\",\"$set\":1,"
-                        + "\"a.b\":2},\"$where\":\"x\",\"LBS\":{\"MCC\":{\"$gt\":1},\"CID\":\"5678\"},"
+                        + "\"a.b\":2},\"$where\":\"x\",\"LBS\":{\"MCC\":{\"$gt\":1},\"MNC\":\"03\",\"LAC\":1234,"
+                        + "\"CID\":\"0005678\"},"
                         + "\"WiFi\":{\"$oid\":\"0123456789abcdef01234567\"}}")));
 
         BatchResult result = h.processor.process(batch);
@@ -76,7 +78,11 @@ class PoisonMessagesTest {
         Document location = alarms.get(1).get("alert_data", Document.class).get("location", Document.class);
         assertThat(location.keySet()).containsExactly("GPS", "LBS");
         assertThat(location.get("GPS", Document.class).keySet()).containsExactly("latitude", "longitude");
-        assertThat(location.get("LBS", Document.class).keySet()).containsExactly("CID");
+        // Cell codes are identifiers, kept as sent: text with its leading zeros, a whole number whole.
+        Document lbs = location.get("LBS", Document.class);
+        assertThat(lbs.keySet()).containsExactly("MNC", "LAC", "CID");
+        assertThat(lbs).contains(entry("MNC", "03"), entry("CID", "0005678"));
+        assertThat(((Number) lbs.get("LAC")).longValue()).isEqualTo(1234L);
         assertThat(h.fhirDb.getCollection("fhir_flags").countDocuments()).isEqualTo(2);
         assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments()).isEqualTo(1);
     }

@@ -2,9 +2,9 @@ package org.mfc.fhir.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -56,9 +56,6 @@ class IngestValidationTest {
         generic without device id    | /api/kati/data            | generic/kati_steps.json       | ~"device_id"~    | ~"device"~          | 422 | VALIDATION_ERROR | device_id
         generic bad timestamp        | /api/ava4/data            | generic/ava4_blood_pressure.json | ~2025-04-06T18:25:11Z~ | ~06/04/2025~ | 422 | VALIDATION_ERROR | timestamp
         impossible systolic          | /api/v1/ava4              | ava4/bp_biolight.json         | ~"bp_high":137~  | ~"bp_high":987~     | 422 | VALIDATION_ERROR | data.value.device_list[0].bp_high
-        negative heart rate          | /api/v1/kati/VitalSign    | kati/vitalsign_full.json      | ~"heartRate": 72~ | ~"heartRate": -72~ | 422 | VALIDATION_ERROR | heartRate
-        SpO2 above 100 %             | /api/v1/kati/VitalSign    | kati/vitalsign_full.json      | ~"spO2": 97~     | ~"spO2": 101~       | 422 | VALIDATION_ERROR | spO2
-        SpO2 of 0 (no finger)        | /api/v1/kati/VitalSign    | kati/vitalsign_full.json      | ~"spO2": 97~     | ~"spO2": 0~         | 422 | VALIDATION_ERROR | spO2
         citizen id check digit wrong | /api/v1/qube-vital        | qube-vital/bp_wbp_jumper.json | ~1234567890121~  | ~1234567890123~     | 422 | VALIDATION_ERROR | citiz
         """)
     void givenBadInput_whenPosted_thenProblemNamesTheFieldAndNothingIsPublished(String name, String path,
@@ -156,6 +153,26 @@ class IngestValidationTest {
                 .body("readings", equalTo(4))
                 .body("refused[0].item", equalTo("data[1]"))
                 .body("refused[0].errors[0].field", equalTo("data[1].heartRate"));
+
+        assertThat(IngestTests.countPublished("/client_id", client)).isOne();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"heartRate, 0", "heartRate, -72", "spO2, 101", "spO2, 0"})
+    void givenVitalSignWithOneImpossibleVital_whenPosted_thenTheOtherVitalsQueuedAndItRefused(String field,
+            int value) {
+        String client = "validation-vital-" + UUID.randomUUID();
+        com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Fixtures.json("kati/vitalsign_full.json");
+        body.put(field, value);
+
+        IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null)).body(body.toString())
+                .post("/api/v1/kati/VitalSign").then().statusCode(202)
+                .body("readings", equalTo(3))
+                .body("refused.size()", equalTo(1))
+                .body("refused[0].item", equalTo(field))
+                .body("refused[0].errors[0].field", equalTo(field))
+                .body("refused[0].errors[0].message", containsString("physiologically possible range"));
 
         assertThat(IngestTests.countPublished("/client_id", client)).isOne();
     }

@@ -91,9 +91,12 @@ public final class Ava4Parser implements PayloadParser {
         for (int i = 0; i < list.size(); i++) {
             String path = "data.value.device_list[" + i + "]";
             List<FieldProblem> itemProblems = new ArrayList<>();
-            Reading r = reading(model.get(), list.get(i), path, gateway, messageTime, receivedAt, itemProblems);
+            List<FieldProblem> refusedValues = new ArrayList<>();
+            Reading r = reading(model.get(), list.get(i), path, gateway, messageTime, receivedAt, itemProblems,
+                    refusedValues);
             if (r != null) {
                 readings.add(r);
+                refusedValues.forEach(v -> refused.add(new ParseResult.RefusedItem(v.field(), List.of(v))));
             } else {
                 refused.add(new ParseResult.RefusedItem(path, itemProblems));
             }
@@ -103,10 +106,12 @@ public final class Ava4Parser implements PayloadParser {
 
     /**
      * One {@code device_list} item, or null with its problems. An item without {@code scan_time} is timed by the
-     * message's {@code time} (and says so on its resources); an impossible value refuses the item, not the message.
+     * message's {@code time} (and says so on its resources); an impossible value refuses the item, not the message,
+     * except an impossible secondary value (a pulse of 0 beside a good SpO2), which is refused alone into
+     * {@code refusedValues}.
      */
     private Reading reading(DeviceModels.Model model, JsonNode item, String path, DeviceIdentity gateway,
-            Instant messageTime, Instant receivedAt, List<FieldProblem> problems) {
+            Instant messageTime, Instant receivedAt, List<FieldProblem> problems, List<FieldProblem> refusedValues) {
         if (item == null || !item.isObject()) {
             problems.add(new FieldProblem(path, "must be an object"));
             return null;
@@ -138,7 +143,13 @@ public final class Ava4Parser implements PayloadParser {
         DeviceIdentity device = new DeviceIdentity(IdType.BLE_MAC, ble.get(), model.displayName());
         Reading reading = new Reading(DeviceFamily.AVA4, model.kindFor(details), device, gateway, null, scanTime,
                 null, extracted.values(), details);
-        return PossibleValues.check(reading, extracted.fields(), problems) ? reading : null;
+        List<FieldProblem> secondary = new ArrayList<>();
+        Reading kept = PossibleValues.withoutImpossibleSecondary(reading, extracted.fields(), secondary);
+        if (!PossibleValues.check(kept, extracted.fields(), problems)) {
+            return null;
+        }
+        refusedValues.addAll(secondary);
+        return kept;
     }
 
     /** The message's own {@code time} (epoch seconds), or null when absent or unreadable. */

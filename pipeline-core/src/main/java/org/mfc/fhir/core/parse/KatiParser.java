@@ -125,16 +125,24 @@ public final class KatiParser implements PayloadParser {
         return new ParseResult(MessageClass.DEVICE_STATUS, c.watch(), List.of(), List.of(), List.of());
     }
 
-    /** One spot measurement; a {@code VitalSign} without any vital is only battery and signal: device status. */
+    /**
+     * One spot measurement; a {@code VitalSign} without any vital is only battery and signal: device status. Each
+     * vital is a measurement of its own: an impossible one (a heart rate of 0 when the watch did not catch it) is
+     * refused alone, named in the answer, and the others are stored; the message is refused when none is left.
+     */
     private static ParseResult vitalSign(JsonNode payload, Context c) {
         int before = c.problems().size();
         List<Reading> readings = new ArrayList<>();
+        List<ParseResult.RefusedItem> refused = new ArrayList<>();
         Instant time = null;
         if (hasAnyVital(payload)) {
             time = timeStamps(payload, "timeStamps", "timeStamps", c, true);
         }
-        vitals(payload, "", time, c, readings);
-        return c.problems().size() > before ? null : readings(c, readings);
+        vitals(payload, "", time, c, readings, refused);
+        if (c.problems().size() > before) {
+            return null;
+        }
+        return refused.isEmpty() ? readings(c, readings) : ParseResult.ofItems(c.watch(), readings, refused);
     }
 
     /**
@@ -191,11 +199,13 @@ public final class KatiParser implements PayloadParser {
                 }
             }
             List<Reading> itemReadings = new ArrayList<>();
-            vitals(item, path + ".", time, ic, itemReadings);
+            List<ParseResult.RefusedItem> itemRefused = new ArrayList<>();
+            vitals(item, path + ".", time, ic, itemReadings, itemRefused);
             if (!itemProblems.isEmpty()) {
                 refused.add(new ParseResult.RefusedItem(path, itemProblems));
                 continue;
             }
+            refused.addAll(itemRefused);
             for (Reading r : itemReadings) {
                 readings.add(fromMessage ? withDetail(r, ReadingDetails.TIME_SOURCE,
                         ReadingDetails.TIME_FROM_MESSAGE) : r);
@@ -341,10 +351,12 @@ public final class KatiParser implements PayloadParser {
 
     /**
      * Every vital present in {@code object} becomes a reading at {@code time} (null when time was refused). The
-     * watch's temperature is skin temperature at the wrist and its blood pressure a cuffless estimate there; an
-     * impossible value is a problem at its field.
+     * watch's temperature is skin temperature at the wrist and its blood pressure a cuffless estimate there. A value
+     * that is not a number is a problem of the message ({@code c}); a physiologically impossible vital is refused
+     * alone ({@code refused}, at its field), the others kept.
      */
-    private static void vitals(JsonNode object, String path, Instant time, Context c, List<Reading> out) {
+    private static void vitals(JsonNode object, String path, Instant time, Context c, List<Reading> out,
+            List<ParseResult.RefusedItem> refused) {
         List<FieldProblem> p = c.problems();
         BigDecimal heartRate = Fields.decimal(object, "heartRate", path + "heartRate", p);
         BigDecimal temperature = Fields.decimal(object, "bodyTemperature", path + "bodyTemperature", p);
@@ -356,27 +368,32 @@ public final class KatiParser implements PayloadParser {
         Map<String, String> wrist = Map.of(ReadingDetails.SITE, ReadingDetails.WRIST);
         if (heartRate != null) {
             add(reading(MeasurementKind.HEART_RATE, c, time, Map.of(MeasurementKind.VALUE, heartRate), Map.of()),
-                    Map.of(MeasurementKind.VALUE, path + "heartRate"), p, out);
+                    Map.of(MeasurementKind.VALUE, path + "heartRate"), refused, out);
         }
         if (bp != null) {
             add(reading(MeasurementKind.BLOOD_PRESSURE, c, time, bp, Map.of(ReadingDetails.METHOD,
                     ReadingDetails.CUFFLESS, ReadingDetails.SITE, ReadingDetails.WRIST)),
-                    Map.of("systolic", path + "bloodPressure.bp_sys", "diastolic", path + "bloodPressure.bp_dia"), p,
-                    out);
+                    Map.of("systolic", path + "bloodPressure.bp_sys", "diastolic", path + "bloodPressure.bp_dia"),
+                    refused, out);
         }
         if (temperature != null) {
             add(reading(MeasurementKind.SKIN_TEMPERATURE, c, time, Map.of(MeasurementKind.VALUE, temperature), wrist),
-                    Map.of(MeasurementKind.VALUE, path + "bodyTemperature"), p, out);
+                    Map.of(MeasurementKind.VALUE, path + "bodyTemperature"), refused, out);
         }
         if (spo2 != null) {
             add(reading(MeasurementKind.SPO2, c, time, Map.of(MeasurementKind.VALUE, spo2), Map.of()),
-                    Map.of(MeasurementKind.VALUE, path + "spO2"), p, out);
+                    Map.of(MeasurementKind.VALUE, path + "spO2"), refused, out);
         }
     }
 
-    private static void add(Reading r, Map<String, String> fields, List<FieldProblem> problems, List<Reading> out) {
+    /** Adds {@code r} when every value is possible; otherwise refuses it alone, at its (first) field. */
+    private static void add(Reading r, Map<String, String> fields, List<ParseResult.RefusedItem> refused,
+            List<Reading> out) {
+        List<FieldProblem> problems = new ArrayList<>();
         if (PossibleValues.check(r, fields, problems)) {
             out.add(r);
+        } else {
+            refused.add(new ParseResult.RefusedItem(problems.get(0).field(), problems));
         }
     }
 

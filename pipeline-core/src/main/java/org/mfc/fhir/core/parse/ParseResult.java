@@ -12,7 +12,9 @@ import org.mfc.fhir.core.model.Reading;
  * callers check {@link #valid()} before using the readings. A message of several items (an AVA4
  * {@code device_list}, a Kati {@code AP55} batch) is refused whole only when none of its items is acceptable;
  * otherwise its acceptable items are its readings and each refused item is listed in {@code refusedItems} with its
- * own problems. Each item is stored whole or not at all.
+ * own problems. Each item is stored whole or not at all. A refused item can also be one value that is a measurement
+ * of its own beside others in the same message or item (a Kati vital, an oximeter's pulse): its field is named, the
+ * values beside it are stored.
  *
  * @param source the device that sent the message (Kafka key, authorisation): the gateway for AVA4 and Qube, the
  *               watch for Kati

@@ -30,13 +30,48 @@ public final class PossibleValues {
         for (Map.Entry<String, BigDecimal> v : reading.values().entrySet()) {
             MeasurementKind.Limits limits = reading.kind().limits.get(v.getKey());
             if (limits != null && !limits.possible(v.getValue())) {
-                problems.add(new FieldProblem(fields.getOrDefault(v.getKey(), v.getKey()), "is outside the "
-                        + "physiologically possible range " + bound(limits.possibleMin()) + ".."
-                        + bound(limits.possibleMax()) + " of " + reading.kind().display));
+                problems.add(problem(reading, v.getKey(), limits, fields));
                 ok = false;
             }
         }
         return ok;
+    }
+
+    /**
+     * Values that are measurements of their own beside the reading's main one: the pulse a cuff or an oximeter
+     * reports (its own heart-rate Observation), the perfusion index, a scale's resistance. An impossible one (a pulse
+     * of 0 when the oximeter did not catch it) is refused alone and the rest of the reading kept.
+     */
+    static final java.util.Set<String> SECONDARY = java.util.Set.of("pulse", "pi", "resistance");
+
+    /**
+     * {@code reading} without its impossible {@link #SECONDARY} values, each added to {@code refused} as a problem at
+     * its payload field; the reading itself when every secondary value is possible.
+     */
+    public static Reading withoutImpossibleSecondary(Reading reading, Map<String, String> fields,
+            List<FieldProblem> refused) {
+        Map<String, BigDecimal> kept = null;
+        for (Map.Entry<String, BigDecimal> v : reading.values().entrySet()) {
+            MeasurementKind.Limits limits = reading.kind().limits.get(v.getKey());
+            if (SECONDARY.contains(v.getKey()) && limits != null && !limits.possible(v.getValue())) {
+                refused.add(problem(reading, v.getKey(), limits, fields));
+                if (kept == null) {
+                    kept = new java.util.LinkedHashMap<>(reading.values());
+                }
+                kept.remove(v.getKey());
+            }
+        }
+        return kept == null ? reading : new Reading(reading.family(), reading.kind(), reading.device(),
+                reading.gateway(), reading.patientHint(), reading.deviceTime(), reading.periodEnd(), kept,
+                reading.details());
+    }
+
+    private static FieldProblem problem(Reading reading, String key, MeasurementKind.Limits limits,
+            Map<String, String> fields) {
+        String what = MeasurementKind.VALUE.equals(key) ? reading.kind().display
+                : reading.kind().display + " (" + key + ")";
+        return new FieldProblem(fields.getOrDefault(key, key), "is outside the physiologically possible range "
+                + bound(limits.possibleMin()) + ".." + bound(limits.possibleMax()) + " of " + what);
     }
 
     private static String bound(double d) {

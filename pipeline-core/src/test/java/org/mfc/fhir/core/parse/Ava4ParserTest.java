@@ -55,6 +55,25 @@ class Ava4ParserTest {
     }
 
     @Test
+    void givenOximeterThatMissedThePulse_whenParsed_thenSpo2KeptAndThePulseAloneRefused() throws Exception {
+        String body = """
+                {"type":"reportAttribute","mac":"DC:DA:0C:5A:80:64","data":{"attribute":"Oximeter JUMPER",
+                 "value":{"device_list":[
+                   {"scan_time":1743963000,"ble_addr":"AABBCCDDEEFF","spo2":97,"pulse":0,"pi":3.1},
+                   {"scan_time":1743963060,"ble_addr":"AABBCCDDEEFF","spo2":20,"pulse":70}]}}}""";
+        ParseResult r = parsers.parse(DeviceFamily.AVA4, Json.mapper().readTree(body), null, RECEIVED);
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.readings()).singleElement().satisfies(reading -> assertThat(reading.values())
+                .containsOnlyKeys("value", "pi").containsEntry("value", new BigDecimal("97")));
+        // The pulse alone, named as the pulse; an impossible SpO2 still refuses its whole item.
+        assertThat(r.refusedItems()).extracting(ParseResult.RefusedItem::item).containsExactly(
+                "data.value.device_list[0].pulse", "data.value.device_list[1]");
+        assertThat(r.refusedItems().get(0).problems()).singleElement().satisfies(p -> assertThat(p.reason())
+                .contains("10..350", "(pulse)"));
+    }
+
+    @Test
     void givenNonNumericValueAndUnknownAttribute_whenParsed_thenProblemsNameTheFields() throws Exception {
         String bad = """
                 {"type":"reportAttribute","mac":"DC:DA:0C:5A:80:64","data":{"attribute":"BP_BIOLIGTH",

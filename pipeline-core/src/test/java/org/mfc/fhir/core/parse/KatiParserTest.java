@@ -35,6 +35,38 @@ class KatiParserTest {
     }
 
     @Test
+    void givenVitalSignWithOneImpossibleVital_whenParsed_thenTheOthersKeptAndItAloneRefused() throws Exception {
+        ParseResult r = parseText("VitalSign", """
+                {"IMEI":"865067123456789","heartRate":0,"bloodPressure":{"bp_sys":121,"bp_dia":79},
+                 "bodyTemperature":36.3,"spO2":97,"timeStamps":"06/04/2025 18:25:11"}""");
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.readings()).extracting(Reading::kind).containsExactly(MeasurementKind.BLOOD_PRESSURE,
+                MeasurementKind.SKIN_TEMPERATURE, MeasurementKind.SPO2);
+        assertThat(r.refusedItems()).singleElement().satisfies(item -> {
+            assertThat(item.item()).isEqualTo("heartRate");
+            assertThat(item.problems()).extracting(FieldProblem::field).containsExactly("heartRate");
+        });
+
+        ParseResult none = parseText("VitalSign", """
+                {"IMEI":"865067123456789","heartRate":0,"spO2":12,"timeStamps":"06/04/2025 18:25:11"}""");
+        assertThat(none.valid()).isFalse();
+        assertThat(none.problems()).extracting(FieldProblem::field).containsExactly("heartRate", "spO2");
+    }
+
+    @Test
+    void givenAp55ItemWithOneImpossibleVital_whenParsed_thenItsOtherVitalKept() throws Exception {
+        ParseResult r = parseText("AP55", """
+                {"IMEI":"865067123456789","data":[{"timestamp":1743963000,"heartRate":0,"spO2":96},
+                 {"timestamp":1743963060,"heartRate":71,"spO2":95}]}""");
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.readings()).extracting(Reading::kind).containsExactly(MeasurementKind.SPO2,
+                MeasurementKind.HEART_RATE, MeasurementKind.SPO2);
+        assertThat(r.refusedItems()).extracting(ParseResult.RefusedItem::item).containsExactly("data[0].heartRate");
+    }
+
+    @Test
     void givenVitalSignWithFourVitals_whenParsed_thenFourReadingsAtTimeStampsUtc() {
         ParseResult r = parse("VitalSign", "vitalsign_full.json");
 

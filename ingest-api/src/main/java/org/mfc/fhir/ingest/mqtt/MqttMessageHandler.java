@@ -121,7 +121,9 @@ public class MqttMessageHandler {
             reject(m, Stage.VALIDATE, e.errorCode(), reason(e), null);
             return;
         }
-        for (IngestRecord r : accepted.records()) {
+        // A message takes its device's rate once, when it arrives: the retries of a message neither queued nor
+        // stored (an outage) are not new messages, and a device's backlog would otherwise be refused for its rate.
+        for (IngestRecord r : m.attempt() > 0 ? java.util.List.<IngestRecord>of() : accepted.records()) {
             try {
                 deviceRate.acquire(r.deviceKey());
             } catch (ProblemException e) {

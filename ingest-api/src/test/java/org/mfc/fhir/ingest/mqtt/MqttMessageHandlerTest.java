@@ -104,6 +104,24 @@ class MqttMessageHandlerTest {
     }
 
     @Test
+    void givenADeviceAtItsRate_whenItsMessageIsRetriedThroughAnOutage_thenTheRetriesTakeNoFurtherRate() {
+        handler.close();
+        // One message a device may send, and no more for a long while: a retry must not count as another.
+        handler.config = config(MqttConfig.class, Map.of("deviceRatePerSecond", 0.001, "deviceRateBurst", 1,
+                "retryInitialBackoff", Duration.ofMillis(20), "retryMaxBackoff", Duration.ofMillis(40)));
+        handler.init();
+        answers.add(CompletableFuture.failedFuture(ProblemException.unavailable("both down", 5)));
+        answers.add(CompletableFuture.failedFuture(ProblemException.unavailable("both down", 5)));
+        answers.add(CompletableFuture.completedFuture(queued()));
+
+        handler.handle(message("dusun_pub", "{}"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> acks.get() == 1);
+        assertThat(rejectedReasons).isEmpty();
+        assertThat(stats.view(handler.config, "c").queued()).isEqualTo(1);
+    }
+
+    @Test
     void givenQueueDown_whenStoredSynchronously_thenAcknowledged() {
         answers.add(CompletableFuture.completedFuture(new IngestResult("i-1", "stored", 1, 1, null, "t", List.of(),
                 null)));

@@ -76,6 +76,9 @@ class MongoOutageTest {
         ChildMongoResource.mongo().stop();
         TopicClient.send(bootstrap, ChildMongoResource.TOPIC, "box-08F9E0D1F7B4", records(5, 10));
         await().atMost(WAIT).untilAsserted(() -> WorkerRequests.management().get("/q/health/ready").then().statusCode(503));
+        // An operator looking at parked readings during the outage is told it is one.
+        WorkerRequests.admin().get("/admin/parked").then().statusCode(503).contentType("application/problem+json")
+                .header("Retry-After", "5").body("title", org.hamcrest.Matchers.is("Database unavailable"));
 
         ChildMongoResource.mongo().start();
         await().atMost(WAIT).untilAsserted(() -> WorkerRequests.management().get("/q/health/ready").then().statusCode(200));

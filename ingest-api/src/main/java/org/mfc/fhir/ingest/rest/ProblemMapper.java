@@ -33,6 +33,8 @@ public class ProblemMapper {
 
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    /** Retry-After of a 503 for a database read: a short outage or an election. */
+    static final int STORE_RETRY_AFTER_SECONDS = 5;
 
     @Inject
     IngestMetrics metrics;
@@ -78,6 +80,24 @@ public class ProblemMapper {
             return Response.fromResponse(r).header("Allow", e.getResponse().getHeaderString("Allow")).build();
         }
         return r;
+    }
+
+    /** A read of the database (request status, queue stats) while it is away: 503, not an unexpected 500. */
+    @ServerExceptionMapper
+    public Response storeUnavailable(org.mfc.fhir.core.store.TransientStoreException e,
+            ContainerRequestContext request) {
+        LOG.warnf("request %s: the database is unavailable (%s)", request == null ? null : RequestIds.of(request),
+                e.getClass().getSimpleName());
+        return render(ProblemException.unavailable("the database did not answer; retry later",
+                STORE_RETRY_AFTER_SECONDS), request);
+    }
+
+    @ServerExceptionMapper
+    public Response mongo(com.mongodb.MongoException e, ContainerRequestContext request) {
+        if (org.mfc.fhir.core.store.MongoErrors.isTransient(e)) {
+            return storeUnavailable(new org.mfc.fhir.core.store.TransientStoreException("read", e), request);
+        }
+        return unexpected(e, request);
     }
 
     @ServerExceptionMapper

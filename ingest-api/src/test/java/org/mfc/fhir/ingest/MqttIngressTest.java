@@ -112,6 +112,17 @@ class MqttIngressTest {
     }
 
     @Test
+    void givenRefusedMessageNearTheBodyLimit_whenSetAside_thenKeptWholeToBePublishedAgain() {
+        // Within INGEST_MAX_BODY_BYTES (1 MiB) and refused (no box mac): the rejects topic keeps every byte.
+        String payload = "{\"note\":\"" + "n".repeat(1_040_000) + "\"}";
+        publish(MqttInfra.AVA4, "dusun_pub", payload);
+
+        ConsumerRecord<String, byte[]> kept = rejected(r -> r.value().length > 1_000_000);
+        assertThat(kept.headers().lastHeader("payload-truncated-from")).isNull();
+        assertThat(new String(kept.value(), StandardCharsets.UTF_8)).isEqualTo(payload);
+    }
+
+    @Test
     void givenDeviceListWithOneImpossibleItem_whenPublished_thenTheValidItemQueuedAndTheMessageSetAsideNamingIt() {
         ObjectNode message = ava4("08:F9:E0:D1:F7:B8", 1743963401L);
         var list = (com.fasterxml.jackson.databind.node.ArrayNode) message.at("/data/value/device_list");

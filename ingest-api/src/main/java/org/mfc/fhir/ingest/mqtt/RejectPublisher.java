@@ -27,11 +27,16 @@ public class RejectPublisher {
     /** A reason names fields and rules, never values; bounded all the same. */
     private static final int MAX_REASON_CHARS = 2000;
     /**
-     * Most payload bytes kept: a Kafka record (payload and headers) must stay under the broker's 1 MiB default
-     * {@code message.max.bytes}, or the message could never be set aside (and never acknowledged). A longer payload
-     * is over the API's own limit anyway; its first part is kept and {@code payload-truncated-from} gives its size.
+     * The largest record kept: Kafka's default {@code max.request.size} and (within a few bytes) the broker's
+     * {@code message.max.bytes}. A reject over it could never be set aside (and never acknowledged), so its payload
+     * is cut to what fits beside its key and headers and {@code payload-truncated-from} gives its size; every
+     * payload that fits is kept whole, byte for byte, so it can be re-published after a fix.
      */
-    static final int MAX_KEPT_BYTES = 900 * 1024;
+    static final int MAX_RECORD_BYTES = 1_048_576;
+    /** Kafka's record batch overhead (61) and a record's own at most (21). */
+    private static final int RECORD_OVERHEAD_BYTES = 82;
+    /** Room for the {@code payload-truncated-from} header a cut payload adds. */
+    private static final int TRUNCATION_HEADER_BYTES = 48;
 
     @Inject
     @Channel("mqtt-rejects-out")
@@ -50,9 +55,10 @@ public class RejectPublisher {
             headers.add("mqtt-publisher", bytes(m.publisher()));
         }
         byte[] payload = m.payload();
-        if (payload.length > MAX_KEPT_BYTES) {
+        int kept = keptBytes(deviceKey, headers);
+        if (payload.length > kept) {
             headers.add("payload-truncated-from", bytes(Integer.toString(payload.length)));
-            payload = java.util.Arrays.copyOf(payload, MAX_KEPT_BYTES);
+            payload = java.util.Arrays.copyOf(payload, kept);
         }
         Message<byte[]> message = Message.of(payload, () -> {
             acked.complete(null);
@@ -67,6 +73,15 @@ public class RejectPublisher {
             acked.completeExceptionally(e);
         }
         return acked;
+    }
+
+    /** Payload bytes that fit one record beside this key and these headers (each header counted at its most). */
+    static int keptBytes(String key, RecordHeaders headers) {
+        int used = RECORD_OVERHEAD_BYTES + TRUNCATION_HEADER_BYTES + (key == null ? 0 : bytes(key).length);
+        for (org.apache.kafka.common.header.Header h : headers) {
+            used += 10 + bytes(h.key()).length + (h.value() == null ? 0 : h.value().length);
+        }
+        return MAX_RECORD_BYTES - used;
     }
 
     private static byte[] bytes(String s) {

@@ -15,26 +15,40 @@ import com.mongodb.client.model.ReplaceOptions;
  * after the batch it covers is durable ({@link CheckpointedBatches}); the documents after it are redone on resume, and
  * since every write is an insert-if-absent, redoing them adds nothing twice.
  *
- * <p>Document: {@code {_id: "<op>/<collection>", op, collection, last_id, done, counts: {...}, updated_at}}.
+ * <p>Document: {@code {_id: "<op>/<collection>", op, collection, source_db, last_id, done, counts: {...},
+ * updated_at}}.
  */
 public final class Checkpoints {
 
     public static final String COLLECTION = "migration_checkpoints";
 
     private final MongoCollection<Document> checkpoints;
+    private final String sourceDb;
 
-    public Checkpoints(MongoDatabase fhirDb) {
+    /** @param sourceDb the main (legacy) database the job reads: progress is progress through that database */
+    public Checkpoints(MongoDatabase fhirDb, String sourceDb) {
         this.checkpoints = fhirDb.getCollection(COLLECTION);
+        this.sourceDb = sourceDb;
     }
 
-    /** The saved checkpoint, or null when this collection was never started. */
+    /**
+     * The saved checkpoint, or null when this collection was never started from this source database. A checkpoint
+     * another source database left (a run against a mistyped {@code MONGODB_MAIN_DB}, which found nothing and was
+     * "done" at once) is not this run's progress: the collection is read from its start again.
+     */
     public Document load(String op, String collection) {
-        return checkpoints.find(Filters.eq("_id", op + "/" + collection)).first();
+        Document saved = checkpoints.find(Filters.eq("_id", op + "/" + collection)).first();
+        if (saved != null && saved.containsKey(SOURCE_DB) && !sourceDb.equals(saved.getString(SOURCE_DB))) {
+            return null;
+        }
+        return saved;
     }
+
+    static final String SOURCE_DB = "source_db";
 
     public void save(String op, String collection, Object lastId, boolean done, Document counts) {
         Document doc = new Document("_id", op + "/" + collection).append("op", op).append("collection", collection)
-                .append("last_id", lastId).append("done", done).append("counts", counts)
+                .append(SOURCE_DB, sourceDb).append("last_id", lastId).append("done", done).append("counts", counts)
                 .append("updated_at", new Date());
         checkpoints.replaceOne(Filters.eq("_id", doc.get("_id")), doc, new ReplaceOptions().upsert(true));
     }

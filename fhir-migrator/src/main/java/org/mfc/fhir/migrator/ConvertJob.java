@@ -83,7 +83,7 @@ public final class ConvertJob {
         this.settings = settings;
         this.clock = clock;
         this.store = new FhirStore(fhir);
-        this.checkpoints = new Checkpoints(fhir);
+        this.checkpoints = new Checkpoints(fhir, settings.mainDb());
         this.rejectLog = new RejectLog(fhir);
     }
 

@@ -84,6 +84,7 @@ public final class MigratorCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         MigrationSettings s = env.settings();
+        requireLegacyDatabase(env, s);
         RunReport move = new MoveFhirJob(env.client(), s, clock).run(false);
         move.printSummary(System.out);
         RunReport convert = new ConvertJob(env.client(), s, clock).run(false);
@@ -96,6 +97,20 @@ public final class MigratorCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The main database must be a legacy one (it has {@code patients}): a mistyped {@code MONGODB_MAIN_DB} (names are
+     * case-sensitive) otherwise reads as an empty legacy database, converts nothing and exits 0. A usage error (2).
+     */
+    static void requireLegacyDatabase(Env env, MigrationSettings s) {
+        boolean legacy = env.client().getDatabase(s.mainDb()).listCollectionNames()
+                .into(new java.util.ArrayList<>()).contains(org.mfc.fhir.core.legacy.LegacyNames.PATIENTS);
+        if (!legacy) {
+            throw new MigrationSettings.Invalid("MONGODB_MAIN_DB=" + s.mainDb() + " has no "
+                    + org.mfc.fhir.core.legacy.LegacyNames.PATIENTS + " collection: not a legacy database (a "
+                    + "mistyped name? names are case-sensitive); nothing was read or written");
+        }
     }
 
     abstract static class Base implements Callable<Integer> {
@@ -123,6 +138,9 @@ public final class MigratorCommand implements Callable<Integer> {
                 throw usage("--max-reject-share must be a share from 0 to 1 (0.05 is 5 %)");
             }
             MigrationSettings s = env.settings();
+            if (readsLegacy()) {
+                requireLegacyDatabase(env, s);
+            }
             if (batchSize != null) {
                 s = s.withBatchSize(batchSize);
             }
@@ -130,6 +148,11 @@ public final class MigratorCommand implements Callable<Integer> {
                 s = s.withMaxRejectShare(maxRejectShare);
             }
             return s;
+        }
+
+        /** Whether the job reads the legacy registry and histories (move-fhir and rollback do not). */
+        boolean readsLegacy() {
+            return true;
         }
 
         ParameterException usage(String message) {
@@ -158,6 +181,11 @@ public final class MigratorCommand implements Callable<Integer> {
     static final class MoveFhir extends Base {
         @Option(names = "--drop-source", description = "Drop each source collection once its copy is verified.")
         boolean dropSource;
+
+        @Override
+        boolean readsLegacy() {
+            return false;
+        }
 
         @Override
         public Integer call() {
@@ -224,6 +252,11 @@ public final class MigratorCommand implements Callable<Integer> {
 
         @Option(names = "--yes", description = "Required: confirms the deletion.")
         boolean yes;
+
+        @Override
+        boolean readsLegacy() {
+            return false;
+        }
 
         @Override
         public Integer call() {

@@ -51,7 +51,7 @@ public final class MoveFhirJob {
         this.settings = settings;
         this.clock = clock;
         this.store = new FhirStore(fhir);
-        this.checkpoints = new Checkpoints(fhir);
+        this.checkpoints = new Checkpoints(fhir, settings.mainDb());
     }
 
     public RunReport run(boolean dropSource) {

@@ -77,7 +77,7 @@ public final class RederiveJob {
         this.settings = settings;
         this.rederive = rederive;
         this.clock = clock;
-        this.checkpoints = new Checkpoints(fhir);
+        this.checkpoints = new Checkpoints(fhir, settings.mainDb());
     }
 
     /**

@@ -13,7 +13,7 @@ import org.mfc.fhir.core.fhir.MappedResource;
 import org.mfc.fhir.core.legacy.LegacyNames;
 import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.legacy.EntryProblem;
-import org.mfc.fhir.core.migrate.OrganizationMapper;
+import org.mfc.fhir.core.legacy.OrganizationMapper;
 import org.mfc.fhir.core.migrate.RegistryDeviceMapper;
 import org.mfc.fhir.core.store.FhirStore;
 

@@ -1,7 +1,9 @@
 package org.mfc.fhir.migrator;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.bson.Document;
@@ -53,16 +55,22 @@ public final class RollbackJob {
             }
             if (move) {
                 var moved = Filters.eq(LegacyFhirDocuments.MIGRATED_FROM + ".db", settings.mainDb());
+                long gone = inMain.contains(c) ? missingFromSource(c, moved) : 0;
                 if (!inMain.contains(c) && fhir.getCollection(c).countDocuments(moved) > 0) {
                     report.failures.add(c + ": the source in " + settings.mainDb()
                             + " was dropped after the move; its copy is the only one and is kept");
+                } else if (gone > 0) {
+                    // A collection of that name again (recreated after --drop-source, or emptied) is not the source
+                    // the copies came from: deleting them would lose the only copy of those documents.
+                    report.failures.add(c + ": " + gone + " moved document(s) are no longer in " + settings.mainDb()
+                            + "." + c + "; its copies are the only ones and are kept");
                 } else {
                     n += fhir.getCollection(c).deleteMany(moved).getDeletedCount();
                 }
             }
             deleted.append(c, n);
         }
-        Checkpoints checkpoints = new Checkpoints(fhir);
+        Checkpoints checkpoints = new Checkpoints(fhir, settings.mainDb());
         if (convert) {
             checkpoints.reset(ConvertJob.OP);
             // What rederive's history pass wrote is gone with convert's: its progress must not say otherwise.
@@ -76,5 +84,23 @@ public final class RollbackJob {
         report.finished = clock.instant();
         report.write(settings.reportDir());
         return report;
+    }
+
+    /** How many of the copies moved from {@code collection} have no source document of their id any more. */
+    private long missingFromSource(String collection, org.bson.conversions.Bson moved) {
+        long missing = 0;
+        List<Object> ids = new ArrayList<>(1_000);
+        for (Document d : fhir.getCollection(collection).find(moved)
+                .projection(new Document(LegacyFhirDocuments.MIGRATED_FROM + "._id", 1))) {
+            ids.add(d.get(LegacyFhirDocuments.MIGRATED_FROM, Document.class).get("_id"));
+            if (ids.size() == 1_000) {
+                missing += ids.size() - main.getCollection(collection).countDocuments(Filters.in("_id", ids));
+                ids.clear();
+            }
+        }
+        if (!ids.isEmpty()) {
+            missing += ids.size() - main.getCollection(collection).countDocuments(Filters.in("_id", ids));
+        }
+        return missing;
     }
 }

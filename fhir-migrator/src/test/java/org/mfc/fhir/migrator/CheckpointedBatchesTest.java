@@ -42,7 +42,7 @@ class CheckpointedBatchesTest {
 
     @Test
     void givenALaterBatchFinishingFirst_whenSubmitted_thenTheCheckpointWaitsForTheEarlierOne() {
-        Checkpoints checkpoints = new Checkpoints(dbs.db("order_fhir"));
+        Checkpoints checkpoints = new Checkpoints(dbs.db("order_fhir"), "order");
         CountDownLatch releaseFirst = new CountDownLatch(1);
         CountDownLatch secondWritten = new CountDownLatch(1);
         try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, "convert", "c", null, new Tally(),
@@ -65,7 +65,7 @@ class CheckpointedBatchesTest {
 
     @Test
     void givenAFailedBatch_whenLaterOnesSucceeded_thenTheCheckpointStopsBeforeIt() {
-        Checkpoints checkpoints = new Checkpoints(dbs.db("failure_fhir"));
+        Checkpoints checkpoints = new Checkpoints(dbs.db("failure_fhir"), "failure");
         try (CheckpointedBatches batches = new CheckpointedBatches(checkpoints, "convert", "c", "b0", new Tally(),
                 2)) {
             assertThatThrownBy(() -> {

@@ -115,4 +115,30 @@ class MigratorCommandTest {
     void givenTheTestDataGenerator_whenAskedFor_thenNoSuchCommandInTheMigrator() {
         assertThat(run(false, "generate", "--patients", "1", "--entries-per-bucket", "1", "--replace")).isEqualTo(2);
     }
+
+    @Test
+    void givenAMistypedMainDatabase_whenConvertOrAnalyze_thenUsageErrorExitTwoAndNothingWritten() {
+        new LegacyDataGenerator(dbs.db("AMY_CLI"), 2, 2, 100).generate();
+        MigrationSettings typo = MigrationDatabases.settings("amy_cli", "FHIR_CLI", reports, 200);
+
+        assertThat(run(() -> typo, false, "convert")).isEqualTo(2);
+        assertThat(run(() -> typo, false, "analyze")).isEqualTo(2);
+        assertThat(run(() -> typo, true)).isEqualTo(2);
+        assertThat(dbs.db("FHIR_CLI").listCollectionNames().into(new java.util.ArrayList<>())).isEmpty();
+    }
+
+    @Test
+    void givenCheckpointsOfAnotherSourceDatabase_whenConverted_thenThisSourceIsReadFromItsStart() {
+        new LegacyDataGenerator(dbs.db("AMY_OTHER"), 11, 2, 7).generate();
+        new LegacyDataGenerator(dbs.db("AMY_CLI"), 3, 2, 100).generate();
+        MigrationSettings other = MigrationDatabases.settings("AMY_OTHER", "FHIR_CLI", reports, 200);
+        assertThat(run(() -> other, false, "convert", "--max-reject-share", "1")).isIn(0, 3);
+        long fromOther = dbs.db("FHIR_CLI").getCollection("fhir_observations").countDocuments();
+
+        // Every collection is "done" for AMY_OTHER: that is not progress through AMY_CLI.
+        assertThat(run(false, "convert", "--max-reject-share", "1")).isIn(0, 3);
+
+        assertThat(dbs.db("FHIR_CLI").getCollection("fhir_observations").countDocuments()).isGreaterThan(fromOther);
+        assertThat(run(false, "verify", "--max-reject-share", "1")).isIn(0, 3);
+    }
 }

@@ -166,4 +166,19 @@ class MoveFhirJobTest {
                 .extracting(d -> d.get("_id")).containsExactly("live-1");
         assertThat(fhir.getCollection("fhir_patients").countDocuments()).isZero();
     }
+
+    @Test
+    void givenASourceDroppedAndRecreated_whenMoveRolledBack_thenTheOnlyCopiesAreKept() {
+        new MoveFhirJob(dbs.client, settings(), Clock.systemUTC()).run(true);
+        long copies = fhir.getCollection("fhir_observations").countDocuments();
+        // A collection of the same name again, e.g. written by the old application: not the source of the copies.
+        main.getCollection("fhir_observations").insertOne(new Document("resourceType", "Observation")
+                .append("id", "new-after-drop"));
+
+        RunReport rollback = new RollbackJob(dbs.client, settings(), Clock.systemUTC()).run(false, true);
+
+        assertThat(rollback.exitCode()).isEqualTo(1);
+        assertThat(rollback.failures()).anyMatch(f -> f.startsWith("fhir_observations") && f.contains("kept"));
+        assertThat(fhir.getCollection("fhir_observations").countDocuments()).isEqualTo(copies).isPositive();
+    }
 }

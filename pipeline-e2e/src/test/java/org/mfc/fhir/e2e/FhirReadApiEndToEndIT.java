@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.mfc.fhir.bench.Ava4Fleet;
 import org.mfc.fhir.core.fhir.FhirEnvelope;
-import org.mfc.fhir.core.migrate.OrganizationMapper;
+import org.mfc.fhir.core.legacy.OrganizationMapper;
 import org.mfc.fhir.core.store.FhirStore;
 import org.mfc.fhir.core.testing.Fixtures;
 import org.mfc.fhir.core.testing.LegacyRegistry;

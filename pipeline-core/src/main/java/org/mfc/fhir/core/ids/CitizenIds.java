@@ -10,6 +10,24 @@ public final class CitizenIds {
     private CitizenIds() {
     }
 
+    /**
+     * The id as its digits: surrounding and inner white space and the dashes of its printed form
+     * ({@code 3-7001-00123-46-3}) removed, as a card reader or a registry clerk may leave them; null stays null.
+     */
+    public static String normalise(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '-' && !Character.isWhitespace(c) && c != '\u00A0') {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     public static boolean valid(String id) {
         if (id == null || id.length() != 13) {
             return false;

@@ -96,14 +96,28 @@ public final class Identifiers {
         return "^\\s*:?\\s*(?:" + String.join("|", normalisedImeis) + ")\\s*$";
     }
 
-    /** Surrounding white space tolerated, as the legacy {@code id_card} field is typed by hand. */
+    /**
+     * A registry {@code id_card} holding {@code citizenId} (its digits, {@link CitizenIds#normalise}) as typed by
+     * hand: surrounding white space, and dashes or spaces between the digits ({@code 3-7001-00123-46-3}), tolerated.
+     */
     public static String citizenIdRegex(String citizenId) {
-        return "^\\s*" + java.util.regex.Pattern.quote(citizenId) + "\\s*$";
+        return anyOf(java.util.List.of(citizenIdBody(citizenId)));
     }
 
     /** As {@link #citizenIdRegex}, matching any of the ids. */
     public static String anyCitizenIdRegex(java.util.Collection<String> citizenIds) {
-        return anyOf(citizenIds.stream().map(java.util.regex.Pattern::quote).toList());
+        return anyOf(citizenIds.stream().map(Identifiers::citizenIdBody).toList());
+    }
+
+    private static String citizenIdBody(String citizenId) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < citizenId.length(); i++) {
+            if (i > 0) {
+                re.append("[-\\s]*");
+            }
+            re.append(java.util.regex.Pattern.quote(String.valueOf(citizenId.charAt(i))));
+        }
+        return re.toString();
     }
 
     private static String anyOf(java.util.List<String> bodies) {

@@ -40,8 +40,9 @@ public final class PatientMapper {
         MappingVersion.tag(p);
         p.addIdentifier().setSystem(Systems.LEGACY_ID).setValue(id.toHexString());
         String idCard = text(legacy.get(ID_CARD));
-        if (idCard != null && CitizenIds.valid(idCard)) {
-            p.addIdentifier().setSystem(Systems.CITIZEN_ID).setValue(idCard).getType()
+        if (idCard != null && CitizenIds.valid(CitizenIds.normalise(idCard))) {
+            // The id itself, without the dashes or spaces a clerk typed: one patient, one identifier value.
+            p.addIdentifier().setSystem(Systems.CITIZEN_ID).setValue(CitizenIds.normalise(idCard)).getType()
                     .addCoding(Systems.IDENTIFIER_TYPE, "NI", "National unique individual identifier");
         } else if (idCard != null) {
             // Not a citizen id (wrong length or check digit): kept as the registry holds it, not claimed as one.

@@ -70,8 +70,8 @@ final class RegistrySnapshot implements PatientDirectory.Registry {
     private static final Kind MAC = new Kind("mac", Identifiers::mac, Identifiers::macRegex,
             Pattern.CASE_INSENSITIVE);
     private static final Kind IMEI_KIND = new Kind("imei", Identifiers::imei, Identifiers::imeiRegex, 0);
-    private static final Kind CITIZEN = new Kind("citizen", v -> Optional.of(v.strip()), Identifiers::citizenIdRegex,
-            0);
+    private static final Kind CITIZEN = new Kind("citizen",
+            v -> Optional.of(org.mfc.fhir.core.ids.CitizenIds.normalise(v)), Identifiers::citizenIdRegex, 0);
 
     /** The documents of one identifier in one query, in the registry's order, and the patients they name. */
     private static final class Claims {

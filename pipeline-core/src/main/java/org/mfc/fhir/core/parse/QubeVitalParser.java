@@ -111,7 +111,8 @@ public final class QubeVitalParser implements PayloadParser {
      * create a walk-in patient, so an unreadable one is left out rather than refusing the measurement.
      */
     static PatientHint patientHint(JsonNode payload, List<FieldProblem> problems) {
-        String citizenId = Fields.text(payload, "citiz");
+        // The printed form's dashes and spaces are not part of the id (devices.md: drop separators before matching).
+        String citizenId = CitizenIds.normalise(Fields.text(payload, "citiz"));
         if (citizenId == null || !CITIZEN_ID.matcher(citizenId).matches()) {
             problems.add(new FieldProblem("citiz", "is required: the 13-digit citizen id"));
             return null;

@@ -21,6 +21,7 @@ import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.fhir.ImplausibleValueException;
 import org.mfc.fhir.core.fhir.MappedResource;
 import org.mfc.fhir.core.fhir.ObservationMapper;
+import org.mfc.fhir.core.legacy.OrganizationMapper;
 import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.fhir.ProvenanceMapper;
 import org.mfc.fhir.core.json.IngestRecord;
@@ -91,8 +92,7 @@ public final class ReadingProcessor {
     private final ObservationMapper observations;
     private final DeviceMapper devices = new DeviceMapper();
     private final PatientMapper patients = new PatientMapper();
-    private final org.mfc.fhir.core.migrate.OrganizationMapper organizations =
-            new org.mfc.fhir.core.migrate.OrganizationMapper();
+    private final OrganizationMapper organizations = new OrganizationMapper();
     private final ProvenanceMapper provenance = new ProvenanceMapper();
     private final AlertFlagMapper alertFlags = new AlertFlagMapper();
     private final Runnable beforeWrite;

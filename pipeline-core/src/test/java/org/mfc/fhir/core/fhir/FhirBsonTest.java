@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.mfc.fhir.core.legacy.MigratedReading;
 import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.migrate.MigratedReadingMapper;
-import org.mfc.fhir.core.migrate.OrganizationMapper;
+import org.mfc.fhir.core.legacy.OrganizationMapper;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.IdType;

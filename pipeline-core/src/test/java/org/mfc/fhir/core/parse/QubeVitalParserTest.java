@@ -60,6 +60,17 @@ class QubeVitalParserTest {
     }
 
     @Test
+    void givenCitizenIdInItsPrintedForm_whenParsed_thenItsDigitsAreThePatientKey() {
+        for (String printed : java.util.List.of("1-2345-67890-12-1", "1 2345 67890 12 1", " 1234567890121 ")) {
+            ObjectNode payload = (ObjectNode) Fixtures.json("qube-vital/bp_wbp_jumper.json");
+            payload.put("citiz", printed);
+            ParseResult r = parsers.parse(DeviceFamily.QUBE_VITAL, payload, null, RECEIVED);
+            assertThat(r.problems()).as(printed).isEmpty();
+            assertThat(r.readings().get(0).patientHint().citizenId()).isEqualTo("1234567890121");
+        }
+    }
+
+    @Test
     void givenGlucoseWithMarkerAndImpossibleBirthDate_whenParsed_thenMarkerKeptAndBirthDateLeftOut() {
         Reading g = single("glucose_contour.json");
 

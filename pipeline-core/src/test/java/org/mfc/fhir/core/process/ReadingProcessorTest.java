@@ -116,6 +116,23 @@ class ReadingProcessorTest {
         assertThat(observationPatients(bound)).isNotEmpty().containsOnly(citizen.toHexString());
     }
 
+    @Test
+    void givenRegistryIdCardTypedWithDashes_whenAKioskReadingNamesTheCitizen_thenStoredForThatPatientNoWalkIn() {
+        ObjectId citizen = new ObjectId("65f0000000000000000000ad");
+        h.main.getCollection("patients").insertOne(new Document("_id", citizen).append("is_deleted", false)
+                .append("id_card", "3-1006-00012-34-8"));
+        IngestRecord reading = h.message(DeviceFamily.QUBE_VITAL, SampleReadings.walkIn("3100600012348"));
+
+        h.processor.process(List.of(reading));
+
+        assertThat(observationPatients(reading)).isNotEmpty().containsOnly(citizen.toHexString());
+        assertThat(h.main.getCollection("patients").countDocuments()).isOne();
+        Document fhirPatient = h.fhirDb.getCollection("fhir_patients").find(Filters.eq("_id",
+                citizen.toHexString())).first();
+        assertThat(fhirPatient.get("resource_data", Document.class).toJson()).contains("\"3100600012348\"")
+                .doesNotContain("3-1006");
+    }
+
     private List<IngestRecord> oneMessagePerKind() {
         List<IngestRecord> out = new ArrayList<>();
         for (MeasurementKind kind : MeasurementKind.values()) {

@@ -1,4 +1,4 @@
-package org.mfc.fhir.core.migrate;
+package org.mfc.fhir.core.legacy;
 
 import java.util.List;
 
@@ -6,7 +6,6 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.hl7.fhir.r5.model.Organization;
 import org.mfc.fhir.core.fhir.MappedResource;
-import org.mfc.fhir.core.legacy.LegacyValues;
 import org.mfc.fhir.core.model.Systems;
 
 /**

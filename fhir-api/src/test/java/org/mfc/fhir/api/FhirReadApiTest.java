@@ -90,6 +90,38 @@ class FhirReadApiTest {
         return url.substring(url.indexOf("/fhir/"));
     }
 
+    /** The status line and body of a GET sent byte for byte as given: no client re-encodes its query. */
+    private static String[] rawGet(String token, String pathAndQuery) throws Exception {
+        int port = io.restassured.RestAssured.port;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return new String[] {response.substring(0, response.indexOf("\r\n")),
+                    response.substring(response.indexOf("\r\n\r\n") + 4)};
+        }
+    }
+
+    @Test
+    void givenATokenSearchWithAnUnencodedBar_whenSearched_thenAnsweredAsIfEncoded() throws Exception {
+        String[] raw = rawGet(ReadTokens.system(), "/fhir/Observation?patient=" + A
+                + "&code=http://loinc.org|85354-9&_count=1");
+        JsonNode encoded = json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A
+                + "&code=http%3A%2F%2Floinc.org%7C85354-9&_count=1"), 200);
+
+        assertThat(raw[0]).contains(" 200 ");
+        assertThat(matches(Json.mapper().readTree(raw[1]))).extracting(r -> r.get("id").asText())
+                .isNotEmpty().isEqualTo(matches(encoded).stream().map(r -> r.get("id").asText()).toList());
+
+        // A broken percent escape is the client's mistake, answered as one.
+        String[] broken = rawGet(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&code=%ZZ");
+        assertThat(broken[0]).contains(" 400 ");
+        assertThat(broken[1]).contains("OperationOutcome");
+    }
+
     @Test
     void givenStoredObservation_whenReadById_thenR5JsonWithLastUpdated() {
         JsonNode first = matches(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A

@@ -98,6 +98,20 @@ public class OutcomeMapper {
         return allow == null ? r : Response.fromResponse(r).header("Allow", allow).build();
     }
 
+    /**
+     * The HTTP layer's own refusal while the request is read: a query whose percent escapes cannot be decoded
+     * ({@code %ZZ}) is the client's mistake, answered as one (FhirApiMain lets unencoded characters through).
+     */
+    @ServerExceptionMapper
+    public Response httpLayer(io.vertx.ext.web.handler.HttpException e, ContainerRequestContext request) {
+        if (e.getStatusCode() >= 500) {
+            return unexpected(e, request);
+        }
+        return render(e.getStatusCode(), "invalid", e.getStatusCode() == 400
+                ? "the query cannot be decoded: a % must be followed by two hexadecimal digits (%7C for |)"
+                : "request refused", null, request);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, ContainerRequestContext request) {
         LOG.errorf(e, "unexpected failure of request %s", RequestIds.of(request));
@@ -121,7 +135,7 @@ public class OutcomeMapper {
             var query = request.getUriInfo().getQueryParameters();
             return Format.negotiate(query.getFirst("_format"), request.getHeaderString(HttpHeaders.ACCEPT),
                     query.getFirst("_pretty"));
-        } catch (InvalidParameter e) {
+        } catch (InvalidParameter | io.vertx.ext.web.handler.HttpException e) {
             return Format.JSON;
         }
     }

@@ -79,11 +79,19 @@ final class AdminParameters {
      */
     static void only(UriInfo uri, String... known) {
         List<String> names = List.of(known);
-        for (String name : uri.getQueryParameters().keySet()) {
+        for (Map.Entry<String, List<String>> e : uri.getQueryParameters().entrySet()) {
+            String name = e.getKey();
             if (!names.contains(name)) {
                 String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
                 throw invalid(shown, "is not a parameter of this endpoint; it takes "
                         + (names.isEmpty() ? "none" : String.join(", ", names)));
+            }
+            // Given twice (stage=MAP&stage=PARSE), only the first would count; without a value (limit=), the default.
+            if (e.getValue().size() > 1) {
+                throw invalid(name, "is given more than once; give it once");
+            }
+            if (!e.getValue().isEmpty() && (e.getValue().get(0) == null || e.getValue().get(0).isEmpty())) {
+                throw invalid(name, "has no value; leave it out for the default");
             }
         }
     }

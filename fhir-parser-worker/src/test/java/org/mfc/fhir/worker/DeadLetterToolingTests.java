@@ -181,6 +181,11 @@ abstract class DeadLetterToolingTests {
             WorkerRequests.admin().queryParam("limit", limit).get("/admin/parked").then().statusCode(400)
                     .body("errors[0].field", org.hamcrest.Matchers.is("limit"));
         }
+        // Given twice, only the first would count; given without a value, the default would: both refused.
+        WorkerRequests.admin().queryParam("stage", "MAP", "PARSE").get("/admin/dead-letters").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.is("stage"));
+        WorkerRequests.admin().queryParam("limit", "").get("/admin/parked").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.is("limit"));
         // Beyond an int is a large limit, capped, not an error.
         WorkerRequests.admin().queryParam("limit", "99999999999").queryParam("stage", "map")
                 .get("/admin/dead-letters").then().statusCode(200);

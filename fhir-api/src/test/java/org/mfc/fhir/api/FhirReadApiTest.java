@@ -315,6 +315,17 @@ class FhirReadApiTest {
         JsonNode devices = json(get(ReadTokens.system(), "/fhir/Device?identifier=0B:A0:00:00:00:01"), 200);
         assertThat(matches(devices)).extracting(d -> d.get("id").asText())
                 .containsExactly("ble-" + StoredFixtures.CUFF_A.id());
+        // The MAC in the spellings devices and registries use, with or without its system: the same Device.
+        for (String spelling : List.of("0ba000000001", "0b-a0-00-00-00-01",
+                "http://hl7.org/fhir/sid/eui-48/bluetooth%7C0ba000000001")) {
+            assertThat(matches(json(get(ReadTokens.system(), "/fhir/Device?identifier=" + spelling), 200)))
+                    .as(spelling).extracting(d -> d.get("id").asText())
+                    .containsExactly("ble-" + StoredFixtures.CUFF_A.id());
+        }
+        // A citizen id in its printed form.
+        assertThat(matches(json(get(ReadTokens.system(), "/fhir/Patient?identifier="
+                + "https://fhir.mfc.local/sid/th-citizen-id%7C1-1000-00000-01-6"), 200)))
+                .extracting(p -> p.get("id").asText()).containsExactly(A);
     }
 
     @Test

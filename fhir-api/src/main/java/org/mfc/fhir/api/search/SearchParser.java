@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.mfc.fhir.core.fhir.DeviceMapper;
+import org.mfc.fhir.core.ids.CitizenIds;
+import org.mfc.fhir.core.ids.Identifiers;
+import org.mfc.fhir.core.model.Systems;
+
 /**
  * Turns query-string parameters into a search, refusing what it cannot serve exactly (400 naming the parameter):
  * unknown parameters under {@code Prefer: handling=strict} (ignored under lenient), unsupported modifiers and
@@ -74,11 +79,40 @@ public final class SearchParser {
                         + "supported)");
             }
         }
+        identifiers = identifiers.stream().flatMap(t -> spellings(t).stream()).distinct().toList();
         int count = r.count();
         boolean countOnly = r.countOnly(count);
         PageCursor after = r.cursor(false);
         return new ParsedSearch<>(new IdentifierQuery(type, identifiers, countOnly ? 0 : count, countOnly,
                 after == null ? null : after.id()), r.applied, r.cursorText);
+    }
+
+    /**
+     * A device or citizen identifier as it is stored, whatever spelling the client used: a MAC in any case and with
+     * any separators ({@code d616f9641622}, {@code d6-16-f9-64-16-22}) is held as {@code D6:16:F9:64:16:22}, an
+     * IMEI as its 15 digits, a citizen id as its 13 digits. Without a system, the value as given and, when it reads
+     * as a MAC or an IMEI, that form too.
+     */
+    static List<TokenValue> spellings(TokenValue t) {
+        String system = t.system();
+        if (Systems.BLE_MAC.equals(system) || Systems.BOX_MAC.equals(system)) {
+            return List.of(Identifiers.mac(t.code()).map(m -> new TokenValue(system, DeviceMapper.eui48(m)))
+                    .orElse(t));
+        }
+        if (Systems.IMEI.equals(system)) {
+            return List.of(Identifiers.imei(t.code()).map(i -> new TokenValue(system, i)).orElse(t));
+        }
+        if (Systems.CITIZEN_ID.equals(system)) {
+            return List.of(new TokenValue(system, CitizenIds.normalise(t.code())));
+        }
+        if (system != null) {
+            return List.of(t);
+        }
+        List<TokenValue> out = new ArrayList<>(List.of(t));
+        Identifiers.mac(t.code()).map(DeviceMapper::eui48).filter(m -> !m.equals(t.code()))
+                .ifPresent(m -> out.add(new TokenValue(null, m)));
+        Identifiers.imei(t.code()).filter(i -> !i.equals(t.code())).ifPresent(i -> out.add(new TokenValue(null, i)));
+        return out;
     }
 
     public ParsedSearch<LastNQuery> lastn(Map<String, List<String>> raw, boolean strict) {

@@ -57,12 +57,17 @@ public final class DeviceMapper {
         if (identity.type() == org.mfc.fhir.core.model.IdType.IMEI) {
             return identity.id();
         }
+        return eui48(identity.id());
+    }
+
+    /** A normalised MAC (12 upper-case hex digits) as the Device identifier holds it: {@code D6:16:F9:64:16:22}. */
+    public static String eui48(String normalisedMac) {
         StringBuilder sb = new StringBuilder(17);
-        for (int i = 0; i < identity.id().length(); i += 2) {
+        for (int i = 0; i < normalisedMac.length(); i += 2) {
             if (i > 0) {
                 sb.append(':');
             }
-            sb.append(identity.id(), i, i + 2);
+            sb.append(normalisedMac, i, Math.min(i + 2, normalisedMac.length()));
         }
         return sb.toString();
     }

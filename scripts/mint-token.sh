@@ -49,6 +49,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$lifetime" in ''|*[!0-9]*) echo "--lifetime must be a whole number of seconds" >&2; exit 2 ;; esac
+# Every claim value is JSON text: a newline or a carriage return (a CRLF .env file) would break the token.
+for value in "$issuer" "$audience" "$subject" "$scope" "${patient:-}" ${devices[@]+"${devices[@]}"}; do
+  case "$value" in
+    *[[:cntrl:]]*) echo "a claim value cannot hold control characters (newline, carriage return, tab ...)" >&2
+      exit 2 ;;
+  esac
+done
 
 private="$keys/jwt-private.pem"
 public="$keys/jwt-public.pem"
@@ -67,9 +74,6 @@ fi
 
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 json_string() {
-  case "$1" in
-    *[[:cntrl:]]*) echo "a claim value cannot hold control characters (newline, tab, ...)" >&2; exit 2 ;;
-  esac
   local s=${1//\\/\\\\}
   s=${s//\"/\\\"}
   printf '"%s"' "$s"

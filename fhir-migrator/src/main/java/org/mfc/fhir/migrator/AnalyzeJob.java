@@ -50,8 +50,10 @@ public final class AnalyzeJob {
         report.details.append("old_fhir_collections", oldFhir());
         Document checkpoints = new Document();
         for (Document cp : fhir.getCollection(Checkpoints.COLLECTION).find()) {
+            // Another source database's progress (or an unnamed one's) is not resumed from: convert reads it again.
             checkpoints.append(cp.getString("_id"), new Document("done", cp.get("done"))
-                    .append("last_id", String.valueOf(cp.get("last_id"))));
+                    .append("last_id", String.valueOf(cp.get("last_id")))
+                    .append("source_db", cp.get(Checkpoints.SOURCE_DB)));
         }
         report.details.append("checkpoints", checkpoints);
 

@@ -34,11 +34,12 @@ public final class Checkpoints {
     /**
      * The saved checkpoint, or null when this collection was never started from this source database. A checkpoint
      * another source database left (a run against a mistyped {@code MONGODB_MAIN_DB}, which found nothing and was
-     * "done" at once) is not this run's progress: the collection is read from its start again.
+     * "done" at once), or one saved before checkpoints named their source (which may be such a one), is not this
+     * run's progress: the collection is read from its start again, which inserts nothing twice.
      */
     public Document load(String op, String collection) {
         Document saved = checkpoints.find(Filters.eq("_id", op + "/" + collection)).first();
-        if (saved != null && saved.containsKey(SOURCE_DB) && !sourceDb.equals(saved.getString(SOURCE_DB))) {
+        if (saved != null && !sourceDb.equals(saved.getString(SOURCE_DB))) {
             return null;
         }
         return saved;

@@ -135,7 +135,12 @@ class MigratorCommandTest {
         assertThat(run(() -> other, false, "convert", "--max-reject-share", "1")).isIn(0, 3);
         long fromOther = dbs.db("FHIR_CLI").getCollection("fhir_observations").countDocuments();
 
-        // Every collection is "done" for AMY_OTHER: that is not progress through AMY_CLI.
+        // Every collection is "done" for AMY_OTHER: that is not progress through AMY_CLI, and neither is a
+        // checkpoint saved before checkpoints named their source.
+        assertThat(dbs.db("FHIR_CLI").getCollection(Checkpoints.COLLECTION).countDocuments(
+                new org.bson.Document(Checkpoints.SOURCE_DB, "AMY_OTHER"))).isPositive();
+        dbs.db("FHIR_CLI").getCollection(Checkpoints.COLLECTION).updateMany(new org.bson.Document(),
+                new org.bson.Document("$unset", new org.bson.Document(Checkpoints.SOURCE_DB, "")));
         assertThat(run(false, "convert", "--max-reject-share", "1")).isIn(0, 3);
 
         assertThat(dbs.db("FHIR_CLI").getCollection("fhir_observations").countDocuments()).isGreaterThan(fromOther);

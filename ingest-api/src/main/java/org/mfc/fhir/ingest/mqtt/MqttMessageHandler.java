@@ -103,7 +103,8 @@ public class MqttMessageHandler {
         }
     }
 
-    private void process(MqttMessage m) {
+    private void process(MqttMessage delivered) {
+        MqttMessage m = delivered;
         MqttTopics.Route route = MqttTopics.route(m.topic());
         if (route == null) {
             reject(m, Stage.RECEIVE, "UNKNOWN_TOPIC", "topic: no device family publishes on this topic", null);
@@ -121,31 +122,36 @@ public class MqttMessageHandler {
             reject(m, Stage.VALIDATE, e.errorCode(), reason(e), null);
             return;
         }
-        // A message takes its device's rate once, when it arrives: the retries of a message neither queued nor
-        // stored (an outage) are not new messages, and a device's backlog would otherwise be refused for its rate.
-        for (IngestRecord r : m.attempt() > 0 ? java.util.List.<IngestRecord>of() : accepted.records()) {
-            try {
-                deviceRate.acquire(r.deviceKey());
-            } catch (ProblemException e) {
-                reject(m, Stage.RECEIVE, e.errorCode(), "device " + r.deviceKey() + " is over its rate of "
-                        + config.deviceRatePerSecond() + " messages/s", r.deviceKey());
-                return;
+        // A message takes its device's rate once: the retries of a message neither queued nor stored (an outage)
+        // are not new messages, and a device's backlog would otherwise be refused for its rate. One refused for its
+        // rate has taken none and asks again when it is handled again (its set-aside failed).
+        if (!m.rateTaken()) {
+            for (IngestRecord r : accepted.records()) {
+                try {
+                    deviceRate.acquire(r.deviceKey());
+                } catch (ProblemException e) {
+                    reject(m, Stage.RECEIVE, e.errorCode(), "device " + r.deviceKey() + " is over its rate of "
+                            + config.deviceRatePerSecond() + " messages/s", r.deviceKey());
+                    return;
+                }
             }
+            m = m.withRateTaken();
         }
+        MqttMessage rated = m;
         ingest.enqueue(accepted).whenComplete((result, failure) -> {
             if (failure == null && result.refused() != null) {
-                setAsideRefusedItems(m, result, accepted.records().get(0).deviceKey());
+                setAsideRefusedItems(rated, result, accepted.records().get(0).deviceKey());
                 return;
             }
             if (failure == null) {
-                acknowledge(m, result.status());
+                acknowledge(rated, result.status());
                 return;
             }
             Throwable cause = unwrap(failure);
             if (cause instanceof ProblemException p && p.status() < 500) {
-                reject(m, Stage.PERSIST, p.errorCode(), reason(p), accepted.records().get(0).deviceKey());
+                reject(rated, Stage.PERSIST, p.errorCode(), reason(p), accepted.records().get(0).deviceKey());
             } else {
-                retryLater(m, cause);
+                retryLater(rated, cause);
             }
         });
     }

@@ -122,6 +122,25 @@ class MqttMessageHandlerTest {
     }
 
     @Test
+    void givenAMessageOverItsDeviceRate_whenItsSetAsideFailsOnce_thenItIsStillRefusedNeverQueued() {
+        handler.close();
+        handler.config = config(MqttConfig.class, Map.of("deviceRatePerSecond", 0.001, "deviceRateBurst", 1,
+                "retryInitialBackoff", Duration.ofMillis(20), "retryMaxBackoff", Duration.ofMillis(40)));
+        handler.init();
+        answers.add(CompletableFuture.completedFuture(queued()));
+        rejectAnswers.add(CompletableFuture.failedFuture(new IllegalStateException("rejects topic away")));
+        rejectAnswers.add(CompletableFuture.completedFuture(null));
+
+        handler.handle(message("dusun_pub", "{}"));
+        handler.handle(message("dusun_pub", "{}"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> acks.get() == 2);
+        assertThat(answers).isEmpty();
+        assertThat(rejectedReasons).hasSize(2).allSatisfy(r -> assertThat(r).contains("RATE_LIMITED"));
+        assertThat(stats.view(handler.config, "c").queued()).isEqualTo(1);
+    }
+
+    @Test
     void givenQueueDown_whenStoredSynchronously_thenAcknowledged() {
         answers.add(CompletableFuture.completedFuture(new IngestResult("i-1", "stored", 1, 1, null, "t", List.of(),
                 null)));

@@ -101,16 +101,22 @@ public final class GenericBodyParser implements PayloadParser {
         if (!problems.isEmpty()) {
             return ParseResult.invalid(problems);
         }
+        List<FieldProblem> refusedValues = new ArrayList<>();
         List<Reading> readings = type.equals("SLEEP") ? sleep(origin, device, data, time, problems)
-                : measurements(origin, device, parts, data, time, problems);
+                : measurements(origin, device, parts, data, time, problems, refusedValues);
         if (!problems.isEmpty()) {
             return ParseResult.invalid(problems);
+        }
+        if (!refusedValues.isEmpty()) {
+            return ParseResult.ofItems(device, readings, refusedValues.stream()
+                    .map(v -> new ParseResult.RefusedItem(v.field(), List.of(v))).toList());
         }
         return new ParseResult(MessageClass.READINGS, device, readings, List.of(), List.of());
     }
 
+    /** @param refusedValues impossible secondary values (a pulse of 0 beside a blood pressure), refused alone */
     private static List<Reading> measurements(DeviceFamily origin, DeviceIdentity device, List<Part> parts,
-            JsonNode data, Instant time, List<FieldProblem> problems) {
+            JsonNode data, Instant time, List<FieldProblem> problems, List<FieldProblem> refusedValues) {
         List<Reading> readings = new ArrayList<>();
         for (Part part : parts) {
             DeviceModels.Model model = part.model();
@@ -128,8 +134,11 @@ public final class GenericBodyParser implements PayloadParser {
                 r = new Reading(origin, model.kindFor(x.details()), device, null, null, time, null, x.values(),
                         x.details());
             }
+            List<FieldProblem> secondary = new ArrayList<>();
+            r = PossibleValues.withoutImpossibleSecondary(r, x.fields(), secondary);
             if (PossibleValues.check(r, x.fields(), problems)) {
                 readings.add(r);
+                refusedValues.addAll(secondary);
             }
         }
         if (readings.isEmpty() && problems.isEmpty()) {

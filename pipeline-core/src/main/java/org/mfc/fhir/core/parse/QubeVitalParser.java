@@ -100,8 +100,15 @@ public final class QubeVitalParser implements PayloadParser {
         DeviceIdentity device = new DeviceIdentity(IdType.BLE_MAC, ble.get(), model.get().displayName());
         Reading reading = new Reading(DeviceFamily.QUBE_VITAL, model.get().kindFor(extracted.details()), device,
                 kiosk, hint, time, null, extracted.values(), extracted.details());
+        // An impossible pulse or perfusion index beside the reading's own value is refused alone.
+        List<FieldProblem> secondary = new ArrayList<>();
+        reading = PossibleValues.withoutImpossibleSecondary(reading, extracted.fields(), secondary);
         if (!PossibleValues.check(reading, extracted.fields(), problems)) {
             return ParseResult.invalid(problems);
+        }
+        if (!secondary.isEmpty()) {
+            return ParseResult.ofItems(kiosk, List.of(reading), secondary.stream()
+                    .map(v -> new ParseResult.RefusedItem(v.field(), List.of(v))).toList());
         }
         return new ParseResult(MessageClass.READINGS, kiosk, List.of(reading), List.of(), List.of());
     }

@@ -146,6 +146,18 @@ class GenericBodyParserTest {
                 "2".repeat(400)))).as("more sleep than a day holds").contains("data.sleep_data");
     }
 
+    @Test
+    void givenBloodPressureWithAPulseOfZero_whenParsed_thenTheBloodPressureKeptAndThePulseAloneRefused()
+            throws Exception {
+        String bp = Fixtures.text("generic/ava4_blood_pressure.json").replace("\"pulse\": 72", "\"pulse\": 0");
+        ParseResult r = parsers.parse(DeviceFamily.GENERIC, Json.mapper().readTree(bp), "AVA4", RECEIVED);
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.readings()).singleElement().satisfies(reading -> assertThat(reading.values())
+                .containsOnlyKeys("systolic", "diastolic"));
+        assertThat(r.refusedItems()).extracting(ParseResult.RefusedItem::item).containsExactly("data.pulse");
+    }
+
     private List<String> problems(String origin, String body) throws Exception {
         return parsers.parse(DeviceFamily.GENERIC, Json.mapper().readTree(body), origin, RECEIVED).problems()
                 .stream().map(FieldProblem::field).toList();

@@ -60,6 +60,18 @@ class QubeVitalParserTest {
     }
 
     @Test
+    void givenOximeterThatMissedThePulse_whenParsed_thenSpo2KeptAndThePulseAloneRefused() {
+        ObjectNode payload = (ObjectNode) Fixtures.json("qube-vital/spo2_oximeter.json");
+        ((ObjectNode) payload.at("/data/value")).put("pulse", 0);
+        ParseResult r = parsers.parse(DeviceFamily.QUBE_VITAL, payload, null, RECEIVED);
+
+        assertThat(r.valid()).isTrue();
+        assertThat(r.readings()).singleElement().satisfies(reading -> assertThat(reading.values())
+                .containsOnlyKeys("value", "pi"));
+        assertThat(r.refusedItems()).extracting(ParseResult.RefusedItem::item).containsExactly("data.value.pulse");
+    }
+
+    @Test
     void givenCitizenIdInItsPrintedForm_whenParsed_thenItsDigitsAreThePatientKey() {
         for (String printed : java.util.List.of("1-2345-67890-12-1", "1 2345 67890 12 1", " 1234567890121 ")) {
             ObjectNode payload = (ObjectNode) Fixtures.json("qube-vital/bp_wbp_jumper.json");

@@ -15,7 +15,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 # Rebuilt when the jar is missing or older than a source it is built from (a pull, an edit).
-stale() { [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" -path '*/src/main/*' -newer "$1" -print -quit 2>/dev/null)" ]; }
+stale() {
+  [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" \( -path '*/src/main/java/*' -o -path '*/src/main/resources/*' \) \
+    -newer "$1" -print -quit 2>/dev/null)" ]
+}
 if stale "$ROOT/pipeline-bench/target/pipeline-bench.jar" pipeline-bench pipeline-core embedded-infra; then
   echo "building pipeline-bench (jar missing or older than its sources)" >&2
   (cd "$ROOT" && ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl pipeline-bench -am package >&2)

@@ -20,7 +20,10 @@ JAR="$ROOT/fhir-migrator/target/quarkus-app/quarkus-run.jar"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 # Rebuilt when the jar is missing or older than a source it is built from (a pull, an edit).
-stale() { [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" -path '*/src/main/*' -newer "$1" -print -quit 2>/dev/null)" ]; }
+stale() {
+  [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" \( -path '*/src/main/java/*' -o -path '*/src/main/resources/*' \) \
+    -newer "$1" -print -quit 2>/dev/null)" ]
+}
 if stale "$JAR" fhir-migrator pipeline-core; then
   echo "building fhir-migrator (jar missing or older than its sources)" >&2
   (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl fhir-migrator -am package >&2)

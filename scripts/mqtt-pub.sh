@@ -16,7 +16,10 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 # Rebuilt when the jar is missing or older than a source it is built from (a pull, an edit).
-stale() { [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" -path '*/src/main/*' -newer "$1" -print -quit 2>/dev/null)" ]; }
+stale() {
+  [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" \( -path '*/src/main/java/*' -o -path '*/src/main/resources/*' \) \
+    -newer "$1" -print -quit 2>/dev/null)" ]
+}
 if stale "$JAR" mqtt-broker; then (cd "$ROOT" && ./mvnw -B -q -DskipTests -pl mqtt-broker package >&2); fi
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$JAR" org.mfc.fhir.mqtt.broker.MqttPublishMain \
   --host "$host" --port "$port" --user "$user" --password "$password" --topic "$topic" --file "$file"

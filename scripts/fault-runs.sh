@@ -52,7 +52,7 @@ trap 'rm -f "$report"' EXIT
     echo
   done
 } >"$report"
-cp "$report" "$OUT/runs.md"
+cat "$report" >"$OUT/runs.md"
 cp "$RESULTS"/*.png "$RESULTS"/*-timeline.csv "$RESULTS"/*-steps.csv "$OUT/" 2>/dev/null || true
 cp "$RESULTS/summary.csv" "$OUT/runs.csv"
 echo "written: $OUT/runs.md"

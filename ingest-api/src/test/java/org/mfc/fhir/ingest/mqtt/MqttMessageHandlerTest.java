@@ -53,8 +53,7 @@ class MqttMessageHandlerTest {
         stats = new MqttStats(new SimpleMeterRegistry());
         handler = new MqttMessageHandler();
         handler.stats = stats;
-        handler.config = config(MqttConfig.class, Map.of("deviceRatePerSecond", 100.0, "deviceRateBurst", 100,
-                "retryInitialBackoff", Duration.ofMillis(20), "retryMaxBackoff", Duration.ofMillis(40)));
+        handler.config = rates(100.0, 100);
         handler.ingestConfig = config(IngestConfig.class, Map.of("maxBodyBytes", 1_000));
         handler.ingest = new IngestService() {
             @Override
@@ -83,6 +82,19 @@ class MqttMessageHandlerTest {
         handler.init();
     }
 
+    /** The handler's MQTT settings with this device rate, retries 20 to 40 ms apart. */
+    private static MqttConfig rates(double perSecond, int burst) {
+        return config(MqttConfig.class, Map.of("deviceRatePerSecond", perSecond, "deviceRateBurst", burst,
+                "retryInitialBackoff", Duration.ofMillis(20), "retryMaxBackoff", Duration.ofMillis(40)));
+    }
+
+    /** The handler again, allowing each device one message and no more for a long while. */
+    private void oneMessagePerDevice() {
+        handler.close();
+        handler.config = rates(0.001, 1);
+        handler.init();
+    }
+
     @AfterEach
     void close() {
         handler.close();
@@ -105,11 +117,8 @@ class MqttMessageHandlerTest {
 
     @Test
     void givenADeviceAtItsRate_whenItsMessageIsRetriedThroughAnOutage_thenTheRetriesTakeNoFurtherRate() {
-        handler.close();
         // One message a device may send, and no more for a long while: a retry must not count as another.
-        handler.config = config(MqttConfig.class, Map.of("deviceRatePerSecond", 0.001, "deviceRateBurst", 1,
-                "retryInitialBackoff", Duration.ofMillis(20), "retryMaxBackoff", Duration.ofMillis(40)));
-        handler.init();
+        oneMessagePerDevice();
         answers.add(CompletableFuture.failedFuture(ProblemException.unavailable("both down", 5)));
         answers.add(CompletableFuture.failedFuture(ProblemException.unavailable("both down", 5)));
         answers.add(CompletableFuture.completedFuture(queued()));
@@ -123,10 +132,7 @@ class MqttMessageHandlerTest {
 
     @Test
     void givenAMessageOverItsDeviceRate_whenItsSetAsideFailsOnce_thenItIsStillRefusedNeverQueued() {
-        handler.close();
-        handler.config = config(MqttConfig.class, Map.of("deviceRatePerSecond", 0.001, "deviceRateBurst", 1,
-                "retryInitialBackoff", Duration.ofMillis(20), "retryMaxBackoff", Duration.ofMillis(40)));
-        handler.init();
+        oneMessagePerDevice();
         answers.add(CompletableFuture.completedFuture(queued()));
         rejectAnswers.add(CompletableFuture.failedFuture(new IllegalStateException("rejects topic away")));
         rejectAnswers.add(CompletableFuture.completedFuture(null));

@@ -19,7 +19,7 @@ stale() {
   [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" \( -path '*/src/main/java/*' -o -path '*/src/main/resources/*' \) \
     -newer "$1" -print -quit 2>/dev/null)" ]
 }
-if stale "$ROOT/pipeline-bench/target/pipeline-bench.jar" pipeline-bench pipeline-core embedded-infra; then
+if stale "$ROOT/pipeline-bench/target/pipeline-bench.jar" pipeline-bench pipeline-test-support pipeline-core embedded-infra; then
   echo "building pipeline-bench (jar missing or older than its sources)" >&2
   (cd "$ROOT" && ./mvnw ${MVN_ARGS:-} -B -q -DskipTests -pl pipeline-bench -am package >&2)
 fi

@@ -7,7 +7,7 @@
 # Ports and paths can be changed with environment variables (defaults in brackets):
 #   INGEST_HTTP_PORT [8080]  WORKER_HTTP_PORT [8081]  FHIR_API_HTTP_PORT [8082]  KAFKA_PORT [9092]
 #   KAFKA_CONTROLLER_PORT [9093]  MONGO_PORT [27017]  MQTT_PORT [1883]
-#   INGEST_MANAGEMENT_PORT [9000]  WORKER_MANAGEMENT_PORT [9001] (health, metrics, OpenAPI)
+#   INGEST_MANAGEMENT_PORT [9000]  WORKER_MANAGEMENT_PORT [9001] (health, metrics; OpenAPI on the ingest API's)
 #   RUN_DIR [.local/run]  (broker log, MQTT sessions and Mongo data live there and survive restarts; the MQTT
 #   accounts' passwords are generated once into RUN_DIR/mqtt-passwords.env)
 #   MONGODB_MAIN_DB [AMY]  MONGODB_FHIR_DB [MFC_FHIR_R5]  FHIR_QUEUE_NAME [fhir.readings]  ENABLE_ASYNC_FHIR [true]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Validates docker-compose.fhir.yml, and that .dockerignore keeps what each Dockerfile COPYs, without a Docker
-# daemon (and without internet,
-# apart from Debian's package mirror when docker-compose has to be installed).
+# Validates docker-compose.fhir.yml (with the README's override for a secured broker and database), and that
+# .dockerignore keeps what each Dockerfile COPYs, without a Docker daemon (and without internet, apart from Debian's
+# package mirror when docker-compose has to be installed).
 # Usage: scripts/validate-compose.sh   (from anywhere; runs from the repository root)
 case "${1:-}" in -h|--help) sed -n '2,/^[^#]/{/^#/{s/^# \{0,1\}//;p}}' "$0"; exit 0 ;; esac
 set -euo pipefail
@@ -32,6 +32,19 @@ fi
 
 # `config` only parses, schema-checks and interpolates the file: no daemon is contacted.
 docker-compose -f "$compose_file" config -q
+
+# The README's override for a secured broker and database must apply to this compose file as it is: a service name
+# it misspells would become a service of its own, without an image, which `config` refuses.
+override=$(mktemp)
+trap 'rm -f "$override"' EXIT
+python3 - "$(dirname "$compose_file")/README.md" > "$override" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+start = text.index("x-kafka: &kafka")
+print(text[start:text.index("```", start)])
+PY
+KAFKA_SASL_JAAS_CONFIG=x MONGODB_USERNAME=u MONGODB_PASSWORD=p \
+  docker-compose -f "$compose_file" -f "$override" config -q
 
 # Every path a Dockerfile COPYs from the repository root must survive .dockerignore, or the image cannot be built
 # (Docker's rule: the last pattern matching the path or one of its parents decides; `**` spans directories).

@@ -120,7 +120,8 @@ public class ReadingsConsumer {
                 for (int i = 0; i < result.outcomes().size(); i++) {
                     RecordOutcome o = result.outcomes().get(i);
                     if (o.status() == RecordOutcome.Status.REJECTED) {
-                        letters.add(deadLetter(sources.get(i), o.stage(), o.reason(), o.record().ingestId()));
+                        letters.add(deadLetter(sources.get(i), o.stage(), o.reason(),
+                                o.record() == null ? null : o.record().ingestId()));
                     }
                 }
                 if (!letters.isEmpty()) {

@@ -129,8 +129,10 @@ class ReadingsConsumerTest {
         IngestRecord impossible = bloodPressure("t-poison-impossible", 1743900002L, 0);
         IngestRecord good2 = bloodPressure("t-poison-good2", 1743900003L, 131);
         String notARecord = "{not json";
+        // Valid JSON that decodes to no record at all: it once held its partition in a retry loop.
+        String jsonNull = "null";
         TopicClient.send(bootstrap, readingsTopic, "box-08F9E0D1F7B4", TopicClient.json(good), notARecord,
-                TopicClient.json(impossible), TopicClient.json(good2));
+                jsonNull, TopicClient.json(impossible), TopicClient.json(good2));
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(observations("t-poison-good")).isEqualTo(2);
@@ -143,6 +145,11 @@ class ReadingsConsumerTest {
                 assertThat(TopicClient.header(r, "dlq-stage")).isEqualTo("PARSE");
                 assertThat(TopicClient.header(r, "dlq-reason")).startsWith("not an ingest record");
                 assertThat(TopicClient.header(r, "dlq-original-topic")).isEqualTo(readingsTopic);
+            });
+            assertThat(dlq).anySatisfy(r -> {
+                assertThat(r.value()).isEqualTo(jsonNull);
+                assertThat(TopicClient.header(r, "dlq-stage")).isEqualTo("PARSE");
+                assertThat(TopicClient.header(r, "dlq-reason")).startsWith("not an ingest record");
             });
             assertThat(dlq).anySatisfy(r -> {
                 assertThat(r.value()).isEqualTo(TopicClient.json(impossible));

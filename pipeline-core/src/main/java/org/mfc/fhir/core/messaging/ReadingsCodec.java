@@ -6,6 +6,7 @@ import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.json.Json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * The value of a record on the readings topic: one {@link IngestRecord} as JSON. The parked store keeps the same
@@ -21,11 +22,20 @@ public final class ReadingsCodec {
         return Json.recordMapper().writeValueAsString(record);
     }
 
+    /** Never null: a value of JSON {@code null} is not a record (Jackson would answer it with null). */
     public static IngestRecord decode(String value) throws JsonProcessingException {
-        return Json.recordMapper().readValue(value, IngestRecord.class);
+        return present(Json.recordMapper().readValue(value, IngestRecord.class));
     }
 
+    /** As {@link #decode(String)}. */
     public static IngestRecord decode(byte[] value) throws IOException {
-        return Json.recordMapper().readValue(value, IngestRecord.class);
+        return present(Json.recordMapper().readValue(value, IngestRecord.class));
+    }
+
+    private static IngestRecord present(IngestRecord record) throws JsonProcessingException {
+        if (record == null) {
+            throw MismatchedInputException.from(null, IngestRecord.class, "JSON null is not an ingest record");
+        }
+        return record;
     }
 }

@@ -70,6 +70,7 @@ public final class FhirStore implements IndexedStore {
                     new IndexOptions().name("identifier"));
             db.getCollection("fhir_provenance").createIndex(Indexes.ascending("source_message_id"),
                     new IndexOptions().name("source_message"));
+            ParkedReadingStore.ensureIndexes(db);
             return null;
         });
     }

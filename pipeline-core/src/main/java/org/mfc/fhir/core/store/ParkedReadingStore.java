@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
 
 /**
@@ -28,6 +30,13 @@ public final class ParkedReadingStore {
 
     public ParkedReadingStore(MongoDatabase fhirDb) {
         this.parked = fhirDb.getCollection(COLLECTION);
+    }
+
+    /** The orders of {@link #list} and {@link #summaries}: neither sorts the parked collection in memory. */
+    static void ensureIndexes(MongoDatabase fhirDb) {
+        MongoCollection<Document> parked = fhirDb.getCollection(COLLECTION);
+        parked.createIndex(Indexes.ascending("last_tried_at", "_id"), new IndexOptions().name("retry_order"));
+        parked.createIndex(Indexes.ascending("parked_at"), new IndexOptions().name("parked_order"));
     }
 
     /**
@@ -53,14 +62,18 @@ public final class ParkedReadingStore {
         return MongoErrors.call("count parked", () -> parked.countDocuments());
     }
 
-    /** Up to {@code limit} parked records, oldest first. */
+    /**
+     * Up to {@code limit} parked records for a reprocess, those tried longest ago first. A reprocess parks again what
+     * is still unknown ({@code last_tried_at} now), so successive calls go through every parked record: ordered by
+     * {@code parked_at}, a thousand readings of a device nobody registers would be the only ones ever examined.
+     */
     public List<IngestRecord> list(int limit) {
         return MongoErrors.call("read parked", () -> read(limit));
     }
 
     private List<IngestRecord> read(int limit) {
         List<IngestRecord> out = new ArrayList<>();
-        for (Document d : parked.find().sort(new Document("parked_at", 1)).limit(limit)) {
+        for (Document d : parked.find().sort(new Document("last_tried_at", 1).append("_id", 1)).limit(limit)) {
             try {
                 out.add(ReadingsCodec.decode(d.getString("record_json")));
             } catch (JsonProcessingException e) {

@@ -24,6 +24,7 @@ import org.mfc.fhir.core.model.Reading;
 import org.mfc.fhir.core.parse.AlertEvent;
 import org.mfc.fhir.core.parse.AlertNotice;
 import org.mfc.fhir.core.legacy.LegacyStore;
+import org.mfc.fhir.core.store.ParkedReadingStore;
 
 import com.mongodb.client.model.Filters;
 
@@ -299,6 +300,38 @@ class ReadingProcessorTest {
         assertThat(h.parked.count()).isZero();
         assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("device_id",
                 "imei-862487060000999"))).isEqualTo(1);
+    }
+
+    private static Reading watchHeartRate(String imei, String value) {
+        return new Reading(DeviceFamily.KATI, MeasurementKind.HEART_RATE,
+                new org.mfc.fhir.core.model.DeviceIdentity(org.mfc.fhir.core.model.IdType.IMEI, imei, "Kati Watch"),
+                null, null, SampleReadings.DEVICE_TIME, null, SampleReadings.values("value", value), Map.of());
+    }
+
+    @Test
+    void givenAFullPageOfReadingsNobodyRegisters_whenReprocessedRepeatedly_thenALaterParkedReadingIsReachedToo()
+            throws Exception {
+        seedRegistry(h);
+        // As many readings of a watch nobody registers as a call examines, parked first.
+        for (int i = 0; i < 3; i++) {
+            h.processor.process(List.of(h.message(DeviceFamily.KATI, watchHeartRate("862487060000111", "7" + i))));
+            Thread.sleep(5);
+        }
+        h.processor.process(List.of(h.message(DeviceFamily.KATI, watchHeartRate("862487060000222", "80"))));
+        h.main.getCollection("watches").insertOne(new Document("imei", "862487060000222").append("patient_id",
+                PATIENT));
+
+        int stored = 0;
+        for (int call = 0; call < 2; call++) {
+            stored += h.reprocessor.reprocess(3, AlertSink.NONE, r -> { }).stored();
+        }
+
+        assertThat(stored).isEqualTo(1);
+        assertThat(h.fhirDb.getCollection("fhir_observations").countDocuments(Filters.eq("device_id",
+                "imei-862487060000222"))).isEqualTo(1);
+        assertThat(h.parked.count()).isEqualTo(3);
+        assertThat(h.parked.summaries(10)).extracting(ParkedReadingStore.Summary::deviceKey)
+                .containsOnly("imei-862487060000111");
     }
 
     @Test

@@ -10,10 +10,12 @@ import static org.mfc.fhir.core.legacy.LegacyNames.UPDATED_AT;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -31,6 +33,7 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.PushOptions;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -76,6 +79,8 @@ public final class LegacyStore implements IndexedStore {
 
     private final MongoDatabase main;
     private final int maxEntriesPerBucket;
+    /** Per bucket collection: a unique index keeps one bucket per key ({@link #oneBucketPerKey}). */
+    private final Map<String, Boolean> oneBucketPerKey = new ConcurrentHashMap<>();
 
     public LegacyStore(MongoDatabase main) {
         this(main, DEFAULT_MAX_ENTRIES_PER_BUCKET);
@@ -111,8 +116,8 @@ public final class LegacyStore implements IndexedStore {
      * scans the collection, and two concurrent first writes could create two buckets for one patient). Creating an
      * existing index is a no-op. This pipeline's earlier non-unique index is replaced. Where the legacy database
      * prevents a unique index (several buckets for one patient already, or the legacy application's own index on
-     * the same keys), a plain index is kept and the reason logged: the writes stay correct, only the concurrent
-     * first write is unguarded there.
+     * the same keys), a plain index is kept and the reason logged: the writes stay correct (they look up which
+     * entries a bucket holds already before pushing), only the concurrent first write is unguarded there.
      */
     @Override
     public void ensureIndexes() {
@@ -121,6 +126,7 @@ public final class LegacyStore implements IndexedStore {
                     ensureBucketIndex(main.getCollection(collection));
                     return null;
                 }));
+        oneBucketPerKey.clear();
     }
 
     private static void ensureBucketIndex(MongoCollection<Document> target) {
@@ -170,22 +176,31 @@ public final class LegacyStore implements IndexedStore {
         if (entries.isEmpty()) {
             return;
         }
-        Map<String, BucketWrites> byCollection = new LinkedHashMap<>();
+        Map<String, List<LegacyEntry>> byCollection = new LinkedHashMap<>();
         List<WriteModel<Document>> lastValues = new ArrayList<>();
         Date nowDate = Date.from(now);
         for (LegacyEntry e : entries) {
             var target = e.kind().legacy;
-            byCollection.computeIfAbsent(target.collection(), k -> new BucketWrites(maxEntriesPerBucket)).add(e,
-                    nowDate);
+            byCollection.computeIfAbsent(target.collection(), k -> new ArrayList<>()).add(e);
             if (target.lastField() != null) {
                 lastValues.add(lastValue(e, target.lastField(), target.prefix() + "_import_date"));
             }
         }
-        byCollection.forEach((collection, writes) -> MongoErrors.call("write legacy " + collection, () -> {
+        byCollection.forEach((collection, list) -> MongoErrors.call("write legacy " + collection, () -> {
             MongoCollection<Document> target = main.getCollection(collection);
-            BulkWriteResult pushed = target.bulkWrite(writes.pushes, ORDERED);
-            if (pushed.getMatchedCount() == writes.pushes.size()) {
-                return pushed;
+            // Several buckets for one key: a push's "this bucket lacks the entry" would hold in a bucket other than
+            // the one holding it, so the entries any bucket holds already are looked up first.
+            Set<String> held = oneBucketPerKey(collection, target) ? Set.of() : held(target, list);
+            BucketWrites writes = new BucketWrites(maxEntriesPerBucket);
+            list.forEach(e -> writes.add(e, nowDate, held.contains(e.entryId())));
+            if (!writes.pushes.isEmpty()) {
+                BulkWriteResult pushed = target.bulkWrite(writes.pushes, ORDERED);
+                if (pushed.getMatchedCount() == writes.pushes.size()) {
+                    return pushed;
+                }
+            }
+            if (writes.full.isEmpty()) {
+                return null;
             }
             try {
                 return target.bulkWrite(writes.full, ORDERED);
@@ -203,6 +218,52 @@ public final class LegacyStore implements IndexedStore {
         }
     }
 
+    /**
+     * Whether a unique index keeps one bucket per patient (and month) in this collection: ours, or the legacy
+     * application's own on the same keys or fewer. Read once per collection; without one ({@link #ensureIndexes}
+     * found patients with several buckets already), writes look up the entries already held first.
+     */
+    private boolean oneBucketPerKey(String collection, MongoCollection<Document> target) {
+        Boolean known = oneBucketPerKey.get(collection);
+        if (known != null) {
+            return known;
+        }
+        boolean unique = false;
+        for (Document index : target.listIndexes()) {
+            Object key = index.get("key");
+            if (index.getBoolean("unique", false) && key instanceof Document fields && !fields.isEmpty()
+                    && fields.containsKey(PATIENT_ID) && Set.of(PATIENT_ID, DATE_TAG).containsAll(fields.keySet())) {
+                unique = true;
+            }
+        }
+        oneBucketPerKey.put(collection, unique);
+        return unique;
+    }
+
+    /** The Observation ids of {@code entries} that some bucket of their patients holds already. */
+    private static Set<String> held(MongoCollection<Document> target, List<LegacyEntry> entries) {
+        Set<String> wanted = new HashSet<>();
+        Set<Object> patients = new HashSet<>();
+        for (LegacyEntry e : entries) {
+            wanted.add(e.entryId());
+            patients.add(e.patientId());
+        }
+        Set<String> held = new HashSet<>();
+        String idField = DATA + "." + ENTRY_ID_FIELD;
+        for (Document bucket : target.find(Filters.and(Filters.in(PATIENT_ID, patients), Filters.in(idField,
+                wanted))).projection(Projections.include(idField))) {
+            if (bucket.get(DATA) instanceof List<?> data) {
+                for (Object entry : data) {
+                    if (entry instanceof Document d && d.get(ENTRY_ID_FIELD) instanceof String id
+                            && wanted.contains(id)) {
+                        held.add(id);
+                    }
+                }
+            }
+        }
+        return held;
+    }
+
     /** One bucket collection's writes for a batch: the pushes alone, and the full idempotent sequence. */
     private static final class BucketWrites {
         final List<WriteModel<Document>> pushes = new ArrayList<>();
@@ -214,14 +275,17 @@ public final class LegacyStore implements IndexedStore {
             this.bound = new PushOptions().slice(-maxEntries);
         }
 
-        void add(LegacyEntry e, Date now) {
+        /** @param held a bucket holds this entry already: only a higher daily count may still replace it */
+        void add(LegacyEntry e, Date now, boolean held) {
             var target = e.kind().legacy;
             Bson bucket = e.dateTag() == null ? Filters.eq(PATIENT_ID, e.patientId())
                     : Filters.and(Filters.eq(PATIENT_ID, e.patientId()), Filters.eq(DATE_TAG, e.dateTag()));
-            // Make sure the bucket exists, then push only if no entry carries this Observation id.
-            full.add(new UpdateOneModel<>(bucket, Updates.combine(
-                    Updates.setOnInsert(DATA, List.of()), Updates.setOnInsert(CREATED_AT, now),
-                    Updates.setOnInsert(UPDATED_AT, now), Updates.setOnInsert("__v", 0)), UPSERT));
+            if (!held) {
+                // Make sure the bucket exists, then push only if no entry carries this Observation id.
+                full.add(new UpdateOneModel<>(bucket, Updates.combine(
+                        Updates.setOnInsert(DATA, List.of()), Updates.setOnInsert(CREATED_AT, now),
+                        Updates.setOnInsert(UPDATED_AT, now), Updates.setOnInsert("__v", 0)), UPSERT));
+            }
             Object dailyValue = dailyMaximum(e);
             if (dailyValue != null) {
                 // Cumulative daily count: the day's entry (same Observation id) is replaced in place by a higher
@@ -231,6 +295,9 @@ public final class LegacyStore implements IndexedStore {
                         Filters.eq(ENTRY_ID_FIELD, e.entryId()), Filters.lt(valueField, dailyValue)))),
                         Updates.combine(Updates.set("data.$", e.entry()), Updates.set(UPDATED_AT, now),
                                 Updates.inc("__v", 1))));
+            }
+            if (held) {
+                return;
             }
             var push = new UpdateOneModel<Document>(Filters.and(bucket, Filters.ne("data." + ENTRY_ID_FIELD,
                     e.entryId())), Updates.combine(Updates.pushEach(DATA, List.of(e.entry()), bound),

@@ -77,6 +77,48 @@ class SyncStorageTest {
                 .containsOnly(LegacyRegistry.BP_PATIENT.toHexString());
     }
 
+    /**
+     * The legacy bucket of the reading's patient has the wrong shape (MongoDB refuses the push): the FHIR resources
+     * are stored, and the legacy entry still owed is parked at stage LEGACY, never answered as an invalid reading.
+     */
+    @Test
+    void givenALegacyBucketOfTheWrongShape_whenStoredSynchronously_thenStoredAndTheOwedLegacyEntryParked() {
+        org.bson.types.ObjectId patient = new org.bson.types.ObjectId("65f0000000000000000000ad");
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            var main = mongo.getDatabase(SyncStorageProfile.MAIN_DB);
+            var upsert = new com.mongodb.client.model.ReplaceOptions().upsert(true);
+            main.getCollection("patients").replaceOne(Filters.eq("_id", patient), new Document("_id", patient)
+                    .append("is_deleted", false), upsert);
+            main.getCollection("amy_boxes").replaceOne(Filters.eq("patient_id", patient.toHexString()),
+                    new Document("mac_address", "AA:BB:CC:00:00:03").append("patient_id", patient.toHexString()),
+                    upsert);
+            main.getCollection("amy_devices").replaceOne(Filters.eq("patient_id", patient), new Document(
+                    "patient_id", patient).append("mac_gw", "AA:BB:CC:00:00:03").append("mac_bps",
+                            "AA:BB:CC:DD:EE:03"), upsert);
+            main.getCollection("blood_pressure_histories").replaceOne(Filters.eq("patient_id", patient),
+                    new Document("patient_id", patient).append("data", "not an array"), upsert);
+        }
+        String body = Fixtures.text("ava4/bp_biolight.json").replace("08:F9:E0:D1:F7:B4", "AA:BB:CC:00:00:03")
+                .replace("d616f9641622", "aabbccddee03");
+        String client = "sync-legacy-" + UUID.randomUUID();
+
+        String ingestId = IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null))
+                .body(body).post("/api/v1/ava4").then().statusCode(201)
+                .body("status", equalTo("stored"))
+                .extract().path("ingest_id");
+
+        assertThat(observationPatients(ingestId)).hasSize(2).containsOnly(patient.toHexString());
+        IngestTests.admin().get("/admin/ingest/" + ingestId).then().statusCode(200)
+                .body("status", equalTo("stored"))
+                .body("parked[0].stage", equalTo("LEGACY"));
+        try (MongoClient mongo = MongoClients.create(PipelineInfra.shared().mongoConnectionString())) {
+            Document parked = mongo.getDatabase(SyncStorageProfile.FHIR_DB).getCollection("pipeline_parked_readings")
+                    .find(Filters.eq("ingest_id", ingestId)).first();
+            assertThat(parked).isNotNull();
+            assertThat(parked.getString("reason")).startsWith("FHIR resources stored, legacy entry owed");
+        }
+    }
+
     @Test
     void givenAsyncDisabled_whenPosted_thenCreatedAndObservationsInFhirDatabase() {
         String client = "sync-" + UUID.randomUUID();

@@ -20,7 +20,9 @@ import org.mfc.fhir.core.json.IngestRecord;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
+import org.mfc.fhir.core.model.Stage;
 import org.mfc.fhir.core.parse.ParseResult;
+import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
 import org.mfc.fhir.core.store.TransientStoreException;
@@ -77,10 +79,35 @@ public class IngestService {
     void createSyncStore() {
         syncStore = new SynchronousStore((records, parsed) -> {
             metrics.syncBatch(records.size());
-            return pipeline.processor().process(records, parsed);
+            return parkOwedLegacyWrites(pipeline.processor().process(records, parsed));
         }, Infrastructure.getDefaultWorkerPool(), config.syncConcurrency(), config.syncMaxBatchRecords(),
                 config.syncMaxQueuedRecords());
         metrics.syncQueue(syncStore::queuedRecords);
+    }
+
+    /**
+     * A message whose FHIR resources were stored but whose legacy entry could not be written (a legacy bucket of the
+     * wrong shape) is the worker's dead letter of stage LEGACY. Here, where the broker may be what is missing, it is
+     * parked at stage LEGACY instead, and answered as stored: the FHIR database holds the reading, and the worker's
+     * reprocess writes the entry still owed once the bucket is repaired (or dead-letters it if it still fails). A
+     * database that cannot take the parking fails the batch like any outage (503, nothing acknowledged).
+     */
+    private BatchResult parkOwedLegacyWrites(BatchResult result) {
+        List<RecordOutcome> outcomes = null;
+        for (int i = 0; i < result.outcomes().size(); i++) {
+            RecordOutcome o = result.outcomes().get(i);
+            if (o.status() == RecordOutcome.Status.REJECTED && o.stage() == Stage.LEGACY) {
+                pipeline.parked().park(o.record(), Stage.LEGACY, "FHIR resources stored, legacy entry owed: "
+                        + o.reason(), Instant.now());
+                if (outcomes == null) {
+                    outcomes = new ArrayList<>(result.outcomes());
+                }
+                outcomes.set(i, new RecordOutcome(o.record(), RecordOutcome.Status.STORED, Stage.LEGACY, o.reason(),
+                        List.of()));
+            }
+        }
+        return outcomes == null ? result : new BatchResult(outcomes, result.newDocuments(), result.mapTime(),
+                result.persistTime(), result.storedAt(), result.deviceTimes(), result.alerts());
     }
 
     /**

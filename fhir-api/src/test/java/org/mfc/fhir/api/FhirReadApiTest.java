@@ -326,6 +326,8 @@ class FhirReadApiTest {
         assertThat(matches(json(get(ReadTokens.system(), "/fhir/Patient?identifier="
                 + "https://fhir.mfc.local/sid/th-citizen-id%7C1-1000-00000-01-6"), 200)))
                 .extracting(p -> p.get("id").asText()).containsExactly(A);
+        assertThat(matches(json(get(ReadTokens.system(), "/fhir/Patient?identifier=1-1000-00000-01-6"), 200)))
+                .extracting(p -> p.get("id").asText()).containsExactly(A);
     }
 
     @Test
@@ -351,6 +353,12 @@ class FhirReadApiTest {
         Response strict = given().header("Authorization", "Bearer " + ReadTokens.system())
                 .header("Prefer", "handling=strict").urlEncodingEnabled(false).get(path);
         assertThat(json(strict, 400).at("/issue/0/expression/0").asText()).isEqualTo("http.colour");
+        // RFC 7240 allows whitespace around "=" and a quoted value.
+        for (String spelling : List.of("handling = strict", "respond-async; handling=\"strict\"")) {
+            Response also = given().header("Authorization", "Bearer " + ReadTokens.system())
+                    .header("Prefer", spelling).urlEncodingEnabled(false).get(path);
+            assertThat(json(also, 400).at("/issue/0/expression/0").asText()).as(spelling).isEqualTo("http.colour");
+        }
         Response lenient = given().header("Authorization", "Bearer " + ReadTokens.system())
                 .header("Prefer", "handling=lenient").urlEncodingEnabled(false).get(path);
         JsonNode bundle = json(lenient, 200);
@@ -502,10 +510,16 @@ class FhirReadApiTest {
             json(get(ReadTokens.patient("zz interaction=read status=200"), "/fhir/Observation"), 403);
             json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_count=abc"), 400);
             json(get(ReadTokens.of("system/Observation.write", null), "/fhir/Patient/" + A), 403);
+            // Refused before the query is parsed: the line still names the caller and the parameters.
+            get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_format=yaml");
+            get(ReadTokens.system(), "/fhir/Foo/1");
         } finally {
             audit.removeHandler(handler);
         }
-        assertThat(lines).hasSize(4);
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(4)).contains("scope=system ", "type=Observation", "params=_format,patient ",
+                "status=400");
+        assertThat(lines.get(5)).contains("scope=system ", "interaction=read ", "type=? ", "status=404");
         assertThat(lines.get(0)).contains("scope=patient", "patient=" + A, "interaction=search-type", "type=Patient",
                 "params=_count,identifier", "status=200", "entries=1").doesNotContain("1100000000016");
         assertThat(lines.get(1)).contains("patient=invalid ", "status=403").doesNotContain("status=200");

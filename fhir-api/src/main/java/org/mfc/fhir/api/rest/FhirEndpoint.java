@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.bson.Document;
@@ -122,56 +123,82 @@ public class FhirEndpoint {
     @Authenticated
     public Response lastn() {
         audit.interaction("operation-lastn", SupportedSearches.OBSERVATION);
-        Format format = format();
         ReadScopes scopes = scopes();
-        var parsed = auditedOnRefusal(raw -> parser.lastn(raw, strict()));
-        audited(parsed, parsed.query().patientId(), scopes);
-        SearchResult result = service.lastn(scopes, parsed.query());
-        return searchset("Observation/$lastn", parsed, result, format);
+        return refusalAudited(() -> {
+            Format format = format();
+            var parsed = auditedOnRefusal(raw -> parser.lastn(raw, strict()));
+            audited(parsed, parsed.query().patientId(), scopes);
+            SearchResult result = service.lastn(scopes, parsed.query());
+            return searchset("Observation/$lastn", parsed, result, format);
+        });
     }
 
     @GET
     @Path("/{type}")
     @Authenticated
     public Response search(@PathParam("type") String type) {
-        audit.interaction("search-type", knownType(type));
-        Format format = format();
+        audit.interaction("search-type", auditedType(type));
         ReadScopes scopes = scopes();
-        if (!SupportedSearches.searchable(type)) {
-            throw new FhirRequestException(400, "not-supported", "search of " + type + " is not supported (read "
-                    + type + "/[id] is)");
-        }
-        boolean strict = strict();
-        if (SupportedSearches.OBSERVATION.equals(type)) {
-            var parsed = auditedOnRefusal(raw -> parser.observation(raw, strict));
-            audited(parsed, parsed.query().patientId(), scopes);
-            return searchset(type, parsed, service.observations(scopes, parsed.query()), format);
-        }
-        var parsed = auditedOnRefusal(raw -> parser.identifier(type, raw, strict));
-        audited(parsed, null, scopes);
-        return searchset(type, parsed, service.byIdentifier(scopes, parsed.query()), format);
+        return refusalAudited(() -> {
+            knownType(type);
+            Format format = format();
+            if (!SupportedSearches.searchable(type)) {
+                throw new FhirRequestException(400, "not-supported", "search of " + type + " is not supported (read "
+                        + type + "/[id] is)");
+            }
+            boolean strict = strict();
+            if (SupportedSearches.OBSERVATION.equals(type)) {
+                var parsed = auditedOnRefusal(raw -> parser.observation(raw, strict));
+                audited(parsed, parsed.query().patientId(), scopes);
+                return searchset(type, parsed, service.observations(scopes, parsed.query()), format);
+            }
+            var parsed = auditedOnRefusal(raw -> parser.identifier(type, raw, strict));
+            audited(parsed, null, scopes);
+            return searchset(type, parsed, service.byIdentifier(scopes, parsed.query()), format);
+        });
     }
 
     @GET
     @Path("/{type}/{id}")
     @Authenticated
     public Response read(@PathParam("type") String type, @PathParam("id") String id) {
-        audit.interaction("read", knownType(type));
-        Format format = format();
+        audit.interaction("read", auditedType(type));
         ReadScopes scopes = scopes();
         audited(null, SupportedSearches.PATIENT.equals(type) && FHIR_ID.matcher(id).matches() ? id : null, scopes);
-        if (!FHIR_ID.matcher(id).matches()) {
-            throw new ResourceNotFound(type + " ids are FHIR ids (letters, digits, '-', '.'; at most 64)", false);
+        return refusalAudited(() -> {
+            knownType(type);
+            Format format = format();
+            if (!FHIR_ID.matcher(id).matches()) {
+                throw new ResourceNotFound(type + " ids are FHIR ids (letters, digits, '-', '.'; at most 64)", false);
+            }
+            Document envelope = service.read(scopes, type, id);
+            audit.entries(1);
+            audit.patient(envelope.getString("patient_id"));
+            Response.ResponseBuilder r = Response.ok(FhirRenderer.resource(envelope, format).bytes(),
+                    format.mediaType());
+            if (envelope.getDate("updated_at") != null) {
+                r.lastModified(envelope.getDate("updated_at"));
+            }
+            return r.build();
+        });
+    }
+
+    /** The type for the audit line: a type this server serves, else {@code ?} (never the client's text). */
+    private static String auditedType(String type) {
+        return SupportedSearches.READABLE.contains(type) ? type : "?";
+    }
+
+    /**
+     * Runs what may refuse the request after its caller is known; a refusal's audit line still names the query's
+     * parameters (a format or a type refused before the query was parsed included).
+     */
+    private Response refusalAudited(Supplier<Response> answer) {
+        try {
+            return answer.get();
+        } catch (RuntimeException e) {
+            uri.getQueryParameters(true).keySet().forEach(audit::parameter);
+            throw e;
         }
-        Document envelope = service.read(scopes, type, id);
-        audit.entries(1);
-        audit.patient(envelope.getString("patient_id"));
-        Response.ResponseBuilder r = Response.ok(FhirRenderer.resource(envelope, format).bytes(),
-                format.mediaType());
-        if (envelope.getDate("updated_at") != null) {
-            r.lastModified(envelope.getDate("updated_at"));
-        }
-        return r.build();
     }
 
     private String knownType(String type) {
@@ -255,7 +282,8 @@ public class FhirEndpoint {
         String prefer = headers.getHeaderString("Prefer");
         if (prefer != null) {
             for (String token : prefer.toLowerCase(Locale.ROOT).split("[,;]")) {
-                String t = token.strip();
+                // RFC 7240: whitespace may surround "=", and the value may be a quoted string.
+                String t = token.replaceAll("\\s*=\\s*", "=").replace("\"", "").strip();
                 if (t.equals("handling=strict")) {
                     return true;
                 }

@@ -91,7 +91,7 @@ public final class SearchParser {
      * A device or citizen identifier as it is stored, whatever spelling the client used: a MAC in any case and with
      * any separators ({@code d616f9641622}, {@code d6-16-f9-64-16-22}) is held as {@code D6:16:F9:64:16:22}, an
      * IMEI as its 15 digits, a citizen id as its 13 digits. Without a system, the value as given and, when it reads
-     * as a MAC or an IMEI, that form too.
+     * as a MAC, an IMEI or a citizen id, that form too.
      */
     static List<TokenValue> spellings(TokenValue t) {
         String system = t.system();
@@ -100,7 +100,7 @@ public final class SearchParser {
                     .orElse(t));
         }
         if (Systems.IMEI.equals(system)) {
-            return List.of(Identifiers.imei(t.code()).map(i -> new TokenValue(system, i)).orElse(t));
+            return List.of(imei(t.code()).map(i -> new TokenValue(system, i)).orElse(t));
         }
         if (Systems.CITIZEN_ID.equals(system)) {
             return List.of(new TokenValue(system, CitizenIds.normalise(t.code())));
@@ -111,8 +111,18 @@ public final class SearchParser {
         List<TokenValue> out = new ArrayList<>(List.of(t));
         Identifiers.mac(t.code()).map(DeviceMapper::eui48).filter(m -> !m.equals(t.code()))
                 .ifPresent(m -> out.add(new TokenValue(null, m)));
-        Identifiers.imei(t.code()).filter(i -> !i.equals(t.code())).ifPresent(i -> out.add(new TokenValue(null, i)));
+        imei(t.code()).filter(i -> !i.equals(t.code())).ifPresent(i -> out.add(new TokenValue(null, i)));
+        String citizen = CitizenIds.normalise(t.code());
+        if (!citizen.equals(t.code()) && citizen.length() == 13 && citizen.chars().allMatch(c -> c >= '0'
+                && c <= '9')) {
+            out.add(new TokenValue(null, citizen));
+        }
         return out;
+    }
+
+    /** An IMEI as its 15 digits, also when the client grouped them ({@code 86-5067-1234-56789}, spaces, dots). */
+    private static java.util.Optional<String> imei(String value) {
+        return Identifiers.imei(value.replaceAll("[-.\\s]", ""));
     }
 
     public ParsedSearch<LastNQuery> lastn(Map<String, List<String>> raw, boolean strict) {
@@ -142,14 +152,21 @@ public final class SearchParser {
         return new ParsedSearch<>(new LastNQuery(patient, codes, categories, applied), r.applied);
     }
 
-    /** {@code Patient/123}, {@code 123} or an absolute URL ending in {@code /Patient/123}: the id. */
+    /**
+     * {@code Patient/123} or {@code 123}: the id (this server's absolute URL is made relative before, by
+     * {@code FhirEndpoint.local}).
+     */
     static String reference(String value, String parameter, String type) {
         String id = value;
         int slash = value.lastIndexOf('/');
         if (slash >= 0) {
             String before = value.substring(0, slash);
-            if (!(before.equals(type) || before.endsWith("/" + type))) {
-                throw InvalidParameter.invalid(parameter, "must reference a " + type);
+            if (!before.equals(type)) {
+                // This server's absolute references were made relative before ({@code FhirEndpoint.local}); any
+                // other prefix names another server, or none, and matched this server's resource of the same id.
+                throw InvalidParameter.invalid(parameter, before.contains("/")
+                        ? "a reference to another server; give " + type + "/<id>, <id> or this server's URL"
+                        : "must reference a " + type);
             }
             id = value.substring(slash + 1);
         }

@@ -66,7 +66,8 @@ public final class SupportedSearches {
                     new SearchParameter("_summary", "token", null, "count or false.")),
             DEVICE, List.of(
                     new SearchParameter("identifier", "token", BASE + "Device-identifier",
-                            "system|value or value; commas for OR."),
+                            "system|value or value; commas for OR. Required with a patient token (patient/ scopes): "
+                                    + "the patient's devices are listed by Observation?_include=Observation:device."),
                     new SearchParameter("_count", "number", null, "Entries per page."),
                     new SearchParameter("_summary", "token", null, "count or false.")));
 

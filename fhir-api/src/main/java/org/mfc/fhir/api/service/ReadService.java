@@ -154,8 +154,10 @@ public final class ReadService {
             return new SearchResult(page.envelopes(), List.of(), page.next(), page.total());
         }
         if (q.identifiers().isEmpty()) {
+            // Listing every device of a patient means reading the patient's whole history; the Observations'
+            // devices come with Observation?_include=Observation:device, page by page.
             throw InvalidParameter.required("identifier", "in a patient compartment a Device search needs an "
-                    + "identifier");
+                    + "identifier; the patient's devices come with Observation?_include=Observation:device");
         }
         // Identifier matches are a handful: each is checked against the patient's Observations, and pages and
         // cursors are made of the kept ones only, so that neither an entry nor a next link names (or betrays the

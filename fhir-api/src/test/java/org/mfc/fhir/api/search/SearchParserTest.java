@@ -58,16 +58,40 @@ class SearchParserTest {
     @Test
     void givenTokensAndReferences_whenParsed_thenEachForm() {
         ObservationQuery q = observation("subject", "Patient/abc", "code", "http://loinc.org|85354-9,|x,8867-4,s|",
-                "device", "https://h/fhir/Device/ble-1");
+                "device", "Device/ble-1");
         assertThat(q.patientId()).isEqualTo("abc");
         assertThat(q.deviceId()).isEqualTo("ble-1");
         assertThat(q.codes()).containsExactly(new TokenValue("http://loinc.org", "85354-9"), new TokenValue("", "x"),
                 new TokenValue(null, "8867-4"), new TokenValue("s", null));
         assertThatThrownBy(() -> observation("patient", "Device/abc")).isInstanceOfSatisfying(InvalidParameter.class,
                 e -> assertThat(e.parameter()).isEqualTo("patient"));
+        // This server's absolute URL is made relative before the parser sees it; any other prefix names another
+        // server (or none) and once matched this server's patient of the same id.
+        for (String elsewhere : List.of("//other.example/fhir/Patient/abc", "other.example/fhir/Patient/abc",
+                "http:/other.example/fhir/Patient/abc", "foo/Patient/abc")) {
+            assertThatThrownBy(() -> observation("patient", elsewhere)).as(elsewhere)
+                    .isInstanceOfSatisfying(InvalidParameter.class, e -> {
+                        assertThat(e.parameter()).isEqualTo("patient");
+                        assertThat(e.getMessage()).contains("another server");
+                    });
+        }
+        assertThatThrownBy(() -> observation("device", "x/Device/ble-1")).isInstanceOf(InvalidParameter.class);
         assertThatThrownBy(() -> observation("patient", "a", "subject", "b")).isInstanceOf(InvalidParameter.class);
         assertThatThrownBy(() -> observation("code", "a", "code", "b")).isInstanceOfSatisfying(
                 InvalidParameter.class, e -> assertThat(e.parameter()).isEqualTo("code"));
+    }
+
+    @Test
+    void givenGroupedImeisAndPrintedCitizenIds_whenSpelled_thenTheirDigitsToo() {
+        assertThat(SearchParser.spellings(new TokenValue("urn:gsma:imei", "86-5067-1234-56789")))
+                .containsExactly(new TokenValue("urn:gsma:imei", "865067123456789"));
+        assertThat(SearchParser.spellings(new TokenValue(null, "86 5067 1234 56789")))
+                .contains(new TokenValue(null, "865067123456789"));
+        assertThat(SearchParser.spellings(new TokenValue(null, "1-1000-00000-01-6")))
+                .containsExactly(new TokenValue(null, "1-1000-00000-01-6"), new TokenValue(null, "1100000000016"));
+        // Neither: only the value as given.
+        assertThat(SearchParser.spellings(new TokenValue(null, "HN-0001")))
+                .containsExactly(new TokenValue(null, "HN-0001"));
     }
 
     @Test

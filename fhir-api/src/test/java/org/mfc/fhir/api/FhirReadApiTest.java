@@ -4,16 +4,23 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mfc.fhir.core.fhir.FhirEnvelope;
+import org.mfc.fhir.core.fhir.MappedResource;
+import org.mfc.fhir.core.fhir.ObservationMapper;
+import org.mfc.fhir.core.fhir.SampleReadings;
 import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.host.auth.VerifiedTokenCache;
+import org.mfc.fhir.core.store.FhirStore;
 import org.mfc.fhir.core.testing.TestJwt;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -345,6 +352,43 @@ class FhirReadApiTest {
                 .at("/issue/0/expression/0").asText()).isEqualTo("http.code");
         assertThat(json(get(ReadTokens.system(), "/fhir/Observation?patient=" + A + "&_cursor=garbage"), 400)
                 .at("/issue/0/expression/0").asText()).isEqualTo("http._cursor");
+    }
+
+    /**
+     * A day's step count is an effectivePeriod (a Thai day: 17:00Z to 17:00Z). FHIR's date search on a range:
+     * eq contains it, ge needs it to end at or after the value, le to start before it (search.html, "date").
+     */
+    @Test
+    void givenAnObservationWithAPeriod_whenSearchedByDate_thenComparedByItsStartAndEnd() {
+        String patient = "65fc00000000000000000003";
+        Instant dayStart = Instant.parse("2026-12-04T17:00:00Z");
+        List<Document> docs = new ArrayList<>();
+        for (MappedResource m : new ObservationMapper().map(SampleReadings.steps(dayStart, 4512), patient,
+                dayStart.plusSeconds(86_400 + 60))) {
+            docs.add(FhirEnvelope.wrap(m, dayStart.plusSeconds(86_400 + 60), "fixtures", "c-steps"));
+        }
+        new FhirStore(mongo.getDatabase("MFC_FHIR_R5")).insertIfAbsent(FhirStore.byCollection(docs));
+        String search = "/fhir/Observation?patient=" + patient + "&date=";
+        Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put("ge2026-12-05", 1);
+        expected.put("ge2026-12-05T16:59:59Z", 1);
+        expected.put("ge2026-12-05T17:00:01Z", 0);
+        expected.put("gt2026-12-04", 1);
+        expected.put("2026-12-04", 0);
+        expected.put("2026-12-05", 0);
+        expected.put("2026-12-04T17:00:00Z", 0);
+        expected.put("le2026-12-04T17:00:00Z", 1);
+        expected.put("lt2026-12-04T17:00:00Z", 0);
+        expected.put("lt2026-12-05", 1);
+        expected.put("ge2026-12-05&date=le2026-12-05", 1);
+        expected.put("ge2026-12-04&date=lt2026-12-06", 1);
+        expected.put("2026-12", 1);
+        for (var e : expected.entrySet()) {
+            assertThat(matches(json(get(ReadTokens.system(), search + e.getKey()), 200))).as(e.getKey())
+                    .hasSize(e.getValue());
+            assertThat(matches(json(get(ReadTokens.system(), search + e.getKey() + "&code=41950-7"), 200)))
+                    .as(e.getKey() + " with its code").hasSize(e.getValue());
+        }
     }
 
     @Test

@@ -122,7 +122,9 @@ class QueryIndexTest {
         List<TokenValue> bp = List.of(new TokenValue("http://loinc.org", "85354-9"));
         List<TokenValue> two = List.of(new TokenValue(null, "2708-6"), new TokenValue(null, "41653-7"));
         List<TokenValue> lab = List.of(new TokenValue(null, "laboratory"));
-        DateRange window = new DateRange(Instant.parse("2025-03-01T02:00:00Z"), Instant.parse("2025-03-02T00:00:00Z"));
+        DateRange window = DateRange.within(Instant.parse("2025-03-01T02:00:00Z"),
+                Instant.parse("2025-03-02T00:00:00Z"));
+        DateRange ending = DateRange.endingFrom(Instant.parse("2025-03-01T02:00:00Z"));
         Set<String> both = Set.of(SupportedSearches.INCLUDE_DEVICE, SupportedSearches.INCLUDE_PATIENT);
         PageCursor cursor = new PageCursor(Instant.parse("2025-03-01T12:00:00Z"), "zzz");
         for (boolean asc : List.of(false, true)) {
@@ -134,6 +136,8 @@ class QueryIndexTest {
                 service.observations(system, new ObservationQuery(a, List.of(), lab, null, window, asc, 5, false,
                         Set.of(), after));
                 service.observations(system, new ObservationQuery(null, bp, List.of(), cuff, window, asc, 5, false,
+                        Set.of(), after));
+                service.observations(system, new ObservationQuery(a, two, List.of(), null, ending, asc, 5, false,
                         Set.of(), after));
                 service.observations(patient, new ObservationQuery(null, List.of(new TokenValue("http://loinc.org",
                         null)), List.of(), cuff, DateRange.ALL, asc, 5, false, both, after));

@@ -9,11 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code date} value with its prefix, as the interval of effective times it admits. The value is the implicit
- * range of its precision ({@code 2025-04} is the whole month); a value without a time zone is read as UTC. With the
- * target time {@code t} (an instant): {@code eq} (the default) {@code from <= t < to}, {@code ge} {@code t >= from},
- * {@code gt} {@code t >= to}, {@code le} {@code t < to}, {@code lt} {@code t < from}. Other prefixes ({@code ne},
- * {@code sa}, {@code eb}, {@code ap}) are refused.
+ * One {@code date} value with its prefix, as the bounds it puts on a match's effective start and end
+ * ({@link DateRange}). The value is the implicit range {@code [from, to)} of its precision ({@code 2025-04} is the
+ * whole month); a value without a time zone is read as UTC. With the target's start {@code s} and end {@code e} (the
+ * same instant for an {@code effectiveDateTime}): {@code eq} (the default) {@code from <= s} and {@code e < to},
+ * {@code ge} {@code e >= from}, {@code gt} {@code e >= to}, {@code le} {@code s < to}, {@code lt} {@code s < from}.
+ * Other prefixes ({@code ne}, {@code sa}, {@code eb}, {@code ap}) are refused.
  */
 final class DateParameter {
 
@@ -30,20 +31,24 @@ final class DateParameter {
             prefix = text.substring(0, 2);
             value = text.substring(2);
         }
-        DateRange implicit = implicitRange(parameter, value);
+        Implicit implicit = implicitRange(parameter, value);
         return switch (prefix) {
-            case "eq" -> implicit;
-            case "ge" -> new DateRange(implicit.from(), null);
-            case "gt" -> new DateRange(implicit.to(), null);
-            case "le" -> new DateRange(null, implicit.to());
-            case "lt" -> new DateRange(null, implicit.from());
+            case "eq" -> DateRange.within(implicit.from(), implicit.to());
+            case "ge" -> DateRange.endingFrom(implicit.from());
+            case "gt" -> DateRange.endingFrom(implicit.to());
+            case "le" -> DateRange.startingBefore(implicit.to());
+            case "lt" -> DateRange.startingBefore(implicit.from());
             case "ne", "sa", "eb", "ap" -> throw InvalidParameter.notSupported(parameter,
                     "prefix " + prefix + " is not supported (eq, ge, gt, le, lt are)");
             default -> throw InvalidParameter.invalid(parameter, "unknown prefix (eq, ge, gt, le, lt)");
         };
     }
 
-    private static DateRange implicitRange(String parameter, String value) {
+    /** The value's implicit range: {@code [from, to)}. */
+    private record Implicit(Instant from, Instant to) {
+    }
+
+    private static Implicit implicitRange(String parameter, String value) {
         Matcher m = VALUE.matcher(value);
         if (!m.matches()) {
             throw InvalidParameter.invalid(parameter,
@@ -84,9 +89,7 @@ final class DateParameter {
         }
     }
 
-    private static DateRange range(LocalDateTime from, LocalDateTime to, ZoneOffset zone) {
-        Instant f = OffsetDateTime.of(from, zone).toInstant();
-        Instant t = OffsetDateTime.of(to, zone).toInstant();
-        return new DateRange(f, t);
+    private static Implicit range(LocalDateTime from, LocalDateTime to, ZoneOffset zone) {
+        return new Implicit(OffsetDateTime.of(from, zone).toInstant(), OffsetDateTime.of(to, zone).toInstant());
     }
 }

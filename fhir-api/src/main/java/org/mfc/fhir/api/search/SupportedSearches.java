@@ -51,9 +51,10 @@ public final class SupportedSearches {
                     new SearchParameter("device", "reference", BASE + "Observation-device",
                             "The measuring device: id or Device/id. One value."),
                     new SearchParameter("date", "date", BASE + "clinical-date",
-                            "The effective time (effectiveDateTime, or the start of effectivePeriod), with the "
-                                    + "prefixes eq (default), ge, gt, le, lt; repeat for AND; a value without time "
-                                    + "zone is UTC."),
+                            "The effective time (effectiveDateTime, or effectivePeriod as a range: eq contains "
+                                    + "it, ge and gt need it to end at or after the value, le and lt to start "
+                                    + "before it), with the prefixes eq (default), ge, gt, le, lt; repeat for AND; a "
+                                    + "value without time zone is UTC."),
                     new SearchParameter("_sort", "special", null, "date (oldest first) or -date (newest first, "
                             + "the default)."),
                     new SearchParameter("_count", "number", null, "Entries per page (default and cap in the "

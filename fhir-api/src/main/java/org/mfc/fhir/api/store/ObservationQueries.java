@@ -1,6 +1,7 @@
 package org.mfc.fhir.api.store;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -16,6 +17,7 @@ import org.mfc.fhir.api.search.DateRange;
 import org.mfc.fhir.api.search.ObservationQuery;
 import org.mfc.fhir.api.search.PageCursor;
 import org.mfc.fhir.api.search.TokenValue;
+import org.mfc.fhir.core.fhir.FhirEnvelope;
 import org.mfc.fhir.core.store.MongoErrors;
 
 import com.mongodb.client.MongoCollection;
@@ -40,6 +42,12 @@ import com.mongodb.client.model.Sorts;
 public final class ObservationQueries {
 
     static final String EFFECTIVE = "effective_datetime";
+    /**
+     * The longest {@code effectivePeriod} the pipeline writes: a day's step count (one Thai calendar day) and a
+     * night's sleep (at most 24 hours). A search bounding the end of an Observation looks this far back on the
+     * effective-start index.
+     */
+    static final Duration LONGEST_PERIOD = Duration.ofHours(25);
     static final String CODINGS = "resource_data.code.coding.code";
 
     private final MongoCollection<Document> observations;
@@ -136,32 +144,59 @@ public final class ObservationQueries {
     /**
      * The effective-time range: the date parameters, narrowed to start at the cursor. A cursor (t, id) of a newest-first
      * search leaves {@code time <= t} minus the entries of time t with an id not below the cursor's, which the
-     * previous pages returned: the range starts at t in the index, the exclusion is decided on index keys.
+     * previous pages returned: the range starts at t in the index, the exclusion is decided on index keys. The index
+     * holds the effective start; a bound on the end (an {@code effectivePeriod}'s: {@link DateRange}) widens the
+     * range by the longest period the pipeline writes and is checked on the documents.
      */
     static Bson range(DateRange dates, PageCursor after, boolean ascending) {
+        Instant lowest = dates.lowestStart(LONGEST_PERIOD);
+        Instant below = dates.startBelow();
         Document bounds = new Document("$type", "date");
-        if (dates.from() != null) {
-            bounds.append("$gte", Date.from(dates.from()));
+        if (lowest != null) {
+            bounds.append("$gte", Date.from(lowest));
         }
-        if (dates.to() != null) {
-            bounds.append("$lt", Date.from(dates.to()));
+        if (below != null) {
+            bounds.append("$lt", Date.from(below));
         }
+        Bson ends = ends(dates, lowest);
         if (after == null) {
-            return new Document(EFFECTIVE, bounds);
+            return ends == null ? new Document(EFFECTIVE, bounds) : Filters.and(new Document(EFFECTIVE, bounds), ends);
         }
         Date at = Date.from(after.effective());
+        Bson page;
         if (ascending) {
-            bounds.put("$gte", dates.from() != null && dates.from().isAfter(after.effective())
-                    ? Date.from(dates.from()) : at);
-            return Filters.and(new Document(EFFECTIVE, bounds),
+            bounds.put("$gte", lowest != null && lowest.isAfter(after.effective()) ? Date.from(lowest) : at);
+            page = Filters.and(new Document(EFFECTIVE, bounds),
                     Filters.nor(Filters.and(Filters.eq(EFFECTIVE, at), Filters.lte("_id", after.id()))));
+        } else {
+            if (below == null || below.isAfter(after.effective())) {
+                bounds.remove("$lt");
+                bounds.append("$lte", at);
+            }
+            page = Filters.and(new Document(EFFECTIVE, bounds),
+                    Filters.nor(Filters.and(Filters.eq(EFFECTIVE, at), Filters.gte("_id", after.id()))));
         }
-        if (dates.to() == null || dates.to().isAfter(after.effective())) {
-            bounds.remove("$lt");
-            bounds.append("$lte", at);
+        return ends == null ? page : Filters.and(page, ends);
+    }
+
+    /**
+     * The bounds on a match's end that the index range does not decide, as a filter on the documents: an
+     * Observation's end is its {@code period_end}, or its effective time when it has none. Null when none is needed.
+     */
+    private static Bson ends(DateRange dates, Instant lowestStart) {
+        List<Bson> filters = new ArrayList<>();
+        // A start at or after endFrom ends after it too: only a range widened for periods needs the check.
+        if (dates.endFrom() != null && (lowestStart == null || lowestStart.isBefore(dates.endFrom()))) {
+            Date from = Date.from(dates.endFrom());
+            filters.add(Filters.or(Filters.gte(FhirEnvelope.PERIOD_END, from), Filters.and(
+                    Filters.eq(FhirEnvelope.PERIOD_END, null), Filters.gte(EFFECTIVE, from))));
         }
-        return Filters.and(new Document(EFFECTIVE, bounds),
-                Filters.nor(Filters.and(Filters.eq(EFFECTIVE, at), Filters.gte("_id", after.id()))));
+        if (dates.endTo() != null) {
+            Date to = Date.from(dates.endTo());
+            filters.add(Filters.or(Filters.lt(FhirEnvelope.PERIOD_END, to), Filters.and(
+                    Filters.eq(FhirEnvelope.PERIOD_END, null), Filters.lt(EFFECTIVE, to))));
+        }
+        return filters.isEmpty() ? null : filters.size() == 1 ? filters.get(0) : Filters.and(filters);
     }
 
     /**

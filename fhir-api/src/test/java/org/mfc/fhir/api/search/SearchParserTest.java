@@ -28,23 +28,36 @@ class SearchParserTest {
 
     @Test
     void givenDatesOfEachPrecision_whenParsed_thenTheImplicitRange() {
-        assertThat(observation("date", "2025").dates()).isEqualTo(new DateRange(Instant.parse("2025-01-01T00:00:00Z"),
-                Instant.parse("2026-01-01T00:00:00Z")));
-        assertThat(observation("date", "2024-02").dates().to()).isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
-        assertThat(observation("date", "2025-04-06").dates().from()).isEqualTo(Instant.parse("2025-04-06T00:00:00Z"));
-        assertThat(observation("date", "2025-04-06T18:25+07:00").dates()).isEqualTo(new DateRange(
+        assertThat(observation("date", "2025").dates()).isEqualTo(DateRange.within(
+                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z")));
+        assertThat(observation("date", "2024-02").dates().endTo()).isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
+        assertThat(observation("date", "2025-04-06").dates().startFrom())
+                .isEqualTo(Instant.parse("2025-04-06T00:00:00Z"));
+        assertThat(observation("date", "2025-04-06T18:25+07:00").dates()).isEqualTo(DateRange.within(
                 Instant.parse("2025-04-06T11:25:00Z"), Instant.parse("2025-04-06T11:26:00Z")));
-        assertThat(observation("date", "2025-04-06T18:25:11.5Z").dates()).isEqualTo(new DateRange(
+        assertThat(observation("date", "2025-04-06T18:25:11.5Z").dates()).isEqualTo(DateRange.within(
                 Instant.parse("2025-04-06T18:25:11.500Z"), Instant.parse("2025-04-06T18:25:11.600Z")));
     }
 
+    /**
+     * FHIR's rules for a range target (an effectivePeriod): eq contains it, ge/gt need it to end at or after the
+     * value, le/lt to start before it. For an instant target they are the usual comparisons.
+     */
     @Test
-    void givenPrefixes_whenRepeated_thenIntersected() {
+    void givenPrefixes_whenRepeated_thenIntersectedAsBoundsOnStartAndEnd() {
         DateRange r = observation("date", "ge2025-04-01", "date", "lt2025-04-03", "date", "gt2025-03").dates();
-        assertThat(r).isEqualTo(new DateRange(Instant.parse("2025-04-01T00:00:00Z"),
-                Instant.parse("2025-04-03T00:00:00Z")));
-        assertThat(observation("date", "le2025-04-01").dates().to()).isEqualTo(Instant.parse("2025-04-02T00:00:00Z"));
-        assertThat(observation("date", "gt2025-04-01", "date", "lt2025-04-01").dates().empty()).isTrue();
+        assertThat(r).isEqualTo(new DateRange(null, Instant.parse("2025-04-03T00:00:00Z"),
+                Instant.parse("2025-04-01T00:00:00Z"), null));
+        assertThat(observation("date", "le2025-04-01").dates().startTo())
+                .isEqualTo(Instant.parse("2025-04-02T00:00:00Z"));
+        // Two days: nothing is within both.
+        assertThat(observation("date", "2025-04-01", "date", "2025-04-03").dates().empty()).isTrue();
+        assertThat(observation("date", "ge2025-04-03", "date", "2025-04-01").dates().empty()).isTrue();
+        // A period covering all of 2025-04-01 starts before it and ends after it.
+        assertThat(observation("date", "gt2025-04-01", "date", "lt2025-04-01").dates().empty()).isFalse();
+        DateRange day = observation("date", "ge2025-04-01").dates();
+        assertThat(day.lowestStart(java.time.Duration.ofHours(25))).isEqualTo(Instant.parse("2025-03-30T23:00:00Z"));
+        assertThat(day.startBelow()).isNull();
     }
 
     @Test

@@ -117,9 +117,27 @@ class MqttIngressTest {
         String payload = "{\"note\":\"" + "n".repeat(1_040_000) + "\"}";
         publish(MqttInfra.AVA4, "dusun_pub", payload);
 
-        ConsumerRecord<String, byte[]> kept = rejected(r -> r.value().length > 1_000_000);
+        ConsumerRecord<String, byte[]> kept = rejected(r -> r.value().length > 1_000_000
+                && new String(r.value(), 0, 9, StandardCharsets.UTF_8).equals("{\"note\":\""));
         assertThat(kept.headers().lastHeader("payload-truncated-from")).isNull();
         assertThat(new String(kept.value(), StandardCharsets.UTF_8)).isEqualTo(payload);
+    }
+
+    @Test
+    void givenMessageOverTheBodyLimitButUnderTheBrokers_whenPublished_thenSetAsideCutAndLaterMessagesFlow() {
+        // Over INGEST_MAX_BODY_BYTES, under the broker's packet limit: once cut to a size that left no room for the
+        // trace header the sink adds, refused by the producer on every retry and never acknowledged.
+        String payload = "{\"x\":\"" + "a".repeat(1_048_600) + "\"}";
+        publish(MqttInfra.AVA4, "dusun_pub", payload);
+        ObjectNode good = ava4("08:F9:E0:D1:F7:B9", 1743963501L);
+        publish(MqttInfra.AVA4, "dusun_pub", good.toString());
+
+        assertThat(published(r -> r.at("/payload/time").asLong() == 1743963501L).get("family").asText())
+                .isEqualTo("AVA4");
+        ConsumerRecord<String, byte[]> cut = rejected(r -> r.headers().lastHeader("payload-truncated-from") != null
+                && "1048608".equals(header(r, "payload-truncated-from")));
+        assertThat(header(cut, "dlq-reason")).startsWith("TOO_LARGE");
+        assertThat(cut.value().length).isLessThan(payload.length()).isGreaterThan(1_000_000);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.mfc.fhir.ingest.mqtt;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -37,13 +38,40 @@ public class RejectPublisher {
     private static final int RECORD_OVERHEAD_BYTES = 82;
     /** Room for the {@code payload-truncated-from} header a cut payload adds. */
     private static final int TRUNCATION_HEADER_BYTES = 48;
+    /**
+     * Room for the headers the Kafka sink adds after this class: the trace context ({@code traceparent}, 68 bytes
+     * with its framing; {@code tracestate} and {@code baggage} when a caller sets them). Without it a payload cut to
+     * fit exactly was over the limit by the trace header, and its record was refused on every retry.
+     */
+    static final int SINK_HEADER_BYTES = 1_024;
 
     @Inject
     @Channel("mqtt-rejects-out")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2_000)
     Emitter<byte[]> emitter;
 
+    /**
+     * Sets the message aside; completes when the broker acknowledged it. A record the broker still refuses as too
+     * large (its limit set below the default) is sent once more without its payload, {@code payload-truncated-from}
+     * giving the payload's size: a reject is never retried for ever for its size.
+     */
     public CompletableFuture<Void> publish(MqttMessage m, Stage stage, String reason, String deviceKey) {
+        return send(m, stage, reason, deviceKey, false).exceptionallyCompose(failure -> tooLarge(failure)
+                ? send(m, stage, reason, deviceKey, true)
+                : CompletableFuture.failedFuture(failure));
+    }
+
+    private static boolean tooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CompletableFuture<Void> send(MqttMessage m, Stage stage, String reason, String deviceKey,
+            boolean withoutPayload) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         RecordHeaders headers = new RecordHeaders();
         DeadLetterHeaders.write(headers, DeadLetterHeaders.STAGE, stage.name());
@@ -55,7 +83,7 @@ public class RejectPublisher {
             headers.add("mqtt-publisher", bytes(m.publisher()));
         }
         byte[] payload = m.payload();
-        int kept = keptBytes(deviceKey, headers);
+        int kept = withoutPayload ? 0 : keptBytes(deviceKey, headers);
         if (payload.length > kept) {
             headers.add("payload-truncated-from", bytes(Integer.toString(payload.length)));
             payload = java.util.Arrays.copyOf(payload, kept);
@@ -77,7 +105,8 @@ public class RejectPublisher {
 
     /** Payload bytes that fit one record beside this key and these headers (each header counted at its most). */
     static int keptBytes(String key, RecordHeaders headers) {
-        int used = RECORD_OVERHEAD_BYTES + TRUNCATION_HEADER_BYTES + (key == null ? 0 : bytes(key).length);
+        int used = RECORD_OVERHEAD_BYTES + TRUNCATION_HEADER_BYTES + SINK_HEADER_BYTES
+                + (key == null ? 0 : bytes(key).length);
         for (org.apache.kafka.common.header.Header h : headers) {
             used += 10 + bytes(h.key()).length + (h.value() == null ? 0 : h.value().length);
         }

@@ -47,6 +47,8 @@ import org.mfc.fhir.core.parse.ThaiTime;
 import org.mfc.fhir.core.store.ExpiringCache;
 import org.mfc.fhir.core.store.MongoErrors;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -99,11 +101,26 @@ public final class PatientDirectory {
 
     private final MongoDatabase main;
     private final ExpiringCache<String, Optional<Resolution>> cache;
+    private final Cache<String, Boolean> kiosks;
     private final Registry direct = new Direct();
 
     public PatientDirectory(MongoDatabase main, Duration ttl, int maxEntries, Clock clock) {
         this.main = main;
         this.cache = new ExpiringCache<>(maxEntries, ttl, clock, refresher(maxEntries));
+        this.kiosks = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(ttl).build();
+    }
+
+    /**
+     * Whether {@code mfc_hv01_boxes} lists this box as a Qube-Vital kiosk (answers kept as long as the patients'
+     * look-ups). A token bound to a box may post kiosk readings only for a kiosk: a kiosk reading names its patient
+     * by citizen id, so a home AVA4 box's token would otherwise write into any citizen's record.
+     */
+    public boolean registeredKiosk(DeviceIdentity box) {
+        return kiosks.get(box.key(), k -> {
+            Pattern re = Pattern.compile(Identifiers.macRegex(box.id()), Pattern.CASE_INSENSITIVE);
+            return MongoErrors.call("read kiosk", () -> main.getCollection(KIOSK_BOXES)
+                    .find(Filters.regex(KIOSK_BOX_MAC, re)).projection(Projections.include("_id")).first()) != null;
+        });
     }
 
     /** One daemon thread that reloads answers ahead of their expiry; at most {@code queued} waiting. */
@@ -360,6 +377,7 @@ public final class PatientDirectory {
     /** Forget cached answers, e.g. before re-processing parked readings after a registry fix. */
     public void invalidate() {
         cache.invalidateAll();
+        kiosks.invalidateAll();
     }
 
     /** The legacy patient documents of the ids that exist, by id: one query. */

@@ -25,6 +25,7 @@ import org.mfc.fhir.core.legacy.OrganizationMapper;
 import org.mfc.fhir.core.legacy.PatientMapper;
 import org.mfc.fhir.core.fhir.ProvenanceMapper;
 import org.mfc.fhir.core.json.IngestRecord;
+import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.DeviceIdentity;
 import org.mfc.fhir.core.model.MeasurementKind;
 import org.mfc.fhir.core.model.Reading;
@@ -371,6 +372,18 @@ public final class ReadingProcessor {
         List<ObjectId> owners = new ArrayList<>(parsed.readings().size());
         List<String> fallbacks = new ArrayList<>(parsed.readings().size());
         for (Reading r : parsed.readings()) {
+            if (record.deviceBound() && r.family() == DeviceFamily.QUBE_VITAL && r.gateway() != null
+                    && !stage(Stage.RESOLVE, () -> directory.registeredKiosk(r.gateway()))) {
+                // A kiosk reading names its patient by citizen id: posted with a device's own token, that device
+                // must be a kiosk, or a home box's token could write into any citizen's record.
+                String reason = "kiosk reading posted with a token bound to " + r.gateway().key()
+                        + ", which mfc_hv01_boxes does not list as a Qube-Vital kiosk";
+                stage(Stage.RESOLVE, () -> {
+                    parked.park(record, Stage.RESOLVE, reason, now);
+                    return null;
+                });
+                return new RecordOutcome(record, RecordOutcome.Status.PARKED, Stage.RESOLVE, reason, List.of());
+            }
             Optional<PatientDirectory.Resolution> resolution = stage(Stage.RESOLVE, () -> record.deviceBound()
                     ? directory.resolveForGateway(r) : directory.resolve(r));
             if (resolution.isEmpty() && r.patientHint() != null && r.patientHint().citizenId() != null) {

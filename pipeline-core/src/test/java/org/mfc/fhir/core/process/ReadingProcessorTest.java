@@ -101,19 +101,43 @@ class ReadingProcessorTest {
     }
 
     @Test
-    void givenBoxBoundTokenPostingAKioskReading_whenProcessed_thenStoredForTheNamedCitizenNeverTheBoxOwner() {
+    void givenKioskBoundTokenPostingAKioskReading_whenProcessed_thenStoredForTheNamedCitizenNeverTheBoxOwner() {
         seedRegistry(h);
         ObjectId citizen = new ObjectId("65f0000000000000000000ac");
         h.main.getCollection("patients").insertOne(new Document("_id", citizen).append("is_deleted", false)
                 .append("id_card", "3100600012348"));
-        // A kiosk reading naming its patient, sent through a box that has an owner (the sample AVA4 box).
-        Reading walkIn = SampleReadings.walkIn("3100600012348");
-        Reading viaOwnedBox = new Reading(walkIn.family(), walkIn.kind(), walkIn.device(), SampleReadings.AVA4_BOX,
-                walkIn.patientHint(), walkIn.deviceTime(), null, walkIn.values(), Map.of());
+        // The kiosk is registered; the sample AVA4 box's owner must not receive what the kiosk measured.
+        h.main.getCollection("mfc_hv01_boxes").insertOne(new Document("imei_of_hv01_box", "e4:5f:01:ed:82:59"));
+        IngestRecord bound = ProcessorHarness.deviceBound(h.message(DeviceFamily.QUBE_VITAL,
+                SampleReadings.walkIn("3100600012348")));
 
-        IngestRecord bound = ProcessorHarness.deviceBound(h.message(DeviceFamily.QUBE_VITAL, viaOwnedBox));
         h.processor.process(List.of(bound));
 
+        assertThat(observationPatients(bound)).isNotEmpty().containsOnly(citizen.toHexString());
+    }
+
+    @Test
+    void givenHomeBoxTokenPostingAKioskReading_whenProcessed_thenParkedAndNoCitizenRecordWritten() {
+        seedRegistry(h);
+        ObjectId citizen = new ObjectId("65f0000000000000000000ae");
+        h.main.getCollection("patients").insertOne(new Document("_id", citizen).append("is_deleted", false)
+                .append("id_card", "3100600012348"));
+        // A kiosk reading naming a citizen, posted with the sample AVA4 box's own token (its MAC as the kiosk's).
+        Reading walkIn = SampleReadings.walkIn("3100600012348");
+        Reading viaHomeBox = new Reading(walkIn.family(), walkIn.kind(), walkIn.device(), SampleReadings.AVA4_BOX,
+                walkIn.patientHint(), walkIn.deviceTime(), null, walkIn.values(), Map.of());
+        IngestRecord bound = ProcessorHarness.deviceBound(h.message(DeviceFamily.QUBE_VITAL, viaHomeBox));
+
+        BatchResult result = h.processor.process(List.of(bound));
+
+        assertThat(result.outcomes()).extracting(RecordOutcome::status).containsExactly(RecordOutcome.Status.PARKED);
+        assertThat(observationPatients(bound)).isEmpty();
+        assertThat(h.parked.summaries(10)).singleElement().satisfies(s -> assertThat(s.reason())
+                .contains("mfc_hv01_boxes"));
+        // Registered as a kiosk after all: the reprocess stores it for the citizen it names.
+        h.main.getCollection("mfc_hv01_boxes").insertOne(new Document("imei_of_hv01_box",
+                SampleReadings.AVA4_BOX.id()));
+        assertThat(h.reprocessor.reprocess(10, AlertSink.NONE, r -> { }).stored()).isOne();
         assertThat(observationPatients(bound)).isNotEmpty().containsOnly(citizen.toHexString());
     }
 

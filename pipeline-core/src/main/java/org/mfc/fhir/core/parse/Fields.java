@@ -21,22 +21,45 @@ public final class Fields {
     private Fields() {
     }
 
-    /** The member named {@code name} in any letter case, or null. An exact-case match wins. */
+    /**
+     * The member named {@code name} in any letter case, or null. Two members that are the same key in different
+     * letter cases ({@code bp_high} and {@code BP_HIGH}) are ambiguous, like a duplicated key: {@link AmbiguousKey}
+     * is thrown, and the message is refused naming the key ({@link Parsers}), never read as one of them.
+     */
     public static JsonNode get(JsonNode object, String name) {
         if (object == null || !object.isObject()) {
             return null;
         }
-        JsonNode exact = object.get(name);
-        if (exact != null) {
-            return exact;
-        }
+        JsonNode found = null;
+        String foundKey = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
+                if (found != null) {
+                    throw new AmbiguousKey(foundKey, e.getKey());
+                }
+                found = e.getValue();
+                foundKey = e.getKey();
             }
         }
-        return null;
+        return found;
+    }
+
+    /** A key sent twice in different letter cases; its message is refused (the names are keys, never values). */
+    public static final class AmbiguousKey extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String first;
+
+        AmbiguousKey(String first, String second) {
+            super(first + " and " + second + " are one key in two letter cases", null, false, false);
+            this.first = first;
+        }
+
+        public String key() {
+            return first;
+        }
     }
 
     /** Text of a string or number member, trimmed; null when absent, JSON null or not a scalar. */

@@ -120,8 +120,9 @@ public final class GenericBodyParser implements PayloadParser {
         List<Reading> readings = new ArrayList<>();
         for (Part part : parts) {
             DeviceModels.Model model = part.model();
-            if (!part.required() && model.values().keySet().stream()
-                    .allMatch(k -> Fields.decimal(data, k, "data." + k, new ArrayList<>()) == null)) {
+            // An optional part is skipped only when none of its values was sent: one that was sent but is not a
+            // number ("height": "abc") is read below and refuses the message, never dropped in silence.
+            if (!part.required() && model.values().keySet().stream().allMatch(k -> absent(data, k))) {
                 continue;
             }
             ModelValues.Extracted x = ModelValues.read(model, data, "data", problems);
@@ -146,6 +147,13 @@ public final class GenericBodyParser implements PayloadParser {
             problems.add(new FieldProblem("data", "holds none of " + String.join(", ", keys)));
         }
         return readings;
+    }
+
+    /** Not sent: missing, JSON null, or one of the spellings {@link Fields#decimal} reads as "not measured". */
+    private static boolean absent(JsonNode data, String key) {
+        JsonNode n = Fields.get(data, key);
+        return n == null || n.isNull() || (n.isTextual() && (n.asText().isBlank()
+                || n.asText().strip().equalsIgnoreCase("null")));
     }
 
     /** A night in the watch's own form; the body's {@code timestamp} plays the watch's {@code timeStamps}. */

@@ -56,7 +56,12 @@ public final class Parsers {
         if (!outOfBounds.isEmpty()) {
             return ParseResult.invalid(outOfBounds);
         }
-        return parser.parse(payload, topic, receivedAt);
+        try {
+            return parser.parse(payload, topic, receivedAt);
+        } catch (Fields.AmbiguousKey e) {
+            return ParseResult.invalid(e.key(), "is sent more than once in different letter cases ("
+                    + e.getMessage() + "); send it once");
+        }
     }
 
     public ParseResult parse(IngestRecord record) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.mfc.fhir.core.json.Json;
@@ -95,6 +96,20 @@ class Ava4ParserTest {
                 "\"scan_time\":1900000000");
         ParseResult r = parsers.parse(DeviceFamily.AVA4, Json.mapper().readTree(ahead), null, RECEIVED);
         assertThat(r.problems()).extracting(p -> p.field()).containsExactly("data.value.device_list[0].scan_time");
+    }
+
+    @Test
+    void givenAValueSentTwiceInDifferentLetterCases_whenParsed_thenRefusedNamingItNotOneOfThemPicked()
+            throws Exception {
+        for (String twice : List.of("\"bp_high\":137,\"BP_HIGH\":200", "\"Bp_High\":171,\"bP_hIGH\":90")) {
+            String body = Fixtures.text("ava4/bp_biolight.json").replace("\"bp_high\":137", twice);
+            ParseResult r = parsers.parse(DeviceFamily.AVA4, Json.mapper().readTree(body), null, RECEIVED);
+            assertThat(r.valid()).as(twice).isFalse();
+            assertThat(r.problems()).singleElement().satisfies(p -> {
+                assertThat(p.field()).isEqualToIgnoringCase("bp_high");
+                assertThat(p.reason()).contains("letter cases").doesNotContain("200", "171", "90");
+            });
+        }
     }
 
     @Test

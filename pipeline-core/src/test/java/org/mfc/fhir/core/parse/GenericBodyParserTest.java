@@ -158,6 +158,16 @@ class GenericBodyParserTest {
         assertThat(r.refusedItems()).extracting(ParseResult.RefusedItem::item).containsExactly("data.pulse");
     }
 
+    @Test
+    void givenAnOptionalValueThatIsNotANumber_whenParsed_thenRefusedNamingItNeverDroppedInSilence() throws Exception {
+        String weight = Fixtures.text("generic/ava4_weight.json");
+        assertThat(problems("AVA4", weight.replace("\"height\": 170", "\"height\": \"abc\""))).contains("data.height");
+        assertThat(problems("AVA4", weight.replace("\"bmi\": 22.6", "\"bmi\": [22.6]"))).contains("data.bmi");
+        // Not sent at all, or sent as "not measured": the weight alone, as before.
+        assertThat(problems("AVA4", weight.replace("\"height\": 170,", "\"height\": null,")
+                .replace("\"bmi\": 22.6", "\"bmi\": \"\""))).isEmpty();
+    }
+
     private List<String> problems(String origin, String body) throws Exception {
         return parsers.parse(DeviceFamily.GENERIC, Json.mapper().readTree(body), origin, RECEIVED).problems()
                 .stream().map(FieldProblem::field).toList();

@@ -16,6 +16,9 @@ import org.mfc.fhir.core.model.Reading;
  */
 public final class PossibleValues {
 
+    private static final String SYSTOLIC = "systolic";
+    private static final String DIASTOLIC = "diastolic";
+
     private PossibleValues() {
     }
 
@@ -33,6 +36,15 @@ public final class PossibleValues {
                 problems.add(problem(reading, v.getKey(), limits, fields));
                 ok = false;
             }
+        }
+        BigDecimal systolic = reading.values().get(SYSTOLIC);
+        BigDecimal diastolic = reading.values().get(DIASTOLIC);
+        if (ok && reading.kind() == MeasurementKind.BLOOD_PRESSURE && systolic != null && diastolic != null
+                && systolic.compareTo(diastolic) <= 0) {
+            // Each within its range, yet no heart beats that way: swapped fields or a failed measurement.
+            problems.add(new FieldProblem(fields.getOrDefault(SYSTOLIC, SYSTOLIC), "must be above the diastolic "
+                    + "pressure (" + fields.getOrDefault(DIASTOLIC, DIASTOLIC) + ")"));
+            ok = false;
         }
         return ok;
     }

@@ -89,7 +89,7 @@ public final class QubeVitalParser implements PayloadParser {
         if (time != null) {
             timeRule.accepts(time, receivedAt, "time", problems);
         }
-        PatientHint hint = patientHint(payload, problems);
+        PatientHint hint = patientHint(payload, LocalDate.ofInstant(receivedAt, ThaiTime.ZONE), problems);
         if (!problems.isEmpty()) {
             return ParseResult.invalid(problems);
         }
@@ -117,7 +117,8 @@ public final class QubeVitalParser implements PayloadParser {
      * The patient's demographics. {@code citiz} is the patient key and required; names and birth date only serve to
      * create a walk-in patient, so an unreadable one is left out rather than refusing the measurement.
      */
-    static PatientHint patientHint(JsonNode payload, List<FieldProblem> problems) {
+    /** @param today the kiosk's day: a birth date after it is no birth date */
+    static PatientHint patientHint(JsonNode payload, LocalDate today, List<FieldProblem> problems) {
         // The printed form's dashes and spaces are not part of the id (devices.md: drop separators before matching).
         String citizenId = CitizenIds.normalise(Fields.text(payload, "citiz"));
         if (citizenId == null || !CITIZEN_ID.matcher(citizenId).matches()) {
@@ -133,7 +134,7 @@ public final class QubeVitalParser implements PayloadParser {
             name = nameParts(Fields.text(payload, "nameEN"));
         }
         return new PatientHint(citizenId, name == null ? null : name[0], name == null ? null : name[1],
-                name == null ? null : name[2], birthDate(Fields.text(payload, "brith")),
+                name == null ? null : name[2], birthDate(Fields.text(payload, "brith"), today),
                 gender(Fields.text(payload, "gender")));
     }
 
@@ -165,17 +166,17 @@ public final class QubeVitalParser implements PayloadParser {
 
     /**
      * {@code brith} (sic): {@code YYYYMMDD} in the Buddhist Era, in FHIR date form. Thai cards write {@code 00} for
-     * an unknown month or day: the year (and month) are kept ({@code 1979}, {@code 1979-07}). Null when absent or
-     * not a date.
+     * an unknown month or day: the year (and month) are kept ({@code 1979}, {@code 1979-07}). Null when absent, not
+     * a date, or after {@code today} (a card misread, or a Gregorian year taken for a Buddhist one).
      */
-    static String birthDate(String brith) {
+    static String birthDate(String brith, LocalDate today) {
         if (brith == null || !brith.matches("[0-9]{8}")) {
             return null;
         }
         int year = Integer.parseInt(brith.substring(0, 4)) - BUDDHIST_ERA_OFFSET;
         int month = Integer.parseInt(brith.substring(4, 6));
         int day = Integer.parseInt(brith.substring(6, 8));
-        if (year < 1800) {
+        if (year < 1800 || year > today.getYear()) {
             return null;
         }
         try {
@@ -183,9 +184,11 @@ public final class QubeVitalParser implements PayloadParser {
                 return day == 0 ? String.format(Locale.ROOT, "%04d", year) : null;
             }
             if (day == 0) {
-                return YearMonth.of(year, month).toString();
+                YearMonth ym = YearMonth.of(year, month);
+                return ym.isAfter(YearMonth.from(today)) ? null : ym.toString();
             }
-            return LocalDate.of(year, month, day).toString();
+            LocalDate date = LocalDate.of(year, month, day);
+            return date.isAfter(today) ? null : date.toString();
         } catch (DateTimeException e) {
             return null;
         }

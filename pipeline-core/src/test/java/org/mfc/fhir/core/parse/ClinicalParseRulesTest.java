@@ -42,6 +42,30 @@ class ClinicalParseRulesTest {
     }
 
     @Test
+    void givenSystolicNotAboveDiastolic_whenParsed_thenTheItemRefusedNamingItAndTheOtherKept() {
+        ParseResult r = parsers.parse(DeviceFamily.AVA4, json(ava4("BP_BIOLIGTH",
+                "{\"scan_time\":1743963911,\"ble_addr\":\"d616f9641622\",\"bp_high\":70,\"bp_low\":140,\"PR\":74},"
+                        + "{\"scan_time\":1743963912,\"ble_addr\":\"d616f9641622\",\"bp_high\":120,\"bp_low\":80,"
+                        + "\"PR\":74}")), null, AT.plusSeconds(20));
+
+        assertThat(r.refusedItems()).singleElement().satisfies(item -> {
+            assertThat(item.item()).isEqualTo("data.value.device_list[0]");
+            assertThat(item.problems()).singleElement().satisfies(p -> {
+                assertThat(p.field()).isEqualTo("data.value.device_list[0].bp_high");
+                assertThat(p.reason()).contains("above the diastolic").doesNotContain("70", "140");
+            });
+        });
+        assertThat(r.readings()).filteredOn(x -> x.kind() == MeasurementKind.BLOOD_PRESSURE).singleElement()
+                .satisfies(x -> assertThat(x.values().get("systolic")).isEqualByComparingTo("120"));
+        // Generic body, one message, one reading: refused whole.
+        ParseResult generic = parsers.parse(DeviceFamily.GENERIC, json("{\"timestamp\":\"2025-04-06T18:25:11Z\","
+                + "\"device_id\":\"DC:DA:0C:5A:80:64\",\"type\":\"BLOOD_PRESSURE\",\"data\":{\"systolic\":80,"
+                + "\"diastolic\":80}}"), "AVA4", AT.plusSeconds(20));
+        assertThat(generic.valid()).isFalse();
+        assertThat(generic.problems()).extracting(FieldProblem::field).containsExactly("data.systolic");
+    }
+
+    @Test
     void givenWatchSendingLocalTimeAsUtc_whenParsed_thenRefusedNamingTheTimeNotStoredSevenHoursAhead() {
         JsonNode ahead = json("{\"IMEI\":\"865067123456789\",\"heartRate\":66,\"timeStamps\":\"07/04/2025 01:25:11\"}");
 
@@ -181,9 +205,15 @@ class ClinicalParseRulesTest {
 
     @Test
     void givenThaiBirthDateWithUnknownDayOrMonth_whenParsed_thenTheYearAndMonthAreKept() {
-        assertThat(QubeVitalParser.birthDate("25220713")).isEqualTo("1979-07-13");
-        assertThat(QubeVitalParser.birthDate("25220700")).isEqualTo("1979-07");
-        assertThat(QubeVitalParser.birthDate("25220000")).isEqualTo("1979");
-        assertThat(QubeVitalParser.birthDate("25221300")).isNull();
+        java.time.LocalDate today = java.time.LocalDate.of(2025, 4, 7);
+        assertThat(QubeVitalParser.birthDate("25220713", today)).isEqualTo("1979-07-13");
+        assertThat(QubeVitalParser.birthDate("25220700", today)).isEqualTo("1979-07");
+        assertThat(QubeVitalParser.birthDate("25220000", today)).isEqualTo("1979");
+        assertThat(QubeVitalParser.birthDate("25221300", today)).isNull();
+        // Not born yet: 2056, a day after the kiosk's day, a later month of this year.
+        assertThat(QubeVitalParser.birthDate("25990101", today)).isNull();
+        assertThat(QubeVitalParser.birthDate("25680408", today)).isNull();
+        assertThat(QubeVitalParser.birthDate("25680500", today)).isNull();
+        assertThat(QubeVitalParser.birthDate("25680407", today)).isEqualTo("2025-04-07");
     }
 }

@@ -7,8 +7,10 @@ import org.eclipse.microprofile.health.Liveness;
 import org.jboss.logging.Logger;
 import org.mfc.fhir.core.process.Pipeline;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
@@ -21,6 +23,8 @@ import jakarta.inject.Inject;
 public class StatisticsLog {
 
     private static final Logger LOG = Logger.getLogger(StatisticsLog.class);
+
+    private volatile boolean stopping;
 
     @Inject
     WorkerMetrics metrics;
@@ -48,13 +52,31 @@ public class StatisticsLog {
         refresh();
     }
 
+    /**
+     * A refresh that runs while the application stops finds the messaging beans being destroyed: it is skipped, not
+     * logged as an ERROR with a stack trace on every normal stop.
+     */
+    void stopping(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
     /** Updates the channel, consumer, lag and parked gauges; a failure leaves the previous values. */
     void refresh() {
+        if (stopping) {
+            return;
+        }
         try {
             metrics.parked(pipeline.parked().count());
         } catch (RuntimeException e) {
             LOG.debugf("parked count unavailable: %s", e.getClass().getSimpleName());
         }
-        channel.refresh();
+        try {
+            channel.refresh();
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                throw e;
+            }
+            LOG.debugf("channel gauges not refreshed while stopping: %s", e.getClass().getSimpleName());
+        }
     }
 }

@@ -121,13 +121,19 @@ class IngestFamiliesTest {
 
     @Test
     void givenQueuedRequest_whenAskedByAdmin_thenQueuedWithWhatWasAccepted() {
-        String ingestId = IngestTests.device().body(Fixtures.text("kati/online_trigger.json"))
-                .post("/api/v1/kati/onlineTrigger").then().statusCode(202).extract().path("ingest_id");
+        String ingestId = IngestTests.device().body(Fixtures.text("kati/vitalsign_full.json"))
+                .post("/api/v1/kati/VitalSign").then().statusCode(202).extract().path("ingest_id");
 
         IngestTests.admin().get("/admin/ingest/" + ingestId).then().statusCode(200)
                 .body("ingest_id", equalTo(ingestId))
                 .body("status", equalTo("queued"))
                 .body("accepted.messages", equalTo(1));
+        // A message without readings is done once answered: not "queued" for ever.
+        String online = IngestTests.device().body(Fixtures.text("kati/online_trigger.json"))
+                .post("/api/v1/kati/onlineTrigger").then().statusCode(202).extract().path("ingest_id");
+        IngestTests.admin().get("/admin/ingest/" + online).then().statusCode(200)
+                .body("status", equalTo("nothing_to_store"))
+                .body("accepted.readings", equalTo(0));
         IngestTests.admin().get("/admin/ingest/no-such-id").then().statusCode(404)
                 .contentType("application/problem+json").body("error_code", equalTo("NOT_FOUND"));
     }

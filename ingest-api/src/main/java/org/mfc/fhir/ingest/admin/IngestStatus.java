@@ -11,9 +11,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * What is known about one accepted request. {@code status}, first that applies: {@code stored} (Observations with
  * this {@code source_message_id} are in the FHIR database, listed as {@code Observation/<id>} references);
  * {@code parked} (held in {@code pipeline_parked_readings} until the registry knows the device);
- * {@code dead_lettered} (on the worker's dead-letter topic with this {@code ingest-id} header); else the answer this
- * instance gave ({@code queued}: nothing stored yet, still in the queue or a message without readings such as a
- * heartbeat). {@code dead_letter_scan_complete} is false when the dead-letter topic could not be read to its end
+ * {@code dead_lettered} (on the worker's dead-letter topic with this {@code ingest-id} header);
+ * {@code nothing_to_store} (this instance answered it, and its messages hold no reading: a heartbeat, a command
+ * result); else the answer this instance gave ({@code queued}: nothing stored yet, still in the queue). {@code dead_letter_scan_complete} is false when the dead-letter topic could not be read to its end
  * within the admin timeout.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -69,7 +69,8 @@ public class IngestStatusService {
             parked.add(new IngestStatus.Parked(String.valueOf(d.get("_id")), d.getString("stage"),
                     d.getString("reason")));
         }
-        Optional<IngestResult> accepted = recent.find(ingestId);
+        Optional<RecentIngests.Entry> entry = recent.entry(ingestId);
+        Optional<IngestResult> accepted = entry.map(RecentIngests.Entry::answer);
         DeadLetterLookup.Result letters = deadLetters.find(ingestId);
         String status;
         if (!ids.isEmpty()) {
@@ -79,7 +80,8 @@ public class IngestStatusService {
         } else if (!letters.letters().isEmpty()) {
             status = "dead_lettered";
         } else if (accepted.isPresent()) {
-            status = accepted.get().status();
+            // A heartbeat or a command result holds no reading: done once answered, not waiting in the queue.
+            status = entry.get().nothingToStore() ? "nothing_to_store" : accepted.get().status();
         } else {
             throw ProblemException.notFound("no stored, parked, dead-lettered or recently accepted request has this"
                     + " ingest id" + (letters.complete() ? "" : " (the dead-letter topic could not be read in time)"));

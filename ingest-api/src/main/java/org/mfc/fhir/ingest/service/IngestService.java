@@ -21,6 +21,7 @@ import org.mfc.fhir.core.json.Json;
 import org.mfc.fhir.core.model.DeviceFamily;
 import org.mfc.fhir.core.model.FieldProblem;
 import org.mfc.fhir.core.model.Stage;
+import org.mfc.fhir.core.parse.MessageClass;
 import org.mfc.fhir.core.parse.ParseResult;
 import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
@@ -129,8 +130,10 @@ public class IngestService {
      */
     public CompletionStage<IngestResult> enqueue(Accepted accepted) {
         CompletionStage<IngestResult> answer = config.asyncEnabled() ? queue(accepted) : storeOnWorker(accepted);
+        boolean nothingToStore = accepted.parsed().stream().allMatch(p -> p.messageClass()
+                == MessageClass.DEVICE_STATUS || p.messageClass() == MessageClass.COMMAND_STATUS);
         return answer.thenApply(result -> {
-            recent.remember(result);
+            recent.remember(result, nothingToStore);
             return result;
         });
     }

@@ -23,19 +23,34 @@ public class RecentIngests {
     static final int MAX_ENTRIES = 100_000;
     static final int BYTES_PER_ENTRY = 1024;
 
-    private final Cache<String, IngestResult> answers = Caffeine.newBuilder()
+    /**
+     * An answer, and whether its messages hold nothing to store (heartbeats, command results): such a request is
+     * done once answered, where another "queued" one waits for the worker.
+     */
+    public record Entry(IngestResult answer, boolean nothingToStore) {
+    }
+
+    private final Cache<String, Entry> answers = Caffeine.newBuilder()
             .maximumWeight(MAX_ENTRIES)
-            .weigher((String id, IngestResult r) -> weight(r.estimatedBytes()))
+            .weigher((String id, Entry e) -> weight(e.answer().estimatedBytes()))
             // Eviction upkeep on the calling thread: one common-pool task per few requests woke a pool thread
             // about 1.5 times per request (300 req/s: 450 wake-ups a second) for work of a microsecond.
             .executor(Runnable::run)
             .build();
 
     public void remember(IngestResult result) {
-        answers.put(result.ingestId(), result);
+        remember(result, false);
+    }
+
+    public void remember(IngestResult result, boolean nothingToStore) {
+        answers.put(result.ingestId(), new Entry(result, nothingToStore));
     }
 
     public Optional<IngestResult> find(String ingestId) {
+        return entry(ingestId).map(Entry::answer);
+    }
+
+    public Optional<Entry> entry(String ingestId) {
         return Optional.ofNullable(answers.getIfPresent(ingestId));
     }
 

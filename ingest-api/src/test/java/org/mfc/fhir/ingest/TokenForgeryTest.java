@@ -92,6 +92,23 @@ class TokenForgeryTest {
     }
 
     @Test
+    void givenTwoAuthorizationHeaders_whenPosting_thenRefusedWhateverTheirOrderAndNothingPublished() {
+        String client = "two-headers-" + UUID.randomUUID();
+        String valid = TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null);
+        // The bearer mechanism reads the first header: valid-then-junk was accepted, junk-then-valid refused.
+        for (List<String> headers : List.of(List.of("Bearer " + valid, "Bearer junk"),
+                List.of("Bearer junk", "Bearer " + valid), List.of("Bearer " + valid, "Bearer " + valid))) {
+            var request = given().contentType("application/json").body(VITALS);
+            headers.forEach(h -> request.header("Authorization", h));
+            request.post("/api/v1/kati/VitalSign").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("error_code", equalTo("AMBIGUOUS_CREDENTIALS"))
+                    .body("errors[0].field", equalTo("Authorization"));
+        }
+        assertThat(IngestTests.countPublished("/client_id", client)).isZero();
+    }
+
+    @Test
     void givenTokenNotValidBeforeAnHourFromNow_whenPosting_thenUnauthorized() {
         String client = "nbf-future-" + UUID.randomUUID();
         Map<String, Object> claims = validClaims(client);

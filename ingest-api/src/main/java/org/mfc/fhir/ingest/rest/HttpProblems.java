@@ -39,6 +39,7 @@ public class HttpProblems {
         router.route().order(Integer.MIN_VALUE).handler(this::refuseDeclaredOversize);
         router.route().order(Integer.MIN_VALUE).handler(this::refuseUndeclaredContentType);
         router.route().order(Integer.MIN_VALUE).handler(this::refuseContentCoding);
+        router.route().order(Integer.MIN_VALUE).handler(this::refuseSeveralCredentials);
         // A chunked body has no Content-Length: it is read here with the limit, so an overrun fails this route
         // (and reaches the failure handler below) instead of ending in the HTTP layer's empty 413.
         BodyHandler chunked = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
@@ -112,6 +113,21 @@ public class HttpProblems {
             write(ctx, 415, "Unsupported Media Type", "the body must be sent uncompressed",
                     "UNSUPPORTED_MEDIA_TYPE", List.of(new FieldProblem("Content-Encoding",
                             "is not supported: send the body uncompressed (identity)")));
+            return;
+        }
+        ctx.next();
+    }
+
+    /**
+     * Two {@code Authorization} headers are ambiguous credentials: the bearer mechanism reads the first, so the
+     * answer depended on their order (a valid token then junk was accepted, junk then valid refused). Refused with a
+     * 400 naming the header, whatever they hold.
+     */
+    private void refuseSeveralCredentials(RoutingContext ctx) {
+        if (ctx.request().headers().getAll("Authorization").size() > 1) {
+            write(ctx, 400, "Bad Request", "the request carries more than one Authorization header",
+                    "AMBIGUOUS_CREDENTIALS", List.of(new FieldProblem("Authorization",
+                            "must be sent once")));
             return;
         }
         ctx.next();

@@ -22,6 +22,8 @@
 #   COST_RATE [1000] COST_SECONDS [60] COST_WARMUP [30]
 #   OUT [docs/benchmarks/devices] REPORT [docs/benchmarks/devices.md] SKIP_BUILD [unset]
 #   KEEP_RUN_DIRS [unset]: 1 keeps each run's directory (service logs) under /tmp and prints where
+#   START_MONGO [1]: 0 measures against a MongoDB already listening on EXTERNAL_MONGO_PORT [27017] of this host (a
+#     real mongod) instead of the in-memory stand-in; the stand-in's CPU column is then empty
 #   BENCH_JAVA_OPTS [-Xmx1g -XX:TieredStopAtLevel=1]: JVM options of the load generator. It shares the machine with
 #     the stack it measures, which real devices do not: C1 only keeps its own compilation (a third of a core in its
 #     first 20 s with C2) out of the stack's first seconds
@@ -63,6 +65,11 @@ read -r -a BENCH <<<"${BENCH_JAVA_OPTS:--Xmx1g -XX:TieredStopAtLevel=1}"
 BENCH+=(-cp pipeline-bench/target/pipeline-bench.jar)
 INGEST_PORT=$PORT WORKER_PORT=$((PORT + 1)) KAFKA_PORT=$((PORT + 2)) CONTROLLER_PORT=$((PORT + 3))
 MONGO_PORT=$((PORT + 4)) MQTT_PORT=$((PORT + 5)) FHIR_API_PORT=$((PORT + 6))
+START_MONGO=${START_MONGO:-1}
+if [ "$START_MONGO" != 1 ]; then
+  # A real MongoDB instead of the stand-in: every run writes into its databases (they are not emptied between runs).
+  MONGO_PORT=${EXTERNAL_MONGO_PORT:-27017}
+fi
 INGEST_MANAGEMENT_PORT=$((PORT + 7)) WORKER_MANAGEMENT_PORT=$((PORT + 8))
 INFRA_JAR=embedded-infra/target/embedded-infra.jar
 
@@ -99,7 +106,7 @@ start_stack() {
   env SKIP_BUILD=1 RUN_DIR="$dir" INGEST_HTTP_PORT=$INGEST_PORT WORKER_HTTP_PORT=$WORKER_PORT KAFKA_PORT=$KAFKA_PORT \
     KAFKA_CONTROLLER_PORT=$CONTROLLER_PORT MONGO_PORT=$MONGO_PORT MQTT_PORT=$MQTT_PORT \
     FHIR_API_HTTP_PORT=$FHIR_API_PORT START_FHIR_API=0 INGEST_MANAGEMENT_PORT=$INGEST_MANAGEMENT_PORT \
-    WORKER_MANAGEMENT_PORT=$WORKER_MANAGEMENT_PORT MONGO_STORAGE=memory \
+    WORKER_MANAGEMENT_PORT=$WORKER_MANAGEMENT_PORT MONGO_STORAGE=memory START_MONGO=$START_MONGO \
     MONGO_JAVA_OPTS="${MONGO_JAVA_OPTS:--Xms4g -Xmx4g -XX:MaxTenuringThreshold=0}" \
     INGEST_RATE_LIMIT_PER_SECOND=1000000 INGEST_RATE_LIMIT_BURST=1000000 "$@" \
     scripts/run-local.sh >"$dir/run-local.out" 2>&1 &

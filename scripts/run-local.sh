@@ -22,6 +22,8 @@
 #   START_KAFKA [1]: 0 uses a broker already listening on KAFKA_PORT, started by the caller (a benchmark that kills
 #                    and restarts it while the pipeline runs)
 #   START_FHIR_API [1]: 0 does not start the read API
+#   START_MONGO [1]: 0 uses a MongoDB already listening on MONGO_PORT instead of the wire server (a real mongod, or
+#                    `docker run -p 27017:27017 mongo:7` where Docker runs): measurements without the stand-in
 #   WORKER_NICE [10]: scheduling niceness of the worker (0 to 19). Everything here shares one machine; the worker's
 #                     work can wait a moment, a device waiting for its answer cannot (docs/decisions.md, "On one
 #                     machine the API goes first")
@@ -51,6 +53,7 @@ export ENABLE_ASYNC_FHIR=${ENABLE_ASYNC_FHIR:-true}
 START_WORKER=${START_WORKER:-1}
 START_KAFKA=${START_KAFKA:-1}
 START_FHIR_API=${START_FHIR_API:-1}
+START_MONGO=${START_MONGO:-1}
 INGEST_JAVA_OPTS=${INGEST_JAVA_OPTS:--Xmx512m}
 WORKER_JAVA_OPTS=${WORKER_JAVA_OPTS:--Xmx512m}
 FHIR_API_JAVA_OPTS=${FHIR_API_JAVA_OPTS:--Xmx512m}
@@ -91,8 +94,8 @@ trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PORTS=("$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$INGEST_MANAGEMENT_PORT" "$WORKER_MANAGEMENT_PORT" "$MONGO_PORT"
-  "$MQTT_PORT")
+PORTS=("$INGEST_HTTP_PORT" "$WORKER_HTTP_PORT" "$INGEST_MANAGEMENT_PORT" "$WORKER_MANAGEMENT_PORT" "$MQTT_PORT")
+[ "$START_MONGO" = 1 ] && PORTS+=("$MONGO_PORT")
 [ "$START_FHIR_API" = 1 ] && PORTS+=("$FHIR_API_HTTP_PORT")
 [ "$START_KAFKA" = 1 ] && PORTS+=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT")
 for p in "${PORTS[@]}"; do
@@ -135,17 +138,23 @@ await_ready() {
 }
 
 START=$(date +%s)
-if [ "${MONGO_STORAGE:-file}" = memory ]; then
+if [ "$START_MONGO" != 1 ]; then
+  say "using the MongoDB on :$MONGO_PORT (START_MONGO=0)"
+  port_free "$MONGO_PORT" && { echo "nothing listens on MONGO_PORT $MONGO_PORT (START_MONGO=0)" >&2; exit 1; }
+  rm -f "$PID_DIR/mongo.pid"
+elif [ "${MONGO_STORAGE:-file}" = memory ]; then
   say "starting the MongoDB wire server (in memory)..."
   MONGO_ARGS=()
 else
   say "starting the MongoDB wire server (file-backed: $RUN_DIR/mongo.h2)..."
   MONGO_ARGS=(--file "$RUN_DIR/mongo.h2")
 fi
-"$JAVA" $MONGO_JAVA_OPTS $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.MongoServerMain \
-  --port "$MONGO_PORT" "${MONGO_ARGS[@]}" >"$LOG_DIR/mongo.log" 2>&1 &
-PIDS+=($!)
-echo $! >"$PID_DIR/mongo.pid"
+if [ "$START_MONGO" = 1 ]; then
+  "$JAVA" $MONGO_JAVA_OPTS $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.MongoServerMain \
+    --port "$MONGO_PORT" "${MONGO_ARGS[@]}" >"$LOG_DIR/mongo.log" 2>&1 &
+  PIDS+=($!)
+  echo $! >"$PID_DIR/mongo.pid"
+fi
 if [ "$START_KAFKA" = 1 ]; then
   say "starting the Kafka broker (KRaft, log in $RUN_DIR/kafka)..."
   "$JAVA" -Xmx512m $OWNER -cp "$INFRA_JAR" org.mfc.fhir.infra.KafkaBrokerMain \
@@ -168,7 +177,7 @@ say "starting the MQTT broker (sessions in $RUN_DIR/mqtt, accounts from mqtt-bro
   --access-file "$ROOT/mqtt-broker/config/access.conf" >"$LOG_DIR/mqtt-broker.log" 2>&1 &
 PIDS+=($!)
 echo $! >"$PID_DIR/mqtt-broker.pid"
-await_line "$LOG_DIR/mongo.log" MONGO_READY 60
+[ "$START_MONGO" = 1 ] && await_line "$LOG_DIR/mongo.log" MONGO_READY 60
 [ "$START_KAFKA" = 1 ] && await_line "$LOG_DIR/kafka.log" KAFKA_READY 90
 await_line "$LOG_DIR/mqtt-broker.log" MQTT_READY 60
 

@@ -102,12 +102,16 @@ class SyncStorageTest {
                 .replace("d616f9641622", "aabbccddee03");
         String client = "sync-legacy-" + UUID.randomUUID();
 
-        String ingestId = IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null))
+        var answer = IngestTests.as(TestJwt.shared().token(client, TestJwt.FLEET_WRITE_SCOPE, null))
                 .body(body).post("/api/v1/ava4").then().statusCode(201)
                 .body("status", equalTo("stored"))
-                .extract().path("ingest_id");
+                .extract();
+        String ingestId = answer.path("ingest_id");
+        List<String> answered = answer.path("resource_ids");
 
         assertThat(observationPatients(ingestId)).hasSize(2).containsOnly(patient.toHexString());
+        assertThat(answered).as("the stored Observations are answered").hasSize(2)
+                .allMatch(id -> id.startsWith("Observation/"));
         IngestTests.admin().get("/admin/ingest/" + ingestId).then().statusCode(200)
                 .body("status", equalTo("stored"))
                 .body("parked[0].stage", equalTo("LEGACY"));

@@ -26,6 +26,7 @@ import org.mfc.fhir.core.parse.ParseResult;
 import org.mfc.fhir.core.process.BatchResult;
 import org.mfc.fhir.core.process.Pipeline;
 import org.mfc.fhir.core.process.RecordOutcome;
+import org.mfc.fhir.core.store.MongoErrors;
 import org.mfc.fhir.core.store.TransientStoreException;
 import org.mfc.fhir.ingest.config.IngestConfig;
 import org.mfc.fhir.ingest.publish.PublishFailures;
@@ -36,6 +37,8 @@ import org.mfc.fhir.ingest.security.Caller;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.MongoException;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -80,7 +83,7 @@ public class IngestService {
     void createSyncStore() {
         syncStore = new SynchronousStore((records, parsed) -> {
             metrics.syncBatch(records.size());
-            return parkOwedLegacyWrites(pipeline.processor().process(records, parsed));
+            return parkOwedLegacyWrites(pipeline.processor().process(records, parsed), parsed);
         }, Infrastructure.getDefaultWorkerPool(), config.syncConcurrency(), config.syncMaxBatchRecords(),
                 config.syncMaxQueuedRecords());
         metrics.syncQueue(syncStore::queuedRecords);
@@ -91,24 +94,37 @@ public class IngestService {
      * wrong shape) is the worker's dead letter of stage LEGACY. Here, where the broker may be what is missing, it is
      * parked at stage LEGACY instead, and answered as stored: the FHIR database holds the reading, and the worker's
      * reprocess writes the entry still owed once the bucket is repaired (or dead-letters it if it still fails). A
-     * database that cannot take the parking fails the batch like any outage (503, nothing acknowledged).
+     * database that cannot take the parking fails the batch like any outage (503, nothing acknowledged). Readings
+     * only: an alarm's legacy record is written before its Flag, so an alarm refused there has nothing stored.
      */
-    private BatchResult parkOwedLegacyWrites(BatchResult result) {
+    private BatchResult parkOwedLegacyWrites(BatchResult result, List<ParseResult> parsed) {
         List<RecordOutcome> outcomes = null;
         for (int i = 0; i < result.outcomes().size(); i++) {
             RecordOutcome o = result.outcomes().get(i);
-            if (o.status() == RecordOutcome.Status.REJECTED && o.stage() == Stage.LEGACY) {
+            if (o.status() == RecordOutcome.Status.REJECTED && o.stage() == Stage.LEGACY
+                    && parsed.get(i).messageClass() == MessageClass.READINGS) {
                 pipeline.parked().park(o.record(), Stage.LEGACY, "FHIR resources stored, legacy entry owed: "
                         + o.reason(), Instant.now());
                 if (outcomes == null) {
                     outcomes = new ArrayList<>(result.outcomes());
                 }
                 outcomes.set(i, new RecordOutcome(o.record(), RecordOutcome.Status.STORED, Stage.LEGACY, o.reason(),
-                        List.of()));
+                        storedObservations(o.record().ingestId())));
             }
         }
         return outcomes == null ? result : new BatchResult(outcomes, result.newDocuments(), result.mapTime(),
                 result.persistTime(), result.storedAt(), result.deviceTimes(), result.alerts());
+    }
+
+    /** The Observations stored under {@code ingestId}, as references. */
+    private List<String> storedObservations(String ingestId) {
+        return MongoErrors.call("read stored Observations", () -> {
+            List<String> ids = new ArrayList<>();
+            pipeline.fhirStore().database().getCollection("fhir_observations")
+                    .find(Filters.eq("source_message_id", ingestId)).projection(Projections.include("_id"))
+                    .limit(1_000).forEach(d -> ids.add("Observation/" + d.get("_id")));
+            return ids;
+        });
     }
 
     /**
@@ -295,7 +311,7 @@ public class IngestService {
     /** The answer to one request from its records' outcomes (in the order of its records). */
     private static IngestResult answer(Accepted a, List<RecordOutcome> outcomes) {
         List<FieldProblem> rejected = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
         boolean parked = false;
         for (RecordOutcome o : outcomes) {
             switch (o.status()) {
@@ -311,7 +327,7 @@ public class IngestService {
         List<IngestResult.RefusedItem> refused = new ArrayList<>(a.refused());
         rejected.forEach(p -> refused.add(IngestResult.RefusedItem.of(p.field(), List.of(p))));
         return new IngestResult(a.ingestId(), parked ? "parked" : "stored", a.records().size(), a.readings(), null,
-                a.receivedAt().toString(), ids, a.requestId(), refused);
+                a.receivedAt().toString(), List.copyOf(ids), a.requestId(), refused);
     }
 
     private List<JsonNode> messages(JsonNode root) {

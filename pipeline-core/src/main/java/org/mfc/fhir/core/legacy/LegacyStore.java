@@ -170,7 +170,9 @@ public final class LegacyStore implements IndexedStore {
      * matched, that is all. Otherwise (a bucket not created yet, an entry already there from a replay, a higher
      * daily count for an entry already there) the collection's full sequence runs: create the missing buckets,
      * replace lower daily counts, push the entries still absent. Every step of it matches nothing that is already
-     * right, so running it after the pushes adds no second entry.
+     * right, so running it after the pushes adds no second entry. In a collection where patients have several
+     * buckets (no unique bucket index), the entries any bucket holds are read first (one query) and the full
+     * sequence alone runs, once: a push there matches every bucket but the one holding its entry.
      */
     public void write(List<LegacyEntry> entries, Instant now) {
         if (entries.isEmpty()) {
@@ -186,14 +188,17 @@ public final class LegacyStore implements IndexedStore {
                 lastValues.add(lastValue(e, target.lastField(), target.prefix() + "_import_date"));
             }
         }
-        byCollection.forEach((collection, list) -> MongoErrors.call("write legacy " + collection, () -> {
+        byCollection.forEach((collection, all) -> MongoErrors.call("write legacy " + collection, () -> {
             MongoCollection<Document> target = main.getCollection(collection);
-            // Several buckets for one key: a push's "this bucket lacks the entry" would hold in a bucket other than
-            // the one holding it, so the entries any bucket holds already are looked up first.
-            Set<String> held = oneBucketPerKey(collection, target) ? Set.of() : held(target, list);
+            List<LegacyEntry> list = distinct(all);
+            boolean oneBucket = oneBucketPerKey(collection, target);
+            // Several buckets for one key: a push's "this bucket lacks the entry" holds in every bucket but the one
+            // holding it, so the entries any bucket holds are looked up first, and each push runs once (the full
+            // sequence alone: the pushes' fast path would run a matched push again).
+            Set<String> held = oneBucket ? Set.of() : held(target, list);
             BucketWrites writes = new BucketWrites(maxEntriesPerBucket);
             list.forEach(e -> writes.add(e, nowDate, held.contains(e.entryId())));
-            if (!writes.pushes.isEmpty()) {
+            if (oneBucket) {
                 BulkWriteResult pushed = target.bulkWrite(writes.pushes, ORDERED);
                 if (pushed.getMatchedCount() == writes.pushes.size()) {
                     return pushed;
@@ -216,6 +221,19 @@ public final class LegacyStore implements IndexedStore {
             MongoErrors.call("write legacy patients.last_*", () -> main.getCollection(PATIENTS)
                     .bulkWrite(lastValues, new BulkWriteOptions().ordered(false)));
         }
+    }
+
+    /**
+     * One entry per Observation id: the same reading twice in a batch (a re-sent message, a redelivery beside its
+     * original) is one entry, of a cumulative daily count the highest.
+     */
+    private static List<LegacyEntry> distinct(List<LegacyEntry> entries) {
+        Map<String, LegacyEntry> byId = new LinkedHashMap<>();
+        for (LegacyEntry e : entries) {
+            byId.merge(e.entryId(), e, (kept, next) -> dailyMaximum(next) instanceof Number n
+                    && dailyMaximum(kept) instanceof Number k && n.doubleValue() > k.doubleValue() ? next : kept);
+        }
+        return byId.size() == entries.size() ? entries : new ArrayList<>(byId.values());
     }
 
     /**

@@ -30,7 +30,7 @@ public final class ParkedReprocessor {
     }
 
     /**
-     * @param limit    most messages examined in this run (oldest first)
+     * @param limit    most messages examined in this run (those tried longest ago first)
      * @param rejected receives the messages that now fail (bad data) before they are un-parked, so the host can
      *                 dead-letter them durably first
      */

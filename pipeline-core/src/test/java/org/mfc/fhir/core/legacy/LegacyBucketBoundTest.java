@@ -168,6 +168,44 @@ class LegacyBucketBoundTest {
         assertThat(names).contains(LegacyStore.BUCKET_INDEX).doesNotContain(LegacyStore.OLD_BUCKET_INDEX);
     }
 
+    /** The entries carrying {@code id} over every bucket of the patient in {@code collection}. */
+    private static List<Document> entries(MongoDatabase main, String collection, ObjectId patient, String id) {
+        List<Document> out = new ArrayList<>();
+        for (Document bucket : main.getCollection(collection).find(Filters.eq("patient_id", patient))) {
+            bucket.getList("data", Document.class).stream()
+                    .filter(d -> id.equals(d.getString(LegacyStore.ENTRY_ID_FIELD))).forEach(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void givenTwoBucketsForOnePatient_whenADayCountRisesBesideANewEntryAndABatchHoldsAReadingTwice_thenEachOnce() {
+        MongoDatabase main = database();
+        ObjectId patient = new ObjectId();
+        Instant day = Instant.parse("2025-04-05T17:00:00Z");
+        LegacyEntry morning = new LegacyEntryMapper().map(SampleReadings.steps(day, 3000), patient, "obs-steps");
+        LegacyEntry evening = new LegacyEntryMapper().map(SampleReadings.steps(day, 5000), patient, "obs-steps");
+        main.getCollection("step_histories").insertMany(List.of(
+                new Document("patient_id", patient).append("date_tag", morning.dateTag()).append("data",
+                        new ArrayList<>()),
+                new Document("patient_id", patient).append("date_tag", morning.dateTag()).append("data",
+                        new ArrayList<>())));
+        main.getCollection("heart_rate_histories").insertMany(List.of(
+                new Document("patient_id", patient).append("data", new ArrayList<>()),
+                new Document("patient_id", patient).append("data", new ArrayList<>())));
+        LegacyStore store = new LegacyStore(main);
+        store.ensureIndexes();
+        store.write(List.of(morning), Instant.now());
+
+        // The day's count rises beside a reading not held yet: every push of the batch matches, and the count's
+        // replacement must still run. A reading twice in one batch is one entry.
+        store.write(List.of(evening, entry(patient, 7), entry(patient, 7)), Instant.now());
+
+        assertThat(entries(main, "step_histories", patient, "obs-steps")).singleElement()
+                .satisfies(e -> assertThat(((Number) e.get("step")).intValue()).isEqualTo(5000));
+        assertThat(entries(main, "heart_rate_histories", patient, "obs-7")).hasSize(1);
+    }
+
     @Test
     void givenALegacyDatabaseWithTwoBucketsForOnePatient_whenWrittenAndReplayed_thenPlainIndexAndEachEntryOnce() {
         MongoDatabase main = database();

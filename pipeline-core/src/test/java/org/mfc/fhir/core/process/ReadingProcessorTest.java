@@ -333,15 +333,18 @@ class ReadingProcessorTest {
     }
 
     @Test
-    void givenAFullPageOfReadingsNobodyRegisters_whenReprocessedRepeatedly_thenALaterParkedReadingIsReachedToo()
-            throws Exception {
+    void givenAFullPageOfReadingsNobodyRegisters_whenReprocessedRepeatedly_thenALaterParkedReadingIsReachedToo() {
         seedRegistry(h);
-        // As many readings of a watch nobody registers as a call examines, parked first.
+        // As many readings of a watch nobody registers as a call examines, parked (and last tried) an hour before
+        // the reading of a watch registered afterwards.
         for (int i = 0; i < 3; i++) {
             h.processor.process(List.of(h.message(DeviceFamily.KATI, watchHeartRate("862487060000111", "7" + i))));
-            Thread.sleep(5);
         }
         h.processor.process(List.of(h.message(DeviceFamily.KATI, watchHeartRate("862487060000222", "80"))));
+        java.util.Date anHourAgo = java.util.Date.from(java.time.Instant.now().minusSeconds(3600));
+        h.fhirDb.getCollection(ParkedReadingStore.COLLECTION).updateMany(Filters.eq("device_key",
+                "imei-862487060000111"), new Document("$set", new Document("parked_at", anHourAgo)
+                        .append("last_tried_at", anHourAgo)));
         h.main.getCollection("watches").insertOne(new Document("imei", "862487060000222").append("patient_id",
                 PATIENT));
 
